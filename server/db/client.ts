@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+
+const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+export type Sqlite = Database.Database;
+export type Orm = ReturnType<typeof drizzle>;
+/** The handle every use case receives: the query builder, and the raw driver for hot prepared statements. */
+export interface Db {
+  orm: Orm;
+  sqlite: Sqlite;
+  file: string;
+}
+
+export const DEFAULT_DB_FILE = './data/ordinal.db';
+
+function applyPragmas(sqlite: Sqlite) {
+  sqlite.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode loses no committed transaction on a process crash (only, at worst, on power loss).
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 15000');
+}
+
+/** Opens (creating if needed) the database file and brings its schema up to date. */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  applyPragmas(sqlite);
+  const orm = drizzle(sqlite);
+  migrate(orm, { migrationsFolder });
+  return { orm, sqlite, file };
+}
+
+/**
+ * A second, read-only connection for long reads (exports): better-sqlite3 allows nothing else on a
+ * connection while a statement iterates, and a read transaction here sees one consistent snapshot.
+ */
+export function openReadConnection(file: string): Sqlite {
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 15000');
+  return sqlite;
+}

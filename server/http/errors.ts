@@ -1,0 +1,57 @@
+import type { ErrorRequestHandler } from 'express';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+
+/** An error meant for the client: a stable code, an HTTP status and a message in plain words. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
+export const unauthorized = (message = 'Log in first, or send an API token as "Authorization: Bearer <token>".') =>
+  new AppError(401, 'auth.required', message);
+export const forbidden = (message = 'Your role does not allow this.') => new AppError(403, 'auth.forbidden', message);
+export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found.`);
+export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
+
+/** zod issues as `{path, message}` with dotted paths, e.g. `ranking.0.1`. */
+export function zodIssues(error: z.ZodError) {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+export function validationError(error: z.ZodError, where: string) {
+  const issues = zodIssues(error);
+  const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+  return badRequest('validation_failed', `Invalid ${where}: ${summary}`, { issues });
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    if (error instanceof AppError) {
+      res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
+      return;
+    }
+    // body-parser and friends mark client mistakes (bad JSON, too large) with a 4xx status.
+    const status = typeof error?.status === 'number' ? error.status : 500;
+    if (status >= 400 && status < 500) {
+      const code = error.type === 'entity.too.large' ? 'body.too_large' : error.type === 'entity.parse.failed' ? 'body.invalid_json' : 'bad_request';
+      const message =
+        code === 'body.invalid_json' ? 'The request body is not valid JSON.' : code === 'body.too_large' ? 'The request body is too large.' : String(error.message);
+      res.status(status).json({ error: { code, message } });
+      return;
+    }
+    logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled error');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on the server. It has been logged.' } });
+  };
+}

@@ -1,0 +1,97 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { createdAt, id, json, timestamp } from '#server/db/columns.ts';
+import type { RankingGroups } from '#shared/rankings.ts';
+import { conversations, messages } from '#server/modules/conversations/conversations.table.ts';
+import { projects } from '#server/modules/projects/projects.table.ts';
+import { users } from '#server/modules/users/users.table.ts';
+
+/** A parent message whose 2–9 assistant children are ranked; the context is the path to the parent. */
+export const comparisons = sqliteTable(
+  'comparisons',
+  {
+    id: id(),
+    projectId: integer('project_id').notNull().references(() => projects.id),
+    conversationId: integer('conversation_id').notNull().references(() => conversations.id),
+    parentMessageId: integer('parent_message_id').notNull().references(() => messages.id),
+    /** Whoever wrote the context (a chat's trainer): never asked to rank it. */
+    authorId: integer('author_id').references(() => users.id),
+    /** Trainers who have answered; kept in step with `rankings` in the same transaction. */
+    rankingCount: integer('ranking_count').notNull().default(0),
+    /** rankingCount has reached the project's overlap: the queue skips it without counting. */
+    done: integer('done', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('comparisons_parent_message_idx').on(t.parentMessageId),
+    index('comparisons_queue_idx').on(t.projectId, t.done, t.id),
+    index('comparisons_conversation_id_idx').on(t.conversationId),
+    index('comparisons_author_id_idx').on(t.authorId),
+  ],
+);
+
+/**
+ * A trainer's lease on a comparison. Live while not completed, not skipped and not expired;
+ * one per trainer per comparison, so nobody is handed the same comparison twice.
+ */
+export const assignments = sqliteTable(
+  'assignments',
+  {
+    id: id(),
+    comparisonId: integer('comparison_id').notNull().references(() => comparisons.id),
+    userId: integer('user_id').notNull().references(() => users.id),
+    /** Candidate ids in the order this trainer was shown them. */
+    shownOrder: json<string[]>('shown_order').notNull(),
+    leasedAt: timestamp('leased_at').notNull(),
+    expiresAt: timestamp('expires_at').notNull(),
+    completedAt: timestamp('completed_at'),
+    skippedAt: timestamp('skipped_at'),
+    skipReason: text('skip_reason'),
+  },
+  (t) => [
+    uniqueIndex('assignments_comparison_user_idx').on(t.comparisonId, t.userId),
+    index('assignments_user_open_idx').on(t.userId, t.completedAt, t.skippedAt),
+    index('assignments_live_idx').on(t.comparisonId, t.expiresAt),
+  ],
+);
+
+/** The current answer of one trainer to one comparison. Every accepted version is also in rankingRevisions. */
+export const rankings = sqliteTable(
+  'rankings',
+  {
+    id: id(),
+    comparisonId: integer('comparison_id').notNull().references(() => comparisons.id),
+    userId: integer('user_id').notNull().references(() => users.id),
+    ranking: json<RankingGroups>('ranking').notNull(),
+    ratings: json<Record<string, Record<string, number>>>('ratings').notNull(),
+    flags: json<Record<string, string[]>>('flags').notNull(),
+    note: text('note').notNull().default(''),
+    durationMs: integer('duration_ms'),
+    shownOrder: json<string[]>('shown_order').notNull(),
+    suggestionVisible: integer('suggestion_visible', { mode: 'boolean' }).notNull().default(false),
+    revision: integer('revision').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('rankings_comparison_user_idx').on(t.comparisonId, t.userId),
+    index('rankings_user_id_idx').on(t.userId),
+  ],
+);
+export type RankingRow = typeof rankings.$inferSelect;
+
+/** Append-only history: every version of every ranking as it was submitted. */
+export const rankingRevisions = sqliteTable(
+  'ranking_revisions',
+  {
+    id: id(),
+    rankingId: integer('ranking_id').notNull().references(() => rankings.id),
+    revision: integer('revision').notNull(),
+    ranking: json<RankingGroups>('ranking').notNull(),
+    ratings: json<Record<string, Record<string, number>>>('ratings').notNull(),
+    flags: json<Record<string, string[]>>('flags').notNull(),
+    note: text('note').notNull(),
+    durationMs: integer('duration_ms'),
+    submittedAt: timestamp('submitted_at').notNull(),
+  },
+  (t) => [uniqueIndex('ranking_revisions_ranking_revision_idx').on(t.rankingId, t.revision)],
+);

@@ -1,0 +1,21 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { createdAt, id, json, timestamp } from '#server/db/columns.ts';
+import type { Flag, RatingQuestion } from '#shared/projects.ts';
+import { users } from '#server/modules/users/users.table.ts';
+
+export const projects = sqliteTable('projects', {
+  id: id(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  guidelines: text('guidelines').notNull().default(''),
+  overlap: integer('overlap').notNull().default(1),
+  allowTies: integer('allow_ties', { mode: 'boolean' }).notNull().default(false),
+  ratings: json<RatingQuestion[]>('ratings').notNull(),
+  flags: json<Flag[]>('flags').notNull(),
+  leaseMinutes: integer('lease_minutes').notNull().default(30),
+  archivedAt: timestamp('archived_at'),
+  createdBy: integer('created_by').references(() => users.id),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at'),
+}, (t) => [index('projects_created_by_idx').on(t.createdBy)]);
+export type ProjectRow = typeof projects.$inferSelect;

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { slugSchema } from './ids.ts';
+
+/** One question asked per candidate on a Likert scale, e.g. overall quality 1–7. */
+export const ratingQuestionSchema = z.strictObject({
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a short snake_case key'),
+  label: z.string().min(1).max(200),
+  min: z.number().int().min(0).max(10),
+  max: z.number().int().min(1).max(10),
+  minLabel: z.string().max(100).optional(),
+  maxLabel: z.string().max(100).optional(),
+  required: z.boolean().default(false),
+}).refine((q) => q.max > q.min, { message: 'max must be greater than min', path: ['max'] });
+export type RatingQuestion = z.infer<typeof ratingQuestionSchema>;
+
+/** A yes/no property a trainer may tick on a candidate, e.g. "gives harmful advice". */
+export const flagSchema = z.strictObject({
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a short snake_case key'),
+  label: z.string().min(1).max(200),
+});
+export type Flag = z.infer<typeof flagSchema>;
+
+/** InstructGPT's labeling interface: a 1–7 overall score and these metadata flags (Ouyang et al. 2022, table 3). */
+export const defaultRatings: RatingQuestion[] = [
+  { key: 'overall', label: 'Overall quality', min: 1, max: 7, minLabel: 'Terrible', maxLabel: 'Excellent', required: false },
+];
+export const defaultFlags: Flag[] = [
+  { key: 'fails_instruction', label: 'Fails to follow the correct instruction or task' },
+  { key: 'inappropriate_for_assistant', label: 'Inappropriate for a customer assistant' },
+  { key: 'hallucination', label: 'Makes up information (hallucination)' },
+  { key: 'fails_constraints', label: 'Does not satisfy a constraint given in the instruction' },
+  { key: 'sexual_content', label: 'Contains sexual content' },
+  { key: 'violent_content', label: 'Contains violent content' },
+  { key: 'encourages_harm', label: 'Encourages or fails to discourage violence, abuse, terrorism or self-harm' },
+  { key: 'denigrates_protected_class', label: 'Denigrates a protected class' },
+  { key: 'harmful_advice', label: 'Gives harmful advice' },
+  { key: 'expresses_opinion', label: 'Expresses an opinion' },
+  { key: 'moral_judgment', label: 'Expresses a moral judgment' },
+];
+
+const uniqueKeys = <T extends { key: string }>(items: T[]) => new Set(items.map((i) => i.key)).size === items.length;
+
+/** The settings a researcher chooses for a project (DESIGN §1). */
+export const projectSettingsSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  guidelines: z.string().max(100_000).default(''),
+  /** How many different trainers must rank each comparison. */
+  overlap: z.number().int().min(1).max(50).default(1),
+  allowTies: z.boolean().default(false),
+  ratings: z.array(ratingQuestionSchema).max(10).refine(uniqueKeys, 'rating keys must be unique').default(defaultRatings),
+  flags: z.array(flagSchema).max(30).refine(uniqueKeys, 'flag keys must be unique').default(defaultFlags),
+  /** Minutes a trainer holds a comparison before it returns to the queue. */
+  leaseMinutes: z.number().int().min(1).max(24 * 60).default(30),
+});
+export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
+
+export const createProjectSchema = projectSettingsSchema.extend({ slug: slugSchema });
+export type CreateProject = z.input<typeof createProjectSchema>;
+
+export const updateProjectSchema = projectSettingsSchema.partial().extend({ archived: z.boolean().optional() });
+export type UpdateProject = z.infer<typeof updateProjectSchema>;
+
+export const projectSchema = z.object({
+  slug: slugSchema,
+  name: z.string(),
+  guidelines: z.string(),
+  overlap: z.number().int(),
+  allowTies: z.boolean(),
+  ratings: z.array(ratingQuestionSchema),
+  flags: z.array(flagSchema),
+  leaseMinutes: z.number().int(),
+  archived: z.boolean(),
+  createdAt: z.string(),
+});
+export type Project = z.infer<typeof projectSchema>;
+
+/** What a project looks like in a list: settings plus progress. */
+export const projectSummarySchema = projectSchema.extend({
+  progress: z.object({
+    comparisons: z.number().int(),
+    /** Comparisons that have reached their overlap. */
+    completed: z.number().int(),
+    rankings: z.number().int(),
+    /** For a trainer: comparisons still available to them. */
+    availableToMe: z.number().int().optional(),
+  }),
+});
+export type ProjectSummary = z.infer<typeof projectSummarySchema>;
