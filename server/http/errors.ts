@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
+import { describeIssue, describeIssues } from '#shared/validation.ts';
 
 /** An error meant for the client: a stable code, an HTTP status and a message in plain words. */
 export class AppError extends Error {
@@ -21,15 +22,9 @@ export const forbidden = (message = 'Your role does not allow this.') => new App
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found.`);
 export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
 
-/** zod issues as `{path, message}` with dotted paths, e.g. `ranking.0.1`. */
-export function zodIssues(error: z.ZodError) {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-}
-
+/** A 400 naming every problem, with dotted paths such as `ranking.0.1`. */
 export function validationError(error: z.ZodError, where: string) {
-  const issues = zodIssues(error);
-  const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  return badRequest('validation_failed', `Invalid ${where}: ${summary}`, { issues });
+  return badRequest('validation_failed', `Invalid ${where}: ${describeIssues(error)}`, { issues: error.issues.map(describeIssue) });
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {

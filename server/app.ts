@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import helmet from 'helmet';
+import type { Db } from './db/client.ts';
+import { authenticate } from './http/auth.ts';
+import { AppError, errorHandler } from './http/errors.ts';
+import { openApiDocument } from './http/openapi.ts';
+import { mountRoutes, type RouteSpec } from './http/route.ts';
+import type { Logger } from './logger.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { LoginThrottle } from './modules/auth/login-throttle.ts';
+import { comparisonRoutes } from './modules/comparisons/comparisons.routes.ts';
+import { importRoutes } from './modules/conversations/import.routes.ts';
+import { exportRoutes } from './modules/exports/exports.routes.ts';
+import { projectRoutes } from './modules/projects/projects.routes.ts';
+import { userRoutes } from './modules/users/users.routes.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const clientDist = path.join(root, 'dist/client');
+const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+export interface AppOptions {
+  db: Db;
+  logger: Logger;
+  /** Origins besides the server's own allowed to make cookie-authenticated writes (e.g. Vite's dev server). */
+  allowedOrigins?: string[];
+  /** Serve the built client from dist/client (when it exists). */
+  serveClient?: boolean;
+}
+
+export function createApp({ db, logger, allowedOrigins = [], serveClient = true }: AppOptions) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', process.env.ORDINAL_TRUST_PROXY ?? 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // KaTeX and our own styles need inline style attributes; scripts never run inline.
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          'script-src': ["'self'"],
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
+
+  const specs: RouteSpec[] = [
+    ...authRoutes(db, new LoginThrottle()),
+    ...userRoutes(db),
+    ...projectRoutes(db),
+    ...importRoutes(db),
+    ...comparisonRoutes(db),
+    ...exportRoutes(db),
+  ];
+  const document = openApiDocument(specs, version);
+
+  const api = express.Router();
+  api.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, user: req.auth?.user.username }, 'request');
+    });
+    next();
+  });
+  // Upload routes read the raw stream themselves; every other body is JSON.
+  const json = express.json({ limit: '20mb' });
+  api.use((req, res, next) => (/\/import(\?|$)/.test(req.url) ? next() : json(req, res, next)));
+  api.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  api.use(authenticate(db, allowedOrigins));
+  mountRoutes(api, specs);
+  api.use((req) => {
+    throw new AppError(404, 'not_found', `No route ${req.method} ${req.baseUrl}${req.path}.`);
+  });
+  app.use('/api/v1', api);
+  app.use('/api', (req) => {
+    throw new AppError(404, 'not_found', `No route ${req.method} ${req.originalUrl}; the API lives under /api/v1.`);
+  });
+
+  if (serveClient && fs.existsSync(path.join(clientDist, 'index.html'))) {
+    app.use(express.static(clientDist, { index: false, maxAge: '1h' }));
+    // Client-side routes all load the same page.
+    app.get('/{*splat}', (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(clientDist, 'index.html'));
+    });
+  }
+  app.use(errorHandler(logger));
+  return app;
+}

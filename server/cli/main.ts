@@ -1,0 +1,273 @@
+import fs from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { z } from 'zod';
+import { createApp } from '#server/app.ts';
+import { DEFAULT_DB_FILE, openDatabase, type Db } from '#server/db/client.ts';
+import { AppError, validationError } from '#server/http/errors.ts';
+import { createLogger } from '#server/logger.ts';
+import { createApiToken } from '#server/modules/auth/auth.usecases.ts';
+import { importFile } from '#server/modules/conversations/import.ts';
+import { seedIfEmpty } from '#server/modules/demo/seed.ts';
+import { exportRecords, writeLines } from '#server/modules/exports/export.ts';
+import { projectStats } from '#server/modules/stats/stats.ts';
+import { createProject, getProject, listProjects, updateProject } from '#server/modules/projects/projects.usecases.ts';
+import { createUser, getUser, listUsers } from '#server/modules/users/users.usecases.ts';
+import { createProjectSchema, updateProjectSchema } from '#shared/projects.ts';
+import { exportFormats, exportOptionsSchema } from '#shared/exports.ts';
+import { createUserSchema, roleSchema } from '#shared/users.ts';
+import { progressLine } from './progress.ts';
+
+const program = new Command('ordinal')
+  .description('Ordinal: rankings, demonstrations and datasets for training language models from human feedback.')
+  .addOption(new Option('--db <file>', 'SQLite database file, created and migrated when needed').env('ORDINAL_DB').default(DEFAULT_DB_FILE))
+  .showHelpAfterError()
+  .configureHelp({ showGlobalOptions: true });
+
+const db = (): Db => openDatabase(program.opts<{ db: string }>().db);
+
+/** Parses CLI input with the API's own schema, so both reject the same things in the same words. */
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error, what);
+  return result.data;
+}
+
+const integer = (value: string) => {
+  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
+  return Number(value);
+};
+const share = (value: string) => {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('must be a number from 0 to 1');
+  return n;
+};
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+program
+  .command('serve')
+  .description('Serve the web app and the API. On an empty database, creates an admin (password printed once) and the demo project.')
+  .addOption(new Option('--port <n>', 'port to listen on').env('PORT').default(3000).argParser(integer))
+  .addOption(new Option('--host <address>', 'address to listen on').env('HOST').default('0.0.0.0'))
+  .option('--no-demo', 'do not create the demo project on an empty database')
+  .action(async (options: { port: number; host: string; demo: boolean }) => {
+    const database = db();
+    const logger = createLogger();
+    const seeded = await seedIfEmpty(database, { demo: options.demo, adminPassword: process.env.ORDINAL_ADMIN_PASSWORD });
+    const allowedOrigins = (process.env.ORDINAL_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean);
+    const app = createApp({ db: database, logger, allowedOrigins });
+    const server = app.listen(options.port, options.host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : options.port;
+      const url = `http://localhost:${port}`;
+      const lines = [`Ordinal is serving ${database.file} at ${url}`];
+      if (seeded.admin) {
+        lines.push(
+          '',
+          'First start: an admin account was created. This password is shown only this once:',
+          `  username: ${seeded.admin.username}`,
+          `  password: ${seeded.admin.password}`,
+          `Log in at ${url}/login${seeded.demoCreated ? ' and open the "demo" project' : ''}. Add trainers from the Users page or with`,
+          '  npx ordinal users add <name> --role trainer',
+        );
+      } else lines.push(`Log in at ${url}/login`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+    const stop = () => server.close(() => { database.sqlite.close(); process.exit(0); });
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+const users = program.command('users').description('Manage user accounts');
+users
+  .command('add <username>')
+  .description('Create a user. Without --password the password is read from standard input.')
+  .addOption(new Option('--role <role>', 'what the user may do').choices(roleSchema.options).makeOptionMandatory())
+  .option('--password <password>', 'the password (at least 10 characters); prefer standard input, which stays out of shell history')
+  .action(async (username: string, options: { role: string; password?: string }) => {
+    const password = options.password ?? (await readStdin());
+    const input = parseWith(createUserSchema, { username, role: options.role, password }, 'user');
+    const user = await createUser(db(), input, null);
+    process.stdout.write(`Created ${user.role} ${user.username}\n`);
+  });
+users
+  .command('list')
+  .description('List users with role, status and last activity')
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => {
+    const list = listUsers(db());
+    if (options.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    else for (const u of list) process.stdout.write(`${u.username}\t${u.role}\t${u.active ? 'active' : 'deactivated'}\t${u.lastActiveAt ?? 'never'}\n`);
+  });
+
+program
+  .command('tokens')
+  .description('Manage API tokens')
+  .command('create <username>')
+  .description('Create an API token for a user and print it alone on standard output (it is not shown again)')
+  .option('--name <name>', 'what the token is for', 'cli')
+  .action((username: string, options: { name: string }) => {
+    const database = db();
+    const { token } = createApiToken(database, getUser(database, username).id, options.name, null);
+    process.stdout.write(`${token}\n`);
+  });
+
+const projectOptions = (command: Command) =>
+  command
+    .option('--name <text>', 'display name')
+    .option('--overlap <n>', 'how many trainers rank each comparison', integer)
+    .option('--ties', 'allow ties')
+    .option('--no-ties', 'forbid ties')
+    .option('--guidelines-file <file>', 'Markdown file with the guidelines trainers see')
+    .option('--lease-minutes <n>', 'minutes a trainer holds a comparison before it returns to the queue', integer);
+
+type ProjectFlags = { name?: string; overlap?: number; ties?: boolean; guidelinesFile?: string; leaseMinutes?: number };
+const settingsFrom = (o: ProjectFlags) => ({
+  name: o.name,
+  overlap: o.overlap,
+  allowTies: o.ties,
+  guidelines: o.guidelinesFile === undefined ? undefined : fs.readFileSync(o.guidelinesFile, 'utf8'),
+  leaseMinutes: o.leaseMinutes,
+});
+const dropUndefined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+const projects = program.command('projects').description('Manage projects');
+projectOptions(projects.command('create <slug>').description('Create a project (ratings and flags default to InstructGPT’s)')).action(
+  (slug: string, options: ProjectFlags) => {
+    const input = parseWith(createProjectSchema, dropUndefined({ slug, ...settingsFrom(options), name: options.name ?? slug }), 'project');
+    const project = createProject(db(), input, null);
+    process.stdout.write(`Created project ${project.slug} (overlap ${project.overlap}, ties ${project.allowTies ? 'allowed' : 'not allowed'})\n`);
+  },
+);
+projectOptions(projects.command('update <slug>').description('Change a project’s settings'))
+  .option('--archive', 'archive the project')
+  .option('--unarchive', 'bring an archived project back')
+  .action((slug: string, options: ProjectFlags & { archive?: boolean; unarchive?: boolean }) => {
+    const archived = options.archive ? true : options.unarchive ? false : undefined;
+    const changes = parseWith(updateProjectSchema, dropUndefined({ ...settingsFrom(options), archived }), 'project settings');
+    const project = updateProject(db(), slug, changes, null);
+    process.stdout.write(`Updated project ${project.slug}\n`);
+  });
+projects
+  .command('list')
+  .description('List projects with their progress')
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => {
+    const list = listProjects(db(), { id: 0, username: 'cli', role: 'admin' });
+    if (options.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    else for (const p of list) process.stdout.write(`${p.slug}\t${p.name}\t${p.progress.completed}/${p.progress.comparisons} comparisons done\t${p.progress.rankings} rankings${p.archived ? '\tarchived' : ''}\n`);
+  });
+
+program
+  .command('import <file>')
+  .description('Import a JSONL file (one conversation per line). Any bad line: nothing is imported, every bad line is listed, exit 1.')
+  .requiredOption('--project <slug>', 'project to import into')
+  .option('--dry-run', 'check the file and report, import nothing')
+  .action((file: string, options: { project: string; dryRun?: boolean }) => {
+    if (!fs.existsSync(file)) throw new AppError(400, 'import.no_file', `No such file: ${file}`);
+    const database = db();
+    const progress = progressLine('import');
+    const result = importFile(database, getProject(database, options.project), file, {
+      dryRun: options.dryRun,
+      actorId: null,
+      onProgress: (done, total, phase) => progress.update(done, total, ` ${phase}`),
+    });
+    progress.done();
+    for (const e of result.errors) process.stderr.write(`${file}:${e.line}: ${e.message}\n`);
+    if (result.moreErrors) process.stderr.write(`… and ${result.moreErrors} more bad lines\n`);
+    const counts = `${result.conversations} conversations (${result.comparisons} comparisons, ${result.prompts} prompts), ${result.skippedExisting} already imported`;
+    if (result.errors.length) {
+      process.stderr.write(`${result.errors.length + result.moreErrors} bad line(s): nothing was imported.\n`);
+      process.exitCode = 1;
+    } else if (result.dryRun) process.stdout.write(`Dry run: the file is valid: ${counts}. Nothing was imported.\n`);
+    else process.stdout.write(`Imported ${counts}.\n`);
+  });
+
+program
+  .command('export')
+  .description('Write a dataset as JSONL to standard output or --out (the same bytes as the API)')
+  .requiredOption('--project <slug>', 'project to export')
+  .addOption(new Option('--format <format>', 'record format').choices(exportFormats).makeOptionMandatory())
+  .addOption(new Option('--split <split>', 'only the train or the test conversations').choices(['train', 'test']))
+  .option('--test-share <share>', 'share of conversations in the test split', share, 0.1)
+  .option('--consensus', 'one consensus ranking per comparison instead of one row per trainer')
+  .addOption(new Option('--margin <kind>', 'trl: add a float margin to every row').choices(['rank']))
+  .option('--include-top-ranked', 'sft: also each comparison’s consensus top candidate')
+  .option('--out <file>', 'write to this file instead of standard output')
+  .action(async (options: { project: string; format: string; split?: string; testShare: number; consensus?: boolean; margin?: string; includeTopRanked?: boolean; out?: string }) => {
+    const database = db();
+    const exportOptions = parseWith(
+      exportOptionsSchema,
+      dropUndefined({
+        format: options.format,
+        split: options.split,
+        testShare: options.testShare,
+        rows: options.consensus ? 'consensus' : 'per-trainer',
+        margin: options.margin,
+        includeTopRanked: options.includeTopRanked,
+      }),
+      'export options',
+    );
+    const project = getProject(database, options.project);
+    const out = options.out ? fs.createWriteStream(options.out) : process.stdout;
+    const progress = progressLine('export');
+    let rows = 0;
+    await writeLines(exportRecords(database.file, project, exportOptions), out, () => progress.update(++rows, undefined, ' records'));
+    progress.done();
+    if (options.out) {
+      await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      process.stderr.write(`Wrote ${rows} records to ${options.out}\n`);
+    }
+  });
+
+program
+  .command('stats')
+  .description('Progress and quality figures of a project')
+  .requiredOption('--project <slug>', 'project')
+  .option('--json', 'print JSON')
+  .action((options: { project: string; json?: boolean }) => {
+    const database = db();
+    const stats = projectStats(database, getProject(database, options.project));
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
+      return;
+    }
+    process.stdout.write(
+      [
+        `comparisons   ${stats.comparisons} (${stats.completedComparisons} reached their overlap)`,
+        `rankings      ${stats.rankings}`,
+        `trainers      ${stats.trainers.length}`,
+        ...stats.trainers.map((t) => `  ${t.username.padEnd(20)} ${t.rankings} rankings`),
+      ].join('\n') + '\n',
+    );
+  });
+
+program
+  .command('backup <file>')
+  .description('Copy the database to <file> with SQLite’s online backup: safe while the server runs')
+  .action(async (file: string) => {
+    if (fs.existsSync(file)) throw new AppError(400, 'backup.exists', `${file} exists; choose a new file name.`);
+    const database = db();
+    const progress = progressLine('backup');
+    await database.sqlite.backup(file, {
+      progress: ({ totalPages, remainingPages }) => {
+        progress.update(totalPages - remainingPages, totalPages);
+        return 1000;
+      },
+    });
+    progress.done();
+    process.stderr.write(`Backed up ${database.file} to ${file}\n`);
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof AppError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exitCode = error.status >= 500 ? 2 : 1;
+  } else throw error;
+}

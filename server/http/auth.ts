@@ -1,0 +1,69 @@
+import type { RequestHandler } from 'express';
+import type { UserRole } from '#shared/users.ts';
+import type { Db } from '#server/db/client.ts';
+import { resolveApiToken, resolveSession, SESSION_COOKIE } from '#server/modules/auth/auth.usecases.ts';
+import { AppError, unauthorized } from './errors.ts';
+
+export interface AuthUser {
+  id: number;
+  username: string;
+  role: UserRole;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: { user: AuthUser; via: 'cookie' | 'token'; sessionTokenHash?: string };
+  }
+}
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Who is asking: a Bearer token (scripts) or the session cookie (browsers). An invalid Bearer token
+ * is an error rather than anonymous, so a script with a revoked token hears about it.
+ * Cookie-authenticated writes must come from our own origin: SameSite=Lax stops most cross-site
+ * requests, and an Origin / Sec-Fetch-Site check (the rule of Go's CrossOriginProtection) stops the
+ * rest. A request with neither header is not from a browser, so a cookie-jar script still works.
+ */
+export function authenticate(db: Db, allowedOrigins: string[]): RequestHandler {
+  return (req, _res, next) => {
+    const header = req.get('authorization');
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const user = match ? resolveApiToken(db, match[1]!) : null;
+      if (!user) throw unauthorized('The API token is invalid or revoked.');
+      req.auth = { user, via: 'token' };
+      return next();
+    }
+    const token = readCookie(req.get('cookie'), SESSION_COOKIE);
+    const session = token ? resolveSession(db, token) : null;
+    if (session) req.auth = { user: session.user, via: 'cookie', sessionTokenHash: session.tokenHash };
+    if (!SAFE_METHODS.has(req.method) && (session || req.path === '/session')) checkOrigin(req.get('origin'), req.get('sec-fetch-site'), req.get('host'), allowedOrigins);
+    next();
+  };
+}
+
+function checkOrigin(origin: string | undefined, fetchSite: string | undefined, host: string | undefined, allowed: string[]) {
+  if (origin !== undefined) {
+    if (allowed.includes(origin)) return;
+    let originHost: string | null = null;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      /* "null" and other opaque origins are refused below */
+    }
+    if (originHost === host) return;
+    throw new AppError(403, 'auth.cross_origin', `Requests from ${origin} are not allowed.`);
+  }
+  if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') {
+    throw new AppError(403, 'auth.cross_origin', 'Cross-site requests are not allowed.');
+  }
+}

@@ -1,0 +1,143 @@
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import type { Db } from '#server/db/client.ts';
+import type { ApiToken } from '#shared/users.ts';
+import { AppError, notFound } from '#server/http/errors.ts';
+import type { AuthUser } from '#server/http/auth.ts';
+import { audit } from '#server/modules/audit/audit.ts';
+import { apiTokens, sessions, users } from '#server/modules/users/users.table.ts';
+import { findUserByUsername, iso } from '#server/modules/users/users.usecases.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import { dummyHashPromise, hashPassword, randomToken, sha256, verifyPassword } from './passwords.ts';
+
+export const SESSION_COOKIE = 'ordinal_session';
+export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
+const TOKEN_PREFIX = 'ord_';
+// Writing last-active on every request would turn reads into writes; once a minute is enough.
+const ACTIVITY_RESOLUTION_MS = 60_000;
+
+const toAuthUser = (u: { id: number; username: string; role: AuthUser['role'] }): AuthUser => ({ id: u.id, username: u.username, role: u.role });
+
+function touch(db: Db, userId: number, lastActiveAt: number | null, now: number) {
+  if (lastActiveAt === null || now - lastActiveAt > ACTIVITY_RESOLUTION_MS) {
+    db.orm.update(users).set({ lastActiveAt: now }).where(eq(users.id, userId)).run();
+  }
+}
+
+export async function login(db: Db, throttle: LoginThrottle, username: string, password: string, clientKey: string) {
+  const keys = [`user:${username}`, `ip:${clientKey}`];
+  const wait = throttle.retryAfter(keys);
+  if (wait > 0) {
+    throw new AppError(429, 'auth.too_many_attempts', `Too many failed logins. Try again in ${Math.ceil(wait / 60_000)} minute(s).`, {
+      retryAfterSeconds: Math.ceil(wait / 1000),
+    });
+  }
+  const user = findUserByUsername(db, username);
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHashPromise));
+  if (!user || !ok || !user.active) {
+    throttle.fail(keys);
+    db.sqlite.transaction(() => audit(db, user?.id ?? null, 'auth.login_failed', `user:${username}`))();
+    throw new AppError(401, 'auth.invalid_credentials', user && ok ? 'This account is deactivated.' : 'Wrong username or password.');
+  }
+  throttle.succeed(keys);
+  const token = randomToken('');
+  const now = Date.now();
+  db.sqlite.transaction(() => {
+    db.orm.insert(sessions).values({ tokenHash: sha256(token), userId: user.id, createdAt: now, expiresAt: now + SESSION_TTL_MS }).run();
+    db.orm.update(users).set({ lastActiveAt: now }).where(eq(users.id, user.id)).run();
+    audit(db, user.id, 'auth.login', `user:${user.username}`);
+  })();
+  return { token, user: toAuthUser(user), expiresAt: now + SESSION_TTL_MS };
+}
+
+export function logout(db: Db, tokenHash: string) {
+  db.orm.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
+}
+
+/** The user behind a session cookie, or null when unknown, expired or deactivated. Slides the expiry. */
+export function resolveSession(db: Db, token: string): { user: AuthUser; tokenHash: string } | null {
+  const tokenHash = sha256(token);
+  const now = Date.now();
+  const row = db.orm
+    .select({ user: users, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), eq(users.active, true)))
+    .get();
+  if (!row) return null;
+  if (row.expiresAt - now < SESSION_TTL_MS / 2) {
+    db.orm.update(sessions).set({ expiresAt: now + SESSION_TTL_MS }).where(eq(sessions.tokenHash, tokenHash)).run();
+  }
+  touch(db, row.user.id, row.user.lastActiveAt, now);
+  return { user: toAuthUser(row.user), tokenHash };
+}
+
+export function resolveApiToken(db: Db, token: string): AuthUser | null {
+  const now = Date.now();
+  const row = db.orm
+    .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt), eq(users.active, true)))
+    .get();
+  if (!row) return null;
+  if (row.lastUsedAt === null || now - row.lastUsedAt > ACTIVITY_RESOLUTION_MS) {
+    db.orm.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)).run();
+  }
+  touch(db, row.user.id, row.user.lastActiveAt, now);
+  return toAuthUser(row.user);
+}
+
+const toApiToken = (row: typeof apiTokens.$inferSelect): ApiToken => ({
+  id: String(row.id),
+  name: row.name,
+  prefix: row.prefix,
+  createdAt: new Date(row.createdAt).toISOString(),
+  lastUsedAt: iso(row.lastUsedAt),
+  revokedAt: iso(row.revokedAt),
+});
+
+/** Creates a token for a user; the token itself is returned this once and never stored. */
+export function createApiToken(db: Db, userId: number, name: string, actorId: number | null) {
+  const token = randomToken(TOKEN_PREFIX);
+  return db.sqlite.transaction(() => {
+    const row = db.orm
+      .insert(apiTokens)
+      .values({ userId, name, tokenHash: sha256(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) })
+      .returning()
+      .get();
+    audit(db, actorId, 'token.create', `token:${row.id}`, { userId, name });
+    return { token, apiToken: toApiToken(row) };
+  })();
+}
+
+export const listApiTokens = (db: Db, userId: number) =>
+  db.orm.select().from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(desc(apiTokens.id)).all().map(toApiToken);
+
+export function revokeApiToken(db: Db, userId: number, tokenId: number) {
+  db.sqlite.transaction(() => {
+    const row = db.orm
+      .update(apiTokens)
+      .set({ revokedAt: Date.now() })
+      .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+      .returning()
+      .get();
+    if (!row) throw notFound('Active token');
+    audit(db, userId, 'token.revoke', `token:${tokenId}`);
+  })();
+}
+
+export async function changePassword(db: Db, user: AuthUser, currentPassword: string, newPassword: string, keepSessionHash?: string) {
+  const row = findUserByUsername(db, user.username);
+  if (!row || !(await verifyPassword(currentPassword, row.passwordHash))) {
+    throw new AppError(400, 'auth.wrong_password', 'The current password is wrong.');
+  }
+  const passwordHash = await hashPassword(newPassword);
+  db.sqlite.transaction(() => {
+    db.orm.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
+    // Other sessions end: whoever else knew the old password is logged out.
+    for (const s of db.orm.select({ tokenHash: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, user.id)).all()) {
+      if (s.tokenHash !== keepSessionHash) db.orm.delete(sessions).where(eq(sessions.tokenHash, s.tokenHash)).run();
+    }
+    audit(db, user.id, 'auth.password_change', `user:${user.username}`);
+  })();
+}

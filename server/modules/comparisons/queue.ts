@@ -1,0 +1,138 @@
+import crypto from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Db } from '#server/db/client.ts';
+import type { AuthUser } from '#server/http/auth.ts';
+import { conflict, notFound } from '#server/http/errors.ts';
+import { audit } from '#server/modules/audit/audit.ts';
+import { candidatesOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
+import { projects, type ProjectRow } from '#server/modules/projects/projects.table.ts';
+import type { NextComparison } from '#shared/comparisons.ts';
+import { findRanking, toStoredRanking } from './rankings.usecases.ts';
+
+/** A lease counts against a comparison's overlap while it is neither answered, skipped nor expired. */
+const LIVE = 'a.completed_at IS NULL AND a.skipped_at IS NULL AND a.expires_at > @now';
+
+const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
+function prepare(db: Db) {
+  const s = db.sqlite;
+  // The conditions under which a trainer may be handed a comparison, shared by `next` and the counts.
+  const available = `
+    c.project_id = @projectId AND c.done = 0
+    AND (c.author_id IS NULL OR c.author_id != @userId)
+    AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.comparison_id = c.id AND a.user_id = @userId)
+    AND c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND ${LIVE}) < @overlap`;
+  type Q = { projectId: number; userId: number; now: number; overlap: number };
+  return {
+    openAssignments: s.prepare<{ projectId: number; userId: number }, { id: number; comparisonId: number; expiresAt: number; shownOrder: string }>(`
+      SELECT a.id, a.comparison_id AS comparisonId, a.expires_at AS expiresAt, a.shown_order AS shownOrder
+      FROM assignments a JOIN comparisons c ON c.id = a.comparison_id
+      WHERE a.user_id = @userId AND a.completed_at IS NULL AND a.skipped_at IS NULL AND c.project_id = @projectId
+      ORDER BY a.id`),
+    /** Whether a slot is free for this trainer's own (possibly expired) lease, not counting it. */
+    hasRoomFor: s.prepare<{ comparisonId: number; userId: number; now: number; overlap: number }, { ok: number }>(`
+      SELECT c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND a.user_id != @userId AND ${LIVE}) < @overlap AS ok
+      FROM comparisons c WHERE c.id = @comparisonId`),
+    pick: s.prepare<Q, { id: number; parentMessageId: number }>(
+      `SELECT c.id, c.parent_message_id AS parentMessageId FROM comparisons c WHERE ${available} ORDER BY c.id LIMIT 1`,
+    ),
+    countAvailable: s.prepare<Q, { n: number }>(`SELECT count(*) AS n FROM comparisons c WHERE ${available}`),
+    comparison: s.prepare<[number], { id: number; projectId: number; parentMessageId: number }>(
+      'SELECT id, project_id AS projectId, parent_message_id AS parentMessageId FROM comparisons WHERE id = ?',
+    ),
+    insertAssignment: s.prepare<{ comparisonId: number; userId: number; shownOrder: string; now: number; expiresAt: number }>(`
+      INSERT INTO assignments (comparison_id, user_id, shown_order, leased_at, expires_at)
+      VALUES (@comparisonId, @userId, @shownOrder, @now, @expiresAt)`),
+    renewLease: s.prepare<{ id: number; expiresAt: number }>('UPDATE assignments SET expires_at = @expiresAt WHERE id = @id'),
+    assignmentOf: s.prepare<{ comparisonId: number; userId: number }, { id: number; shownOrder: string; skippedAt: number | null }>(
+      'SELECT id, shown_order AS shownOrder, skipped_at AS skippedAt FROM assignments WHERE comparison_id = @comparisonId AND user_id = @userId',
+    ),
+    skip: s.prepare<{ id: number; now: number; reason: string }>('UPDATE assignments SET skipped_at = @now, skip_reason = @reason WHERE id = @id'),
+  };
+}
+export function queueStatements(db: Db) {
+  let s = statements.get(db);
+  if (!s) statements.set(db, (s = prepare(db)));
+  return s;
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = crypto.randomInt(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** The comparison as this trainer sees it: candidates in their shown order, no provenance. */
+export function trainerView(db: Db, project: ProjectRow, comparisonId: number, parentMessageId: number, shownOrder: string[]) {
+  const byId = new Map(candidatesOf(db, parentMessageId).map((c) => [String(c.id), c.content]));
+  return {
+    id: String(comparisonId),
+    project: project.slug,
+    context: pathTo(db, parentMessageId),
+    candidates: shownOrder.map((id) => ({ id, content: byId.get(id)! })),
+  };
+}
+
+/**
+ * Hands the trainer a comparison: the one they already hold (a reload gives back the same order),
+ * else the oldest they have never been given whose overlap is not met counting live leases.
+ * Runs as one IMMEDIATE transaction, so concurrent calls, even from other processes, never
+ * over-assign. Returns null when nothing is left for this trainer.
+ */
+export function nextComparison(db: Db, project: ProjectRow, user: AuthUser, now = Date.now()): NextComparison | null {
+  const s = queueStatements(db);
+  const expiresAt = now + project.leaseMinutes * 60_000;
+  return db.sqlite.transaction((): NextComparison | null => {
+    for (const held of s.openAssignments.all({ projectId: project.id, userId: user.id })) {
+      const live = held.expiresAt > now;
+      if (!live && !s.hasRoomFor.get({ comparisonId: held.comparisonId, userId: user.id, now, overlap: project.overlap })?.ok) continue;
+      s.renewLease.run({ id: held.id, expiresAt });
+      const comparison = s.comparison.get(held.comparisonId)!;
+      return {
+        comparison: trainerView(db, project, comparison.id, comparison.parentMessageId, JSON.parse(held.shownOrder)),
+        leaseExpiresAt: new Date(expiresAt).toISOString(),
+      };
+    }
+    const picked = s.pick.get({ projectId: project.id, userId: user.id, now, overlap: project.overlap });
+    if (!picked) return null;
+    const shownOrder = shuffled(candidatesOf(db, picked.parentMessageId).map((c) => String(c.id)));
+    s.insertAssignment.run({ comparisonId: picked.id, userId: user.id, shownOrder: JSON.stringify(shownOrder), now, expiresAt });
+    return {
+      comparison: trainerView(db, project, picked.id, picked.parentMessageId, shownOrder),
+      leaseExpiresAt: new Date(expiresAt).toISOString(),
+    };
+  }).immediate();
+}
+
+/** How many comparisons `next` could still hand this trainer. */
+export function countAvailable(db: Db, project: ProjectRow, userId: number, now = Date.now()): number {
+  return queueStatements(db).countAvailable.get({ projectId: project.id, userId, now, overlap: project.overlap })!.n;
+}
+
+/** Gives a held comparison back with a reason; the trainer is not offered it again. */
+export function skipComparison(db: Db, comparisonId: number, user: AuthUser, reason: string) {
+  const s = queueStatements(db);
+  db.sqlite.transaction(() => {
+    const assignment = s.assignmentOf.get({ comparisonId, userId: user.id });
+    if (!assignment) throw notFound(`Comparison ${comparisonId} among yours`);
+    if (findRanking(db, comparisonId, user.id)) throw conflict('comparison.answered', 'You have already ranked this comparison.');
+    if (assignment.skippedAt === null) s.skip.run({ id: assignment.id, now: Date.now(), reason });
+    audit(db, user.id, 'comparison.skip', `comparison:${comparisonId}`, { reason });
+  }).immediate();
+}
+
+/** A comparison as its trainer sees it when coming back to it (e.g. to change a submitted ranking). */
+export function heldComparison(db: Db, comparisonId: number, userId: number) {
+  const s = queueStatements(db);
+  const comparison = s.comparison.get(comparisonId);
+  const assignment = comparison && s.assignmentOf.get({ comparisonId, userId });
+  if (!comparison || !assignment) throw notFound(`Comparison ${comparisonId} among yours`);
+  const project = db.orm.select().from(projects).where(eq(projects.id, comparison.projectId)).get()!;
+  const ranking = findRanking(db, comparisonId, userId);
+  return {
+    comparison: trainerView(db, project, comparison.id, comparison.parentMessageId, JSON.parse(assignment.shownOrder)),
+    ranking: ranking ? toStoredRanking(ranking) : null,
+  };
+}

@@ -1,0 +1,40 @@
+import type { Db } from '#server/db/client.ts';
+import type { ChatMessage, Role } from '#shared/conversations.ts';
+
+export interface CandidateRow {
+  id: number;
+  content: string;
+  model: string | null;
+  params: string | null;
+  finishReason: string | null;
+  authorId: number | null;
+}
+
+const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
+
+function prepare(db: Db) {
+  return {
+    path: db.sqlite.prepare<[number], { role: Role; content: string }>(`
+      WITH RECURSIVE path(id, parent_id, role, content, depth) AS (
+        SELECT id, parent_id, role, content, 0 FROM messages WHERE id = ?
+        UNION ALL
+        SELECT m.id, m.parent_id, m.role, m.content, path.depth + 1 FROM messages m JOIN path ON m.id = path.parent_id
+      )
+      SELECT role, content FROM path ORDER BY depth DESC`),
+    candidates: db.sqlite.prepare<[number], CandidateRow>(`
+      SELECT id, content, model, params, finish_reason AS finishReason, author_id AS authorId
+      FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id`),
+  };
+}
+
+function stmts(db: Db) {
+  let s = statements.get(db);
+  if (!s) statements.set(db, (s = prepare(db)));
+  return s;
+}
+
+/** The messages from the root of the tree down to `messageId`, inclusive. */
+export const pathTo = (db: Db, messageId: number): ChatMessage[] => stmts(db).path.all(messageId);
+
+/** The assistant children of a message: a comparison's candidates, oldest first. */
+export const candidatesOf = (db: Db, parentMessageId: number): CandidateRow[] => stmts(db).candidates.all(parentMessageId);

@@ -1,0 +1,175 @@
+import crypto from 'node:crypto';
+import type { Writable } from 'node:stream';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { openReadConnection, type Db } from '#server/db/client.ts';
+import { candidatesOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
+import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
+import { rankedPairsConsensus } from '#shared/consensus.ts';
+import type { ExportOptions } from '#shared/exports.ts';
+import type { RankingGroups } from '#shared/rankings.ts';
+import { rankedComparisonRecords, sftRecord, type RankedComparison } from './exporters.ts';
+
+const BATCH = 500;
+
+/**
+ * A conversation's split, from a hash of its id (the importer's id where it has one), so a prompt
+ * never lands in both and a re-import into another database splits the same way.
+ */
+export function splitOf(conversationKey: string, testShare: number): 'train' | 'test' {
+  const bucket = crypto.createHash('sha256').update(conversationKey).digest().readUInt32BE(0) / 2 ** 32;
+  return bucket < testShare ? 'test' : 'train';
+}
+
+interface RankingRow {
+  comparisonId: number;
+  username: string;
+  ranking: string;
+  ratings: string;
+  flags: string;
+  note: string;
+  shownOrder: string;
+  durationMs: number | null;
+  updatedAt: number;
+}
+
+function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions): Generator<RankedComparison> {
+  const page = db.sqlite.prepare<[number, number, number], { id: number; parentMessageId: number; conversationKey: string }>(`
+    SELECT c.id, c.parent_message_id AS parentMessageId, v.external_id AS conversationKey
+    FROM comparisons c JOIN conversations v ON v.id = c.conversation_id
+    WHERE c.project_id = ? AND c.id > ? AND c.ranking_count > 0
+    ORDER BY c.id LIMIT ?`);
+  const rankingsOf = db.sqlite.prepare<[string], RankingRow>(`
+    SELECT r.comparison_id AS comparisonId, u.username, r.ranking, r.ratings, r.flags, r.note,
+           r.shown_order AS shownOrder, r.duration_ms AS durationMs, r.updated_at AS updatedAt
+    FROM rankings r JOIN users u ON u.id = r.user_id
+    WHERE r.comparison_id IN (SELECT value FROM json_each(?))
+    ORDER BY r.comparison_id, r.id`);
+
+  for (let after = 0; ; ) {
+    const comparisons = page.all(project.id, after, BATCH);
+    if (!comparisons.length) return;
+    after = comparisons.at(-1)!.id;
+    const wanted = comparisons.filter((c) => !options.split || splitOf(c.conversationKey, options.testShare) === options.split);
+    const byComparison = new Map<number, RankingRow[]>();
+    for (const r of rankingsOf.all(JSON.stringify(wanted.map((c) => c.id)))) {
+      const list = byComparison.get(r.comparisonId) ?? [];
+      list.push(r);
+      byComparison.set(r.comparisonId, list);
+    }
+    for (const c of wanted) {
+      const rows = byComparison.get(c.id) ?? [];
+      if (!rows.length) continue;
+      const base = {
+        comparisonId: String(c.id),
+        project: project.slug,
+        context: pathTo(db, c.parentMessageId),
+        candidates: candidatesOf(db, c.parentMessageId).map((m) => ({
+          id: String(m.id),
+          content: m.content,
+          model: m.model,
+          params: m.params ? (JSON.parse(m.params) as Record<string, unknown>) : null,
+        })),
+      };
+      if (options.rows === 'consensus') {
+        yield {
+          ...base,
+          ranking: rankedPairsConsensus(
+            base.candidates.map((m) => m.id),
+            rows.map((r) => JSON.parse(r.ranking) as RankingGroups),
+          ),
+          annotator: 'consensus',
+          annotators: rows.map((r) => r.username),
+          ratings: {},
+          flags: {},
+          note: '',
+          shownOrder: null,
+          durationMs: null,
+          createdAt: new Date(Math.max(...rows.map((r) => r.updatedAt))).toISOString(),
+        };
+        continue;
+      }
+      for (const r of rows) {
+        yield {
+          ...base,
+          ranking: JSON.parse(r.ranking),
+          annotator: r.username,
+          annotators: [r.username],
+          ratings: JSON.parse(r.ratings),
+          flags: JSON.parse(r.flags),
+          note: r.note,
+          shownOrder: JSON.parse(r.shownOrder),
+          durationMs: r.durationMs,
+          createdAt: new Date(r.updatedAt).toISOString(),
+        };
+      }
+    }
+  }
+}
+
+function* demonstrationRecords(db: Db, project: ProjectRow, options: ExportOptions): Generator<string> {
+  const page = db.sqlite.prepare<[number, number, number], { id: number; leafMessageId: number; conversationKey: string }>(`
+    SELECT d.id, d.leaf_message_id AS leafMessageId, v.external_id AS conversationKey
+    FROM demonstrations d JOIN conversations v ON v.id = d.conversation_id
+    WHERE d.project_id = ? AND d.id > ? ORDER BY d.id LIMIT ?`);
+  for (let after = 0; ; ) {
+    const rows = page.all(project.id, after, BATCH);
+    if (!rows.length) return;
+    after = rows.at(-1)!.id;
+    for (const d of rows) {
+      if (options.split && splitOf(d.conversationKey, options.testShare) !== options.split) continue;
+      yield sftRecord(pathTo(db, d.leafMessageId));
+    }
+  }
+}
+
+/**
+ * Every record of an export, one JSON line each, read in pages from its own read-only connection
+ * inside one read transaction: one consistent snapshot, memory flat whatever the size, and the same
+ * bytes for the same data. The CLI and the API both write exactly these lines.
+ */
+export function* exportRecords(dbFile: string, project: ProjectRow, options: ExportOptions): Generator<string> {
+  const sqlite = openReadConnection(dbFile);
+  const db: Db = { sqlite, orm: drizzle(sqlite), file: dbFile };
+  sqlite.exec('BEGIN');
+  try {
+    if (options.format === 'sft') {
+      for (const record of demonstrationRecords(db, project, options)) yield `${record}\n`;
+      if (!options.includeTopRanked) return;
+      options = { ...options, rows: 'consensus' };
+    }
+    for (const item of rankedComparisons(db, project, options)) {
+      for (const record of rankedComparisonRecords(item, options)) yield `${record}\n`;
+    }
+  } finally {
+    sqlite.exec('COMMIT');
+    sqlite.close();
+  }
+}
+
+/** Writes lines to a stream in ~64 KiB chunks, waiting whenever the stream asks to. */
+export async function writeLines(lines: Iterable<string>, out: Writable, onLine?: () => void): Promise<number> {
+  const iterator = lines[Symbol.iterator]();
+  let count = 0;
+  try {
+    let chunk = '';
+    for (let next = iterator.next(); !next.done; next = iterator.next()) {
+      chunk += next.value;
+      count++;
+      onLine?.();
+      if (chunk.length >= 1 << 16) {
+        if (out.destroyed) return count;
+        const ok = out.write(chunk);
+        chunk = '';
+        if (!ok) await new Promise<void>((resolve) => {
+          const done = () => { out.off('drain', done); out.off('close', done); resolve(); };
+          out.on('drain', done);
+          out.on('close', done);
+        });
+      }
+    }
+    if (chunk && !out.destroyed) out.write(chunk);
+    return count;
+  } finally {
+    iterator.return?.();
+  }
+}

@@ -1,0 +1,92 @@
+import type { ChatMessage } from '#shared/conversations.ts';
+import { rankingPairs, type RankingGroups } from '#shared/rankings.ts';
+import type { ExportOptions } from '#shared/exports.ts';
+
+/** One ranking of one comparison with everything any export format needs. */
+export interface RankedComparison {
+  comparisonId: string;
+  project: string;
+  context: ChatMessage[];
+  candidates: Array<{ id: string; content: string; model: string | null; params: Record<string, unknown> | null }>;
+  ranking: RankingGroups;
+  /** A username, or "consensus" for the consensus row. */
+  annotator: string;
+  /** Usernames behind a consensus row; the annotator alone otherwise. */
+  annotators: string[];
+  ratings: Record<string, Record<string, number>>;
+  flags: Record<string, string[]>;
+  note: string;
+  shownOrder: string[] | null;
+  durationMs: number | null;
+  createdAt: string;
+}
+
+const assistant = (content: string) => [{ role: 'assistant', content }];
+
+/** Anthropic HH text: "\n\nHuman: …\n\nAssistant: …"; a system prompt stands before the first turn. */
+export function hhDialogue(messages: ChatMessage[]): string {
+  return messages
+    .map((m) => (m.role === 'system' ? m.content : `\n\n${m.role === 'user' ? 'Human' : 'Assistant'}: ${m.content}`))
+    .join('');
+}
+
+/**
+ * The JSONL records (without newlines) for one ranked comparison in a pair or ranking format.
+ * Pure: field order is fixed here, so the same data gives the same bytes.
+ */
+export function rankedComparisonRecords(item: RankedComparison, options: ExportOptions): string[] {
+  if (options.format === 'rankings') {
+    return [
+      JSON.stringify({
+        comparison_id: item.comparisonId,
+        project: item.project,
+        context: item.context,
+        candidates: item.candidates,
+        ranking: item.ranking,
+        annotator: item.annotator,
+        annotators: item.annotators,
+        ratings: item.ratings,
+        flags: item.flags,
+        note: item.note,
+        shown_order: item.shownOrder,
+        duration_ms: item.durationMs,
+        created_at: item.createdAt,
+      }),
+    ];
+  }
+  const content = new Map(item.candidates.map((c) => [c.id, c.content]));
+  const pairs = rankingPairs(item.ranking).map((p) => ({ ...p, chosen: content.get(p.chosen)!, rejected: content.get(p.rejected)! }));
+  const groupId = item.comparisonId;
+  switch (options.format) {
+    case 'trl':
+      return pairs.map((p) =>
+        JSON.stringify({
+          prompt: item.context,
+          chosen: assistant(p.chosen),
+          rejected: assistant(p.rejected),
+          group_id: groupId,
+          ...(options.margin === 'rank' ? { margin: p.distance } : {}),
+        }),
+      );
+    case 'openai-dpo':
+      return pairs.map((p) =>
+        JSON.stringify({
+          input: { messages: item.context },
+          preferred_output: assistant(p.chosen),
+          non_preferred_output: assistant(p.rejected),
+          group_id: groupId,
+        }),
+      );
+    case 'hh': {
+      const prefix = `${hhDialogue(item.context)}\n\nAssistant: `;
+      return pairs.map((p) => JSON.stringify({ chosen: prefix + p.chosen, rejected: prefix + p.rejected, group_id: groupId }));
+    }
+    case 'sft': {
+      const top = item.ranking[0];
+      if (top?.length !== 1) return [];
+      return [JSON.stringify({ messages: [...item.context, { role: 'assistant', content: content.get(top[0]!)! }] })];
+    }
+  }
+}
+
+export const sftRecord = (messages: ChatMessage[]) => JSON.stringify({ messages });

@@ -1,0 +1,44 @@
+import { exportCountSchema, exportOptionsSchema } from '#shared/exports.ts';
+import type { Db } from '#server/db/client.ts';
+import { defineRoute, researchers } from '#server/http/route.ts';
+import { audit } from '#server/modules/audit/audit.ts';
+import { projectParams } from '#server/modules/projects/projects.routes.ts';
+import { getProject } from '#server/modules/projects/projects.usecases.ts';
+import { exportRecords, writeLines } from './export.ts';
+
+export const exportRoutes = (db: Db) => [
+  defineRoute({
+    method: 'get',
+    path: '/projects/:slug/export',
+    summary: 'Stream a dataset as JSONL (DESIGN §3)',
+    roles: researchers,
+    params: projectParams,
+    query: exportOptionsSchema,
+    response: { mediaType: 'application/x-ndjson', description: 'One record per line' },
+    handler: async ({ user, params, query, res }) => {
+      const project = getProject(db, params.slug);
+      const name = [project.slug, query.format, query.rows === 'consensus' ? 'consensus' : null, query.split].filter(Boolean).join('-');
+      db.sqlite.transaction(() => audit(db, user!.id, 'export', `project:${project.slug}`, { ...query }))();
+      res.status(200);
+      res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="${name}.jsonl"`);
+      res.setHeader('Cache-Control', 'no-store');
+      await writeLines(exportRecords(db.file, project, query), res);
+      res.end();
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/projects/:slug/export/count',
+    summary: 'How many records an export with these options holds',
+    roles: researchers,
+    params: projectParams,
+    query: exportOptionsSchema,
+    response: exportCountSchema,
+    handler: ({ params, query }) => {
+      let rows = 0;
+      for (const _ of exportRecords(db.file, getProject(db, params.slug), query)) rows++;
+      return { rows };
+    },
+  }),
+];

@@ -1,0 +1,96 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '#server/db/client.ts';
+import type { AuthUser } from '#server/http/auth.ts';
+import { conflict, notFound } from '#server/http/errors.ts';
+import { audit } from '#server/modules/audit/audit.ts';
+import { countAvailable } from '#server/modules/comparisons/queue.ts';
+import { comparisons } from '#server/modules/comparisons/comparisons.table.ts';
+import { createProjectSchema, type CreateProject, type Project, type ProjectSummary, type UpdateProject } from '#shared/projects.ts';
+import { projects, type ProjectRow } from './projects.table.ts';
+
+export const toProject = (row: ProjectRow): Project => ({
+  slug: row.slug,
+  name: row.name,
+  guidelines: row.guidelines,
+  overlap: row.overlap,
+  allowTies: row.allowTies,
+  ratings: row.ratings,
+  flags: row.flags,
+  leaseMinutes: row.leaseMinutes,
+  archived: row.archivedAt !== null,
+  createdAt: new Date(row.createdAt).toISOString(),
+});
+
+export function findProject(db: Db, slug: string) {
+  return db.orm.select().from(projects).where(eq(projects.slug, slug)).get();
+}
+
+/** The project, or 404. Trainers are told archived projects do not exist. */
+export function getProject(db: Db, slug: string, user?: AuthUser | null): ProjectRow {
+  const row = findProject(db, slug);
+  if (!row || (user?.role === 'trainer' && row.archivedAt !== null)) throw notFound(`Project "${slug}"`);
+  return row;
+}
+
+export function createProject(db: Db, input: CreateProject, actorId: number | null): Project {
+  const values = createProjectSchema.parse(input);
+  return db.sqlite.transaction(() => {
+    if (findProject(db, values.slug)) throw conflict('project.exists', `A project with slug "${values.slug}" already exists.`);
+    const row = db.orm.insert(projects).values({ ...values, createdBy: actorId }).returning().get();
+    audit(db, actorId, 'project.create', `project:${row.slug}`, { settings: values });
+    return toProject(row);
+  })();
+}
+
+export function updateProject(db: Db, slug: string, changes: UpdateProject, actorId: number | null): Project {
+  return db.sqlite.transaction(() => {
+    const row = getProject(db, slug);
+    const { archived, ...settings } = changes;
+    const archivedAt = archived === undefined ? undefined : archived ? (row.archivedAt ?? Date.now()) : null;
+    const updated = db.orm
+      .update(projects)
+      .set({ ...settings, archivedAt, updatedAt: Date.now() })
+      .where(eq(projects.id, row.id))
+      .returning()
+      .get();
+    if (updated.overlap !== row.overlap) {
+      db.orm
+        .update(comparisons)
+        .set({ done: sql`${comparisons.rankingCount} >= ${updated.overlap}` })
+        .where(eq(comparisons.projectId, row.id))
+        .run();
+    }
+    audit(db, actorId, 'project.update', `project:${slug}`, { changes });
+    return toProject(updated);
+  })();
+}
+
+function progress(db: Db, projectId: number) {
+  return db.orm
+    .select({
+      comparisons: sql<number>`count(*)`,
+      completed: sql<number>`coalesce(sum(${comparisons.done}), 0)`,
+      rankings: sql<number>`coalesce(sum(${comparisons.rankingCount}), 0)`,
+    })
+    .from(comparisons)
+    .where(eq(comparisons.projectId, projectId))
+    .get()!;
+}
+
+export function summarizeProject(db: Db, row: ProjectRow, user: AuthUser): ProjectSummary {
+  return {
+    ...toProject(row),
+    progress: { ...progress(db, row.id), availableToMe: countAvailable(db, row, user.id) },
+  };
+}
+
+/** Researchers see every project; trainers the ones not archived. */
+export function listProjects(db: Db, user: AuthUser): ProjectSummary[] {
+  const rows = db.orm
+    .select()
+    .from(projects)
+    .where(user.role === 'trainer' ? and(sql`${projects.archivedAt} is null`) : undefined)
+    .orderBy(projects.name)
+    .all();
+  return rows.map((row) => summarizeProject(db, row, user));
+}

@@ -1,0 +1,67 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '#server/db/client.ts';
+import type { CreateUser, User, UserRole } from '#shared/users.ts';
+import { conflict, notFound } from '#server/http/errors.ts';
+import { audit } from '#server/modules/audit/audit.ts';
+import { hashPassword } from '#server/modules/auth/passwords.ts';
+import { sessions, users, type UserRow } from './users.table.ts';
+
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const toUser = (row: UserRow): User => ({
+  id: String(row.id),
+  username: row.username,
+  role: row.role,
+  active: row.active,
+  createdAt: new Date(row.createdAt).toISOString(),
+  lastActiveAt: iso(row.lastActiveAt),
+});
+
+export async function createUser(db: Db, input: CreateUser, actorId: number | null): Promise<User> {
+  const passwordHash = await hashPassword(input.password);
+  return db.sqlite.transaction(() => {
+    if (findUserByUsername(db, input.username)) throw conflict('user.exists', `A user named "${input.username}" already exists.`);
+    const row = db.orm.insert(users).values({ username: input.username, role: input.role, passwordHash }).returning().get();
+    audit(db, actorId, 'user.create', `user:${row.username}`, { role: row.role });
+    return toUser(row);
+  })();
+}
+
+export const findUserByUsername = (db: Db, username: string) =>
+  db.orm.select().from(users).where(eq(users.username, username.toLowerCase())).get();
+
+export function getUser(db: Db, username: string): UserRow {
+  const row = findUserByUsername(db, username);
+  if (!row) throw notFound(`User "${username}"`);
+  return row;
+}
+
+export const listUsers = (db: Db): User[] => db.orm.select().from(users).orderBy(users.username).all().map(toUser);
+
+export const countUsers = (db: Db) => db.orm.select({ n: sql<number>`count(*)` }).from(users).get()!.n;
+
+export async function updateUser(
+  db: Db,
+  username: string,
+  changes: { role?: UserRole; active?: boolean; password?: string },
+  actorId: number | null,
+): Promise<User> {
+  const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
+  return db.sqlite.transaction(() => {
+    const row = getUser(db, username);
+    const updated = db.orm
+      .update(users)
+      .set({ role: changes.role, active: changes.active, passwordHash })
+      .where(eq(users.id, row.id))
+      .returning()
+      .get();
+    // A deactivated user or a reset password ends every session of that user.
+    if (changes.active === false || passwordHash) db.orm.delete(sessions).where(eq(sessions.userId, row.id)).run();
+    audit(db, actorId, 'user.update', `user:${row.username}`, {
+      role: changes.role,
+      active: changes.active,
+      passwordReset: passwordHash ? true : undefined,
+    });
+    return toUser(updated);
+  })();
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { chatMessageSchema } from './conversations.ts';
+import { idSchema } from './ids.ts';
+import { storedRankingSchema } from './rankings.ts';
+
+/** What a trainer is shown: no model names, candidates in this trainer's own random order. */
+export const trainerComparisonSchema = z.object({
+  id: idSchema,
+  project: z.string(),
+  context: z.array(chatMessageSchema),
+  candidates: z.array(z.object({ id: idSchema, content: z.string() })),
+});
+export type TrainerComparison = z.infer<typeof trainerComparisonSchema>;
+
+/** GET /api/v1/projects/:slug/next?kind=comparison (DESIGN §4). */
+export const nextComparisonSchema = z.object({
+  comparison: trainerComparisonSchema,
+  leaseExpiresAt: z.string(),
+  /** This trainer's earlier answer, when they are resubmitting. */
+  ranking: storedRankingSchema.nullable().optional(),
+});
+export type NextComparison = z.infer<typeof nextComparisonSchema>;
+
+export const candidateProvenanceSchema = z.object({
+  id: idSchema,
+  content: z.string(),
+  model: z.string().nullable(),
+  params: z.record(z.string(), z.unknown()).nullable(),
+  finishReason: z.string().nullable(),
+  author: z.string().nullable(),
+});
+
+/** What a researcher sees of a comparison: provenance, and every trainer's answer. */
+export const researcherComparisonSchema = z.object({
+  id: idSchema,
+  project: z.string(),
+  conversationId: z.string(),
+  context: z.array(chatMessageSchema),
+  candidates: z.array(candidateProvenanceSchema),
+  rankingCount: z.number().int(),
+  rankings: z.array(storedRankingSchema.extend({ annotator: z.string() })),
+});
+export type ResearcherComparison = z.infer<typeof researcherComparisonSchema>;

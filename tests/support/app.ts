@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll } from 'vitest';
+import { createApp } from '../../server/app.ts';
+import { openDatabase, type Db } from '../../server/db/client.ts';
+import { createLogger } from '../../server/logger.ts';
+import { createApiToken } from '../../server/modules/auth/auth.usecases.ts';
+import { createProject } from '../../server/modules/projects/projects.usecases.ts';
+import { createUser } from '../../server/modules/users/users.usecases.ts';
+import type { CreateProject } from '../../shared/projects.ts';
+import type { UserRole } from '../../shared/users.ts';
+
+/** A fresh database file in its own temp dir, copied from the migrated template. */
+export function freshDbFile(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordinal-test-'));
+  const file = path.join(dir, 'ordinal.db');
+  fs.copyFileSync(process.env.ORDINAL_TEST_TEMPLATE_DB!, file);
+  return file;
+}
+
+export interface TestServer {
+  url: string;
+  db: Db;
+  /** A user with an API token; `api` sends Bearer-authenticated JSON requests as them. */
+  user(role: UserRole, username?: string): Promise<TestUser>;
+  project(settings?: Partial<CreateProject>): string;
+  /** Imports JSONL lines (objects are stringified) into a project through the real importer. */
+  importLines(slug: string, lines: unknown[]): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface TestUser {
+  id: number;
+  username: string;
+  password: string;
+  token: string;
+  api(method: string, pathname: string, body?: unknown): Promise<Response>;
+}
+
+let counter = 0;
+
+/** The real app on a real SQLite file, listening on a random port. Closed after the file's tests. */
+export async function startServer(): Promise<TestServer> {
+  const db = openDatabase(freshDbFile());
+  const app = createApp({ db, logger: createLogger(), serveClient: false });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let admin: TestUser | undefined;
+
+  const testServer: TestServer = {
+    url,
+    db,
+    async user(role, username = `${role}${++counter}`) {
+      const password = `${username}-password`;
+      const created = await createUser(db, { username, role, password }, null);
+      const { token } = createApiToken(db, Number(created.id), 'test', null);
+      return {
+        id: Number(created.id),
+        username,
+        password,
+        token,
+        api: (method, pathname, body) =>
+          fetch(`${url}/api/v1${pathname}`, {
+            method,
+            headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          }),
+      };
+    },
+    project(settings = {}) {
+      const slug = settings.slug ?? `project-${++counter}`;
+      createProject(db, { name: slug, ...settings, slug }, null);
+      return slug;
+    },
+    async importLines(slug, lines) {
+      admin ??= await testServer.user('admin');
+      return fetch(`${url}/api/v1/projects/${slug}/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/x-ndjson' },
+        body: lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'),
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          db.sqlite.close();
+          resolve();
+        });
+      }),
+  };
+  afterAll(() => testServer.close());
+  return testServer;
+}
+
+/** A conversation line for imports: `k` candidates answering one user message. */
+export function conversation(id: string, k = 3, extra: Record<string, unknown> = {}) {
+  return {
+    id,
+    messages: [{ role: 'user', content: `Question ${id}?` }],
+    completions: Array.from({ length: k }, (_, i) => ({ content: `Answer ${i + 1} to ${id}${'.'.repeat(i)}`, model: `model-${i % 2}` })),
+    ...extra,
+  };
+}

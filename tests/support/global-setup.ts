@@ -1,0 +1,18 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../../server/db/client.ts';
+
+/**
+ * Migrates one template database; every test copies it instead of migrating again
+ * (the Epic Stack's decision 038), so tests never share or clean up a database.
+ */
+export default function setup() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordinal-template-'));
+  const file = path.join(dir, 'template.db');
+  const db = openDatabase(file);
+  db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  db.sqlite.close();
+  process.env.ORDINAL_TEST_TEMPLATE_DB = file;
+  return () => fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx', 'shared/**/*.test.ts', 'server/**/*.test.ts', 'client/**/*.test.tsx'],
+    globalSetup: ['tests/support/global-setup.ts'],
+    env: { LOG_LEVEL: 'silent' },
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
