@@ -56,7 +56,7 @@ export const importLineSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['completions'],
-        message: `has ${n} completions: a comparison needs ${MIN_CANDIDATES}–${MAX_CANDIDATES} (or none for a prompt)`,
+        message: `has ${n} completion${n === 1 ? '' : 's'}: a comparison needs ${MIN_CANDIDATES}–${MAX_CANDIDATES} (or none for a prompt)`,
       });
     }
     const seen = new Map<string, number>();

@@ -40,24 +40,33 @@ export const defaultFlags: Flag[] = [
 
 const uniqueKeys = <T extends { key: string }>(items: T[]) => new Set(items.map((i) => i.key)).size === items.length;
 
-/** The settings a researcher chooses for a project (DESIGN §1). */
-export const projectSettingsSchema = z.strictObject({
+/** The settings a researcher chooses for a project (DESIGN §1), each field without its default. */
+const settingsFields = {
   name: z.string().trim().min(1).max(200),
-  guidelines: z.string().max(100_000).default(''),
+  guidelines: z.string().max(100_000),
   /** How many different trainers must rank each comparison. */
-  overlap: z.number().int().min(1).max(50).default(1),
-  allowTies: z.boolean().default(false),
-  ratings: z.array(ratingQuestionSchema).max(10).refine(uniqueKeys, 'rating keys must be unique').default(defaultRatings),
-  flags: z.array(flagSchema).max(30).refine(uniqueKeys, 'flag keys must be unique').default(defaultFlags),
+  overlap: z.number().int().min(1).max(50),
+  allowTies: z.boolean(),
+  ratings: z.array(ratingQuestionSchema).max(10).refine(uniqueKeys, 'rating keys must be unique'),
+  flags: z.array(flagSchema).max(30).refine(uniqueKeys, 'flag keys must be unique'),
   /** Minutes a trainer holds a comparison before it returns to the queue. */
-  leaseMinutes: z.number().int().min(1).max(24 * 60).default(30),
-});
-export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
+  leaseMinutes: z.number().int().min(1).max(24 * 60),
+};
 
-export const createProjectSchema = projectSettingsSchema.extend({ slug: slugSchema });
+export const createProjectSchema = z.strictObject({
+  slug: slugSchema,
+  ...settingsFields,
+  guidelines: settingsFields.guidelines.default(''),
+  overlap: settingsFields.overlap.default(1),
+  allowTies: settingsFields.allowTies.default(false),
+  ratings: settingsFields.ratings.default(defaultRatings),
+  flags: settingsFields.flags.default(defaultFlags),
+  leaseMinutes: settingsFields.leaseMinutes.default(30),
+});
 export type CreateProject = z.input<typeof createProjectSchema>;
 
-export const updateProjectSchema = projectSettingsSchema.partial().extend({ archived: z.boolean().optional() });
+/** A change to some settings: what is absent stays as it is. */
+export const updateProjectSchema = z.strictObject(settingsFields).partial().extend({ archived: z.boolean().optional() });
 export type UpdateProject = z.infer<typeof updateProjectSchema>;
 
 export const projectSchema = z.object({

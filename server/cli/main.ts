@@ -179,7 +179,8 @@ program
     progress.done();
     for (const e of result.errors) process.stderr.write(`${file}:${e.line}: ${e.message}\n`);
     if (result.moreErrors) process.stderr.write(`… and ${result.moreErrors} more bad lines\n`);
-    const counts = `${result.conversations} conversations (${result.comparisons} comparisons, ${result.prompts} prompts), ${result.skippedExisting} already imported`;
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    const counts = `${plural(result.conversations, 'conversation')} (${plural(result.comparisons, 'comparison')}, ${plural(result.prompts, 'prompt')}), ${result.skippedExisting} already imported`;
     if (result.errors.length) {
       process.stderr.write(`${result.errors.length + result.moreErrors} bad line(s): nothing was imported.\n`);
       process.exitCode = 1;

@@ -2,12 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../server/db/client.ts';
+import { ensureChromium, ensureClientBuilt } from './browser.ts';
 
 /**
  * Migrates one template database; every test copies it instead of migrating again
- * (the Epic Stack's decision 038), so tests never share or clean up a database.
+ * (the Epic Stack's decision 038), so tests never share or clean up a database. Also builds the
+ * client and makes sure Chromium is there, for the browser tests.
  */
 export default function setup() {
+  ensureClientBuilt();
+  ensureChromium();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordinal-template-'));
   const file = path.join(dir, 'template.db');
   const db = openDatabase(file);

@@ -1,0 +1,103 @@
+import type { RankingGroups } from '#shared/rankings.ts';
+
+/**
+ * A ranking in progress: candidate ids best first, and which of them are tied with the one
+ * above. Kept in localStorage per user and comparison so a reload loses nothing.
+ */
+export interface Draft {
+  order: string[];
+  tiedWithAbove: string[];
+  ratings: Record<string, Record<string, number>>;
+  flags: Record<string, string[]>;
+  note: string;
+  /** Time spent on this comparison before the current page view. */
+  elapsedMs: number;
+  /** Whether the trainer has changed the order or a tie: the shown order needs confirming otherwise. */
+  touched: boolean;
+}
+
+export const newDraft = (shownOrder: string[]): Draft => ({
+  order: shownOrder,
+  tiedWithAbove: [],
+  ratings: {},
+  flags: {},
+  note: '',
+  elapsedMs: 0,
+  touched: false,
+});
+
+/** Groups best first: a candidate tied with the one above joins its group. */
+export function toGroups(draft: Pick<Draft, 'order' | 'tiedWithAbove'>): RankingGroups {
+  const tied = new Set(draft.tiedWithAbove);
+  const groups: RankingGroups = [];
+  draft.order.forEach((id, i) => {
+    if (i > 0 && tied.has(id)) groups.at(-1)!.push(id);
+    else groups.push([id]);
+  });
+  return groups;
+}
+
+/** The rank (1-based group number) of each candidate. */
+export function ranks(draft: Pick<Draft, 'order' | 'tiedWithAbove'>): Map<string, number> {
+  const result = new Map<string, number>();
+  toGroups(draft).forEach((group, g) => group.forEach((id) => result.set(id, g + 1)));
+  return result;
+}
+
+/** The draft from an already stored ranking (when a trainer comes back to change it). */
+export function draftFromGroups(groups: RankingGroups): Pick<Draft, 'order' | 'tiedWithAbove'> {
+  return { order: groups.flat(), tiedWithAbove: groups.flatMap((g) => g.slice(1)) };
+}
+
+const key = (user: string, comparisonId: string) => `ordinal:draft:${user}:${comparisonId}`;
+
+export function loadDraft(user: string, comparisonId: string, candidateIds: string[]): Draft | null {
+  try {
+    const raw = localStorage.getItem(key(user, comparisonId));
+    if (!raw) return null;
+    const draft = JSON.parse(raw) as Draft;
+    // A draft for other candidates (the data changed) is useless: start over.
+    const same = draft.order.length === candidateIds.length && candidateIds.every((id) => draft.order.includes(id));
+    return same ? draft : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveDraft(user: string, comparisonId: string, draft: Draft) {
+  try {
+    localStorage.setItem(key(user, comparisonId), JSON.stringify(draft));
+  } catch {
+    /* storage full or disabled: the draft only lives in memory */
+  }
+}
+
+export function clearDraft(user: string, comparisonId: string) {
+  try {
+    localStorage.removeItem(key(user, comparisonId));
+  } catch {
+    /* nothing to clear */
+  }
+}
+
+/**
+ * Moves a candidate to a new index. Ties next to the old and new places are undone: a tie means
+ * "same as the card above", and those cards now have a different card above them.
+ */
+export function move(draft: Draft, id: string, toIndex: number): Draft {
+  const from = draft.order.indexOf(id);
+  if (from === -1 || from === toIndex) return draft;
+  const order = draft.order.filter((x) => x !== id);
+  order.splice(toIndex, 0, id);
+  const untie = new Set([id, draft.order[from + 1], order[toIndex + 1]]);
+  return { ...draft, order, tiedWithAbove: draft.tiedWithAbove.filter((x) => !untie.has(x)), touched: true };
+}
+
+export function toggleTie(draft: Draft, id: string): Draft {
+  const tied = draft.tiedWithAbove.includes(id);
+  return {
+    ...draft,
+    tiedWithAbove: tied ? draft.tiedWithAbove.filter((x) => x !== id) : [...draft.tiedWithAbove, id],
+    touched: true,
+  };
+}

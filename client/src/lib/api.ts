@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import { apiErrorSchema } from '#shared/errors.ts';
+
+/** An API error in plain words, with the server's stable code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+const plainWords: Record<number, string> = {
+  401: 'You are not logged in (or your session ended). Log in again.',
+  403: 'Your account is not allowed to do this.',
+  404: 'This was not found. It may have been removed.',
+  413: 'This is too large for the server.',
+  429: 'Too many attempts. Wait a little and try again.',
+  500: 'The server hit a problem. Try again; if it persists, tell your researcher.',
+  502: 'The server cannot be reached right now.',
+  503: 'The server is busy. Try again in a moment.',
+};
+
+/** The API client: JSON in and out, cookies for auth, errors as ApiError with a readable message. */
+export async function api<T = unknown>(method: string, path: string, options: { body?: unknown; schema?: z.ZodType<T> } = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: options.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection; your work on this page is kept.');
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: handled below */
+  }
+  if (!response.ok) {
+    const parsed = apiErrorSchema.safeParse(json);
+    if (parsed.success) throw new ApiError(response.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.details);
+    throw new ApiError(response.status, 'http', plainWords[response.status] ?? `The server answered ${response.status}.`);
+  }
+  return options.schema ? options.schema.parse(json) : (json as T);
+}
+
+export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
