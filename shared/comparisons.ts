@@ -41,3 +41,26 @@ export const researcherComparisonSchema = z.object({
   rankings: z.array(storedRankingSchema.extend({ annotator: z.string() })),
 });
 export type ResearcherComparison = z.infer<typeof researcherComparisonSchema>;
+
+/** One row of a researcher's list of a project's comparisons. */
+export const comparisonListItemSchema = z.object({
+  id: idSchema,
+  conversationId: z.string(),
+  /** The last user turn, cut short. */
+  prompt: z.string(),
+  candidates: z.number().int(),
+  rankingCount: z.number().int(),
+  done: z.boolean(),
+  createdAt: z.string(),
+});
+export type ComparisonListItem = z.infer<typeof comparisonListItemSchema>;
+
+export const comparisonListQuerySchema = z.object({
+  /** Comparisons with an id above this (keyset paging). */
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  status: z.enum(['all', 'open', 'done', 'ranked']).default('all'),
+});
+
+export const comparisonListSchema = z.object({ comparisons: z.array(comparisonListItemSchema), nextAfter: z.number().int().nullable() });
+export type ComparisonList = z.infer<typeof comparisonListSchema>;

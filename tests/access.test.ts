@@ -94,6 +94,7 @@ const cases: Case[] = [
     expected: researchers(200),
   },
   { route: 'GET /projects/:slug/next', path: () => `/projects/${slug}/next?kind=comparison`, expected: anyUser(200) },
+  { route: 'GET /projects/:slug/comparisons', path: () => `/projects/${slug}/comparisons?status=all&limit=10`, expected: researchers(200) },
   { route: 'GET /comparisons/:id', path: (c) => `/comparisons/${c.rankId}`, expected: anyUser(200) },
   {
     route: 'PUT /comparisons/:id/ranking',

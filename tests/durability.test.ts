@@ -93,7 +93,6 @@ async function burst(server: ChildServer, accounts: { username: string; token: s
   let killed = false;
   let pending = 0;
   let pendingAtKill = 0;
-  let killTimer: NodeJS.Timeout | undefined;
   const kill = () => {
     if (killed) return;
     killed = true;
@@ -101,7 +100,7 @@ async function burst(server: ChildServer, accounts: { username: string; token: s
     clearTimeout(killTimer);
     server.process.kill('SIGKILL');
   };
-  killTimer = setTimeout(kill, LOAD_MS);
+  const killTimer = setTimeout(kill, LOAD_MS);
 
   async function put(trainer: Trainer, comparisonId: string, body: Body): Promise<boolean> {
     const key = `${trainer.username}:${comparisonId}`;

@@ -1,12 +1,25 @@
-import { useEffect, useState } from 'react';
-import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router';
-import type { User } from '#shared/users.ts';
+import { useEffect, useState, type ReactNode } from 'react';
+import { BrowserRouter, Link, Navigate, NavLink, Route, Routes } from 'react-router';
+import type { User, UserRole } from '#shared/users.ts';
 import { errorMessage } from '../lib/api.ts';
+import { AccountPage } from '../features/account/AccountPage.tsx';
 import { currentUser, logout } from '../features/auth/api.ts';
 import { LoginPage } from '../features/auth/LoginPage.tsx';
 import { SessionContext } from '../features/auth/session.tsx';
+import { ComparisonPage } from '../features/browse/ComparisonPage.tsx';
 import { ProjectsPage } from '../features/projects/ProjectsPage.tsx';
 import { RankingPage } from '../features/ranking/RankingPage.tsx';
+import { UsersPage } from '../features/users/UsersPage.tsx';
+import { NewProjectPage } from './NewProjectPage.tsx';
+import { ProjectLayout } from './ProjectLayout.tsx';
+
+const notFound = (
+  <main className="page">
+    <h1>Not found</h1>
+    <p>This page does not exist, or your account may not open it.</p>
+    <Link to="/">Back to projects</Link>
+  </main>
+);
 
 export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
@@ -18,29 +31,46 @@ export function App() {
 
   if (error) return <p role="alert" className="page error">{error}</p>;
   if (user === undefined) return <p className="page muted">Loading…</p>;
-
-  return (
-    <BrowserRouter>
-      {user === null ? (
+  if (user === null) {
+    return (
+      <BrowserRouter>
         <Routes>
           <Route path="*" element={<LoginPage onLogin={setUser} />} />
         </Routes>
-      ) : (
-        <SessionContext.Provider value={{ user, logout: async () => { await logout(); setUser(null); } }}>
-          <nav className="topbar">
-            <Link to="/" className="brand">Ordinal</Link>
-            <span className="spacer" />
-            <span className="muted">{user.username} · {user.role}</span>
-            <button type="button" className="link" onClick={() => void logout().finally(() => setUser(null))}>Log out</button>
-          </nav>
-          <Routes>
-            <Route path="/" element={<ProjectsPage />} />
-            <Route path="/login" element={<Navigate to="/" replace />} />
-            <Route path="/projects/:slug/rank" element={<RankingPage />} />
-            <Route path="*" element={<main className="page"><h1>Not found</h1><Link to="/">Back to projects</Link></main>} />
-          </Routes>
-        </SessionContext.Provider>
-      )}
+      </BrowserRouter>
+    );
+  }
+
+  // Pages a role may not use are not routed at all; the server refuses their API calls anyway.
+  const only = (roles: UserRole[], page: ReactNode) => (roles.includes(user.role) ? page : notFound);
+  const staff: UserRole[] = ['admin', 'researcher'];
+  return (
+    <BrowserRouter>
+      <SessionContext.Provider value={{ user, logout: async () => { await logout(); setUser(null); } }}>
+        <nav className="topbar" aria-label="Main">
+          <Link to="/" className="brand">Ordinal</Link>
+          <NavLink to="/" end>Projects</NavLink>
+          {user.role === 'admin' && <NavLink to="/users">Users</NavLink>}
+          <NavLink to="/account">Account</NavLink>
+          <span className="spacer" />
+          <span className="muted">{user.username} · {user.role}</span>
+          <button type="button" className="link" onClick={() => void logout().finally(() => setUser(null))}>Log out</button>
+        </nav>
+        <Routes>
+          <Route path="/" element={<ProjectsPage />} />
+          <Route path="/login" element={<Navigate to="/" replace />} />
+          <Route path="/projects/new" element={only(staff, <NewProjectPage />)} />
+          <Route path="/projects/:slug" element={only(staff, <ProjectLayout tab="overview" />)} />
+          {(['comparisons', 'import', 'export', 'settings'] as const).map((tab) => (
+            <Route key={tab} path={`/projects/:slug/${tab}`} element={only(staff, <ProjectLayout tab={tab} />)} />
+          ))}
+          <Route path="/projects/:slug/rank" element={<RankingPage />} />
+          <Route path="/comparisons/:id" element={only(staff, <ComparisonPage />)} />
+          <Route path="/users" element={only(['admin'], <UsersPage />)} />
+          <Route path="/account" element={<AccountPage />} />
+          <Route path="*" element={notFound} />
+        </Routes>
+      </SessionContext.Provider>
     </BrowserRouter>
   );
 }

@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import { idSchema } from '#shared/ids.ts';
-import { nextComparisonSchema, researcherComparisonSchema, trainerComparisonSchema } from '#shared/comparisons.ts';
+import {
+  comparisonListQuerySchema,
+  comparisonListSchema,
+  nextComparisonSchema,
+  researcherComparisonSchema,
+  trainerComparisonSchema,
+} from '#shared/comparisons.ts';
 import { skipSchema, storedRankingSchema, submitRankingSchema } from '#shared/rankings.ts';
 import type { Db } from '#server/db/client.ts';
-import { allUsers, defineRoute } from '#server/http/route.ts';
+import { allUsers, defineRoute, researchers } from '#server/http/route.ts';
 import { projectParams } from '#server/modules/projects/projects.routes.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
-import { researcherComparison } from './comparisons.usecases.ts';
+import { listComparisons, researcherComparison } from './comparisons.usecases.ts';
 import { heldComparison, nextComparison, skipComparison } from './queue.ts';
 import { submitRanking } from './rankings.usecases.ts';
 
@@ -26,6 +32,16 @@ export const comparisonRoutes = (db: Db) => [
       if (!next) res.status(204).end();
       return next ?? undefined;
     },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/projects/:slug/comparisons',
+    summary: 'A page of a project’s comparisons with their progress, for browsing',
+    roles: researchers,
+    params: projectParams,
+    query: comparisonListQuerySchema,
+    response: comparisonListSchema,
+    handler: ({ params, query }) => listComparisons(db, getProject(db, params.slug), query),
   }),
   defineRoute({
     method: 'get',

@@ -4,7 +4,8 @@ import { notFound } from '#server/http/errors.ts';
 import { candidatesOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
 import { projects } from '#server/modules/projects/projects.table.ts';
 import { users } from '#server/modules/users/users.table.ts';
-import type { ResearcherComparison } from '#shared/comparisons.ts';
+import type { ComparisonList, ResearcherComparison } from '#shared/comparisons.ts';
+import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { comparisons, rankings } from './comparisons.table.ts';
 import { toStoredRanking } from './rankings.usecases.ts';
 
@@ -35,5 +36,34 @@ export function researcherComparison(db: Db, comparisonId: number): ResearcherCo
       .orderBy(rankings.id)
       .all()
       .map((r) => ({ ...toStoredRanking(r), annotator: authors.get(r.userId) ?? '' })),
+  };
+}
+
+const PREVIEW_CHARS = 160;
+
+/** A page of a project's comparisons, oldest first, for researchers to browse. */
+export function listComparisons(db: Db, project: ProjectRow, query: { after: number; limit: number; status: 'all' | 'open' | 'done' | 'ranked' }): ComparisonList {
+  const filter = { all: '', open: 'AND c.done = 0', done: 'AND c.done = 1', ranked: 'AND c.ranking_count > 0' }[query.status];
+  const rows = db.sqlite
+    .prepare<[number, number, number], { id: number; conversationId: number; prompt: string; candidates: number; rankingCount: number; done: number; createdAt: number }>(`
+      SELECT c.id, c.conversation_id AS conversationId, substr(p.content, 1, ${PREVIEW_CHARS + 1}) AS prompt,
+             (SELECT count(*) FROM messages m WHERE m.parent_id = c.parent_message_id AND m.role = 'assistant') AS candidates,
+             c.ranking_count AS rankingCount, c.done, c.created_at AS createdAt
+      FROM comparisons c JOIN messages p ON p.id = c.parent_message_id
+      WHERE c.project_id = ? AND c.id > ? ${filter}
+      ORDER BY c.id LIMIT ?`)
+    .all(project.id, query.after, query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  return {
+    comparisons: page.map((r) => ({
+      id: String(r.id),
+      conversationId: String(r.conversationId),
+      prompt: r.prompt.length > PREVIEW_CHARS ? `${r.prompt.slice(0, PREVIEW_CHARS)}…` : r.prompt,
+      candidates: r.candidates,
+      rankingCount: r.rankingCount,
+      done: r.done === 1,
+      createdAt: new Date(r.createdAt).toISOString(),
+    })),
+    nextAfter: rows.length > query.limit ? page.at(-1)!.id : null,
   };
 }

@@ -20,9 +20,10 @@ import { Dialog } from '../../components/Dialog.tsx';
 import { Markdown } from '../../components/Markdown.tsx';
 import { errorMessage } from '../../lib/api.ts';
 import { useSession } from '../auth/session.tsx';
-import { fetchNext, fetchProject, skipComparison, submitRanking } from './api.ts';
+import { fetchProject } from '../../lib/projects.ts';
+import { fetchNext, skipComparison, submitRanking } from './api.ts';
 import { CandidateCard } from './CandidateCard.tsx';
-import { Conversation } from './Conversation.tsx';
+import { Conversation } from '../../components/Conversation.tsx';
 import { clearDraft, loadDraft, move, newDraft, ranks, saveDraft, toGroups, toggleTie, type Draft } from './draft.ts';
 
 const letters = 'ABCDEFGHI';

@@ -1,11 +1,7 @@
 import { api } from '../../lib/api.ts';
 import { nextComparisonSchema, type NextComparison } from '#shared/comparisons.ts';
-import { projectSummarySchema } from '#shared/projects.ts';
 import { storedRankingSchema, type SubmitRanking } from '#shared/rankings.ts';
 import { z } from 'zod';
-
-export const fetchProject = async (slug: string) =>
-  (await api('GET', `/projects/${encodeURIComponent(slug)}`, { schema: z.object({ project: projectSummarySchema }) })).project;
 
 /** The comparison this trainer holds or the next one; null when nothing is left. */
 export const fetchNext = async (slug: string): Promise<NextComparison | null> =>

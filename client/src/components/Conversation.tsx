@@ -1,5 +1,5 @@
 import type { ChatMessage } from '#shared/conversations.ts';
-import { Markdown } from '../../components/Markdown.tsx';
+import { Markdown } from './Markdown.tsx';
 
 /** The context as a chat; a system prompt is folded away until asked for. */
 export function Conversation({ messages }: { messages: ChatMessage[] }) {

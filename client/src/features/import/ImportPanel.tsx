@@ -1,0 +1,115 @@
+import { useState, type DragEvent } from 'react';
+import { importResultSchema, type ImportResult } from '#shared/conversations.ts';
+import { errorMessage } from '../../lib/api.ts';
+import { uploadFile } from '../../lib/upload.ts';
+
+type Step = { kind: 'idle' } | { kind: 'uploading'; what: 'check' | 'import'; share: number } | { kind: 'checked'; result: ImportResult } | { kind: 'imported'; result: ImportResult };
+
+const plural = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
+
+/** Upload a JSONL file: a dry run first shows what it holds and every bad line; then import it. */
+export function ImportPanel({ slug, onImported }: { slug: string; onImported: () => void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [step, setStep] = useState<Step>({ kind: 'idle' });
+  const [error, setError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  const run = async (chosen: File, what: 'check' | 'import') => {
+    setError(null);
+    setStep({ kind: 'uploading', what, share: 0 });
+    try {
+      const { body } = await uploadFile(`/projects/${slug}/import${what === 'check' ? '?dryRun=true' : ''}`, chosen, (share) =>
+        setStep({ kind: 'uploading', what, share }),
+      );
+      const result = importResultSchema.parse(body);
+      setStep({ kind: what === 'check' || !result.imported ? 'checked' : 'imported', result });
+      if (what === 'import' && result.imported) onImported();
+    } catch (e) {
+      setStep({ kind: 'idle' });
+      setError(errorMessage(e));
+    }
+  };
+
+  const choose = (chosen: File | undefined) => {
+    if (!chosen) return;
+    setFile(chosen);
+    void run(chosen, 'check');
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    choose(event.dataTransfer.files[0]);
+  };
+
+  const summary = (r: ImportResult) =>
+    `${plural(r.conversations, 'new conversation')}: ${plural(r.comparisons, 'comparison')} and ${plural(r.prompts, 'prompt')}` +
+    (r.skippedExisting ? `; ${plural(r.skippedExisting, 'line')} already imported will be left as they are` : '');
+
+  return (
+    <section className="panel" aria-labelledby="import-title">
+      <h2 id="import-title">Import conversations</h2>
+      <p className="muted">
+        A JSONL file, one conversation per line: <code>{'{"id", "messages", "completions", "metadata"}'}</code>. The file is checked first; nothing is imported while any line is bad.
+      </p>
+      <div
+        className={`dropzone${dragging ? ' over' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <p>Drop a .jsonl file here, or</p>
+        <label className="button">
+          Choose a file
+          <input type="file" accept=".jsonl,.ndjson,.json,application/x-ndjson,application/json,text/plain" className="visually-hidden" onChange={(e) => choose(e.target.files?.[0])} />
+        </label>
+        {file && <p className="muted">{file.name} · {(file.size / 1024).toFixed(1)} KiB</p>}
+      </div>
+
+      {step.kind === 'uploading' && (
+        <div>
+          <label>
+            {step.what === 'check' ? 'Checking the file…' : 'Importing…'}
+            <progress max={1} value={step.share < 1 ? step.share : undefined} />
+          </label>
+        </div>
+      )}
+      {error && <p role="alert" className="error">{error}</p>}
+
+      {step.kind === 'checked' && step.result.errors.length > 0 && (
+        <div role="alert" className="error">
+          <p>
+            <strong>{plural(step.result.errors.length + step.result.moreErrors, 'bad line')}: nothing was imported.</strong> Fix them and choose the file again.
+          </p>
+          <table className="bad-lines">
+            <thead><tr><th scope="col">Line</th><th scope="col">Problem</th></tr></thead>
+            <tbody>
+              {step.result.errors.map((e) => (
+                <tr key={e.line}><td>{e.line}</td><td>{e.message}</td></tr>
+              ))}
+            </tbody>
+          </table>
+          {step.result.moreErrors > 0 && <p>… and {plural(step.result.moreErrors, 'more bad line')}.</p>}
+        </div>
+      )}
+      {step.kind === 'checked' && step.result.errors.length === 0 && file && (
+        <div className="checked" role="status">
+          <p>The file is valid: {summary(step.result)}.</p>
+          {step.result.conversations > 0 ? (
+            <button type="button" className="primary" onClick={() => void run(file, 'import')}>
+              Import {plural(step.result.conversations, 'conversation')}
+            </button>
+          ) : (
+            <p className="muted">There is nothing new to import.</p>
+          )}
+        </div>
+      )}
+      {step.kind === 'imported' && (
+        <p role="status" className="success">Imported {summary(step.result)}.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,151 @@
+import { useState, type FormEvent } from 'react';
+import type { z } from 'zod';
+import { createProjectSchema, defaultFlags, defaultRatings, updateProjectSchema, type Flag, type Project, type RatingQuestion } from '#shared/projects.ts';
+import { describeIssue } from '#shared/validation.ts';
+import { Markdown } from '../../components/Markdown.tsx';
+import { errorMessage } from '../../lib/api.ts';
+import { createProject, updateProject } from '../../lib/projects.ts';
+
+interface FormState {
+  slug: string;
+  name: string;
+  guidelines: string;
+  overlap: string;
+  allowTies: boolean;
+  leaseMinutes: string;
+  ratings: RatingQuestion[];
+  flags: Flag[];
+}
+
+const initial = (project?: Project): FormState => ({
+  slug: project?.slug ?? '',
+  name: project?.name ?? '',
+  guidelines: project?.guidelines ?? '',
+  overlap: String(project?.overlap ?? 1),
+  allowTies: project?.allowTies ?? false,
+  leaseMinutes: String(project?.leaseMinutes ?? 30),
+  ratings: project?.ratings ?? defaultRatings,
+  flags: project?.flags ?? defaultFlags,
+});
+
+/** Creates a project, or edits one when `project` is given. Validated with the API's own schemas. */
+export function ProjectForm({ project, onSaved }: { project?: Project; onSaved: (project: Project) => void }) {
+  const [form, setForm] = useState<FormState>(() => initial(project));
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [preview, setPreview] = useState(false);
+  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    setSaved(false);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    const { slug, ...rest } = form;
+    const values = { ...rest, overlap: Number(form.overlap), leaseMinutes: Number(form.leaseMinutes) };
+    const parsed = project ? updateProjectSchema.safeParse(values) : createProjectSchema.safeParse({ ...values, slug });
+    if (!parsed.success) {
+      setProblems(Object.fromEntries(parsed.error.issues.map(describeIssue).map((i) => [i.path || 'form', i.message])));
+      return;
+    }
+    setProblems({});
+    try {
+      const result = project ? await updateProject(project.slug, parsed.data) : await createProject(parsed.data as z.infer<typeof createProjectSchema>);
+      setSaved(true);
+      onSaved(result);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+
+  const problem = (path: string) => problems[path] && <span className="field-error">{problems[path]}</span>;
+  const nested = (prefix: string) => Object.entries(problems).filter(([p]) => p.startsWith(prefix)).map(([p, m]) => <span key={p} className="field-error">{p}: {m}</span>);
+
+  return (
+    <form className="form" onSubmit={submit} aria-label={project ? 'Project settings' : 'New project'} noValidate>
+      {!project && (
+        <label>
+          Slug (used in URLs and the CLI; lowercase letters, digits and dashes)
+          <input value={form.slug} onChange={(e) => set('slug', e.target.value)} required aria-invalid={!!problems.slug} />
+          {problem('slug')}
+        </label>
+      )}
+      <label>
+        Name
+        <input value={form.name} onChange={(e) => set('name', e.target.value)} required aria-invalid={!!problems.name} />
+        {problem('name')}
+      </label>
+      <div className="field">
+        <div className="field-head">
+          <span id="guidelines-label">Guidelines (Markdown, shown to trainers)</span>
+          <button type="button" className="link" onClick={() => setPreview(!preview)} aria-pressed={preview}>{preview ? 'Edit' : 'Preview'}</button>
+        </div>
+        {preview ? (
+          <div className="preview">{form.guidelines ? <Markdown text={form.guidelines} /> : <p className="muted">Nothing written yet.</p>}</div>
+        ) : (
+          <textarea aria-labelledby="guidelines-label" rows={8} value={form.guidelines} onChange={(e) => set('guidelines', e.target.value)} />
+        )}
+        {problem('guidelines')}
+      </div>
+      <div className="row">
+        <label>
+          Trainers per comparison (overlap)
+          <input type="number" min={1} max={50} value={form.overlap} onChange={(e) => set('overlap', e.target.value)} aria-invalid={!!problems.overlap} />
+          {problem('overlap')}
+        </label>
+        <label>
+          Lease (minutes a trainer holds a comparison)
+          <input type="number" min={1} max={1440} value={form.leaseMinutes} onChange={(e) => set('leaseMinutes', e.target.value)} aria-invalid={!!problems.leaseMinutes} />
+          {problem('leaseMinutes')}
+        </label>
+      </div>
+      <label className="toggle">
+        <input type="checkbox" checked={form.allowTies} onChange={(e) => set('allowTies', e.target.checked)} />
+        Allow ties
+      </label>
+
+      <fieldset>
+        <legend>Ratings asked per answer</legend>
+        {form.ratings.map((q, i) => (
+          <div className="row editable" key={i}>
+            <label>Key<input value={q.key} onChange={(e) => set('ratings', form.ratings.map((r, j) => (j === i ? { ...r, key: e.target.value } : r)))} /></label>
+            <label>Label<input value={q.label} onChange={(e) => set('ratings', form.ratings.map((r, j) => (j === i ? { ...r, label: e.target.value } : r)))} /></label>
+            <label>From<input type="number" value={q.min} onChange={(e) => set('ratings', form.ratings.map((r, j) => (j === i ? { ...r, min: Number(e.target.value) } : r)))} /></label>
+            <label>To<input type="number" value={q.max} onChange={(e) => set('ratings', form.ratings.map((r, j) => (j === i ? { ...r, max: Number(e.target.value) } : r)))} /></label>
+            <label className="toggle"><input type="checkbox" checked={q.required} onChange={(e) => set('ratings', form.ratings.map((r, j) => (j === i ? { ...r, required: e.target.checked } : r)))} />Required</label>
+            <button type="button" className="link" onClick={() => set('ratings', form.ratings.filter((_, j) => j !== i))} aria-label={`Remove rating ${q.label || i + 1}`}>Remove</button>
+          </div>
+        ))}
+        {nested('ratings')}
+        <div className="actions start">
+          <button type="button" onClick={() => set('ratings', [...form.ratings, { key: `rating_${form.ratings.length + 1}`, label: '', min: 1, max: 7, required: false }])}>Add a rating</button>
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Flags a trainer may tick per answer</legend>
+        {form.flags.map((f, i) => (
+          <div className="row editable" key={i}>
+            <label>Key<input value={f.key} onChange={(e) => set('flags', form.flags.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))} /></label>
+            <label className="grow">Label<input value={f.label} onChange={(e) => set('flags', form.flags.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)))} /></label>
+            <button type="button" className="link" onClick={() => set('flags', form.flags.filter((_, j) => j !== i))} aria-label={`Remove flag ${f.label || i + 1}`}>Remove</button>
+          </div>
+        ))}
+        {nested('flags')}
+        <div className="actions start">
+          <button type="button" onClick={() => set('flags', [...form.flags, { key: `flag_${form.flags.length + 1}`, label: '' }])}>Add a flag</button>
+          <button type="button" onClick={() => { set('ratings', defaultRatings); set('flags', defaultFlags); }}>Use InstructGPT’s defaults</button>
+        </div>
+      </fieldset>
+
+      {Object.keys(problems).length > 0 && <p role="alert" className="error">Please fix the fields marked above.</p>}
+      {error && <p role="alert" className="error">{error}</p>}
+      {saved && <p role="status" className="success">Saved.</p>}
+      <div className="actions start">
+        <button type="submit" className="primary">{project ? 'Save settings' : 'Create project'}</button>
+      </div>
+    </form>
+  );
+}
