@@ -16,6 +16,10 @@ import { importRoutes } from './modules/conversations/import.routes.ts';
 import { exportRoutes } from './modules/exports/exports.routes.ts';
 import { projectRoutes } from './modules/projects/projects.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
+import { chatRoutes } from './modules/chats/chats.routes.ts';
+import { demonstrationRoutes } from './modules/demonstrations/demonstrations.routes.ts';
+import { modelRoutes } from './modules/models/models.routes.ts';
+import { SampleJobs } from './modules/models/sample-jobs.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const clientDist = path.join(root, 'dist/client');
@@ -55,6 +59,9 @@ export function createApp({ db, logger, allowedOrigins = [], serveClient = true 
     ...importRoutes(db),
     ...comparisonRoutes(db),
     ...exportRoutes(db),
+    ...modelRoutes(db, new SampleJobs()),
+    ...demonstrationRoutes(db),
+    ...chatRoutes(db),
   ];
   const document = openApiDocument(specs, version);
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { slugSchema } from './ids.ts';
+import { defaultSampling, modelEndpointSchema, modelEndpointViewSchema, samplingSettingsSchema } from './models.ts';
 
 /** One question asked per candidate on a Likert scale, e.g. overall quality 1–7. */
 export const ratingQuestionSchema = z.strictObject({
@@ -51,6 +52,9 @@ const settingsFields = {
   flags: z.array(flagSchema).max(30).refine(uniqueKeys, 'flag keys must be unique'),
   /** Minutes a trainer holds a comparison before it returns to the queue. */
   leaseMinutes: z.number().int().min(1).max(24 * 60),
+  /** The model behind sampling, suggestions and chats; null for none. */
+  modelEndpoint: modelEndpointSchema.nullable(),
+  sampling: samplingSettingsSchema,
 };
 
 export const createProjectSchema = z.strictObject({
@@ -62,11 +66,16 @@ export const createProjectSchema = z.strictObject({
   ratings: settingsFields.ratings.default(defaultRatings),
   flags: settingsFields.flags.default(defaultFlags),
   leaseMinutes: settingsFields.leaseMinutes.default(30),
+  modelEndpoint: settingsFields.modelEndpoint.default(null),
+  sampling: settingsFields.sampling.default(defaultSampling),
 });
 export type CreateProject = z.input<typeof createProjectSchema>;
 
 /** A change to some settings: what is absent stays as it is. */
-export const updateProjectSchema = z.strictObject(settingsFields).partial().extend({ archived: z.boolean().optional() });
+export const updateProjectSchema = z
+  .strictObject({ ...settingsFields, sampling: samplingSettingsSchema.partial() })
+  .partial()
+  .extend({ archived: z.boolean().optional() });
 export type UpdateProject = z.infer<typeof updateProjectSchema>;
 
 export const projectSchema = z.object({
@@ -78,6 +87,8 @@ export const projectSchema = z.object({
   ratings: z.array(ratingQuestionSchema),
   flags: z.array(flagSchema),
   leaseMinutes: z.number().int(),
+  modelEndpoint: modelEndpointViewSchema.nullable(),
+  sampling: samplingSettingsSchema,
   archived: z.boolean(),
   createdAt: z.string(),
 });

@@ -105,6 +105,27 @@ const cases: Case[] = [
   { route: 'POST /comparisons/:id/skip', path: (c) => `/comparisons/${c.skipId}/skip`, body: () => ({ reason: 'not my field' }), expected: anyUser(204) },
   { route: 'GET /projects/:slug/export', path: () => `/projects/${slug}/export?format=rankings`, expected: researchers(200) },
   { route: 'GET /projects/:slug/export/count', path: () => `/projects/${slug}/export/count?format=trl`, expected: researchers(200) },
+  {
+    route: 'POST /projects/:slug/demonstrations',
+    path: () => `/projects/${slug}/demonstrations`,
+    body: () => ({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }] }),
+    expected: anyUser(201),
+  },
+  { route: 'GET /projects/:slug/prompts/next', path: () => `/projects/${slug}/prompts/next`, expected: anyUser(204) },
+  // The project has no model: permitted roles are told so (409), which is about the data, not the role.
+  {
+    route: 'POST /projects/:slug/suggestions',
+    path: () => `/projects/${slug}/suggestions`,
+    body: () => ({ messages: [{ role: 'user', content: 'Hi' }], role: 'assistant' }),
+    expected: anyUser(409),
+  },
+  { route: 'POST /projects/:slug/sample', path: () => `/projects/${slug}/sample`, body: () => ({}), expected: researchers(409) },
+  { route: 'GET /projects/:slug/sample', path: () => `/projects/${slug}/sample`, expected: researchers(200) },
+  { route: 'POST /projects/:slug/chats', path: () => `/projects/${slug}/chats`, body: () => ({}), expected: anyUser(409) },
+  // No chat can exist without a model: permitted roles get 404 for an unknown chat.
+  { route: 'GET /projects/:slug/chats/:id', path: () => `/projects/${slug}/chats/999999`, expected: anyUser(404) },
+  { route: 'POST /projects/:slug/chats/:id/messages', path: () => `/projects/${slug}/chats/999999/messages`, body: () => ({ content: 'Hi' }), expected: anyUser(404) },
+  { route: 'POST /projects/:slug/chats/:id/end', path: () => `/projects/${slug}/chats/999999/end`, body: () => ({}), expected: anyUser(404) },
 ];
 
 function send(caller: Caller, c: Case): Promise<Response> {

@@ -10,7 +10,9 @@ import { importFile } from '#server/modules/conversations/import.ts';
 import { seedIfEmpty } from '#server/modules/demo/seed.ts';
 import { exportRecords, writeLines } from '#server/modules/exports/export.ts';
 import { projectStats } from '#server/modules/stats/stats.ts';
-import { createProject, getProject, listProjects, updateProject } from '#server/modules/projects/projects.usecases.ts';
+import { createProject, getProject, listProjects, toProject, updateProject } from '#server/modules/projects/projects.usecases.ts';
+import { sampleProject } from '#server/modules/models/sampling.ts';
+import { defaultSampling } from '#shared/models.ts';
 import { createUser, getUser, listUsers } from '#server/modules/users/users.usecases.ts';
 import { createProjectSchema, updateProjectSchema } from '#shared/projects.ts';
 import { exportFormats, exportOptionsSchema } from '#shared/exports.ts';
@@ -123,22 +125,67 @@ const projectOptions = (command: Command) =>
     .option('--ties', 'allow ties')
     .option('--no-ties', 'forbid ties')
     .option('--guidelines-file <file>', 'Markdown file with the guidelines trainers see')
-    .option('--lease-minutes <n>', 'minutes a trainer holds a comparison before it returns to the queue', integer);
+    .option('--lease-minutes <n>', 'minutes a trainer holds a comparison before it returns to the queue', integer)
+    .option('--model-base-url <url>', 'OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (vLLM), http://localhost:11434/v1 (Ollama)')
+    .option('--model <name>', 'model name to ask the endpoint for')
+    .option('--api-key-env <VAR>', 'read the endpoint’s API key from this environment variable (stored on the server, never shown)')
+    .option('--temperature <t>', 'sampling temperature (0–2)', Number)
+    .option('--top-p <p>', 'nucleus sampling top_p (0–1]', Number)
+    .option('--max-tokens <n>', 'most tokens per sampled answer', integer)
+    .option('--k <n>', 'candidates per comparison when sampling (2–9)', integer);
 
-type ProjectFlags = { name?: string; overlap?: number; ties?: boolean; guidelinesFile?: string; leaseMinutes?: number };
-const settingsFrom = (o: ProjectFlags) => ({
+type ProjectFlags = {
+  name?: string;
+  overlap?: number;
+  ties?: boolean;
+  guidelinesFile?: string;
+  leaseMinutes?: number;
+  modelBaseUrl?: string;
+  model?: string;
+  apiKeyEnv?: string;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  k?: number;
+};
+
+function apiKeyFrom(variable: string | undefined) {
+  if (variable === undefined) return undefined;
+  const key = process.env[variable];
+  if (!key) throw new AppError(400, 'cli.api_key_env', `--api-key-env ${variable}: that environment variable is not set or empty.`);
+  return key;
+}
+
+/** Endpoint flags as a modelEndpoint change: a new endpoint needs both URL and model; the key alone may change too. */
+function endpointFrom(o: ProjectFlags, current: { baseUrl: string; model: string } | null) {
+  const apiKey = apiKeyFrom(o.apiKeyEnv);
+  if (o.modelBaseUrl === undefined && o.model === undefined && apiKey === undefined) return undefined;
+  const baseUrl = o.modelBaseUrl ?? current?.baseUrl;
+  const model = o.model ?? current?.model;
+  if (!baseUrl || !model) throw new AppError(400, 'cli.model', 'A model endpoint needs both --model-base-url and --model.');
+  return { baseUrl, model, apiKey };
+}
+
+const settingsFrom = (o: ProjectFlags, current: { baseUrl: string; model: string } | null = null) => ({
   name: o.name,
   overlap: o.overlap,
   allowTies: o.ties,
   guidelines: o.guidelinesFile === undefined ? undefined : fs.readFileSync(o.guidelinesFile, 'utf8'),
   leaseMinutes: o.leaseMinutes,
+  modelEndpoint: endpointFrom(o, current),
+  sampling: dropUndefined({ temperature: o.temperature, topP: o.topP, maxTokens: o.maxTokens, k: o.k }),
 });
 const dropUndefined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 const projects = program.command('projects').description('Manage projects');
 projectOptions(projects.command('create <slug>').description('Create a project (ratings and flags default to InstructGPT’s)')).action(
   (slug: string, options: ProjectFlags) => {
-    const input = parseWith(createProjectSchema, dropUndefined({ slug, ...settingsFrom(options), name: options.name ?? slug }), 'project');
+    const { sampling, ...settings } = settingsFrom(options);
+    const input = parseWith(
+      createProjectSchema,
+      dropUndefined({ slug, ...settings, name: options.name ?? slug, sampling: Object.keys(sampling).length ? { ...defaultSampling, ...sampling } : undefined }),
+      'project',
+    );
     const project = createProject(db(), input, null);
     process.stdout.write(`Created project ${project.slug} (overlap ${project.overlap}, ties ${project.allowTies ? 'allowed' : 'not allowed'})\n`);
   },
@@ -146,10 +193,18 @@ projectOptions(projects.command('create <slug>').description('Create a project (
 projectOptions(projects.command('update <slug>').description('Change a project’s settings'))
   .option('--archive', 'archive the project')
   .option('--unarchive', 'bring an archived project back')
-  .action((slug: string, options: ProjectFlags & { archive?: boolean; unarchive?: boolean }) => {
+  .option('--no-model', 'remove the model endpoint (and its key)')
+  .action((slug: string, options: Omit<ProjectFlags, 'model'> & { archive?: boolean; unarchive?: boolean; model?: string | false }) => {
+    const database = db();
+    const current = toProject(getProject(database, slug)).modelEndpoint;
     const archived = options.archive ? true : options.unarchive ? false : undefined;
-    const changes = parseWith(updateProjectSchema, dropUndefined({ ...settingsFrom(options), archived }), 'project settings');
-    const project = updateProject(db(), slug, changes, null);
+    const { sampling, modelEndpoint, ...settings } = settingsFrom({ ...options, model: options.model || undefined }, current);
+    const changes = parseWith(
+      updateProjectSchema,
+      dropUndefined({ ...settings, archived, modelEndpoint: options.model === false ? null : modelEndpoint, sampling: Object.keys(sampling).length ? sampling : undefined }),
+      'project settings',
+    );
+    const project = updateProject(database, slug, changes, null);
     process.stdout.write(`Updated project ${project.slug}\n`);
   });
 projects
@@ -222,6 +277,30 @@ program
     if (options.out) {
       await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
       process.stderr.write(`Wrote ${rows} records to ${options.out}\n`);
+    }
+  });
+
+program
+  .command('sample')
+  .description('Sample K candidates with the project’s model for every prompt still waiting for them. Resumable: a rerun continues where an interrupted one stopped, sampling nothing twice.')
+  .requiredOption('--project <slug>', 'project')
+  .option('--k <n>', 'candidates per comparison (default: the project’s setting)', integer)
+  .option('--parallel <n>', 'prompts sampled at once', integer, 4)
+  .action(async (options: { project: string; k?: number; parallel: number }) => {
+    const database = db();
+    const project = getProject(database, options.project);
+    const progress = progressLine('sample');
+    const result = await sampleProject(database, project, {
+      k: options.k,
+      parallel: options.parallel,
+      actorId: null,
+      onProgress: (p) => progress.update(p.done + p.failed, p.total, ' prompts'),
+    });
+    progress.done();
+    process.stdout.write(`Sampled ${result.done} of ${result.total} prompts${result.failed ? `; ${result.failed} failed` : ''}.\n`);
+    if (result.failed || result.done < result.total) {
+      process.stderr.write(`${result.lastError ? `Last error: ${result.lastError}\n` : ''}Run the command again to resume.\n`);
+      process.exitCode = 1;
     }
   });
 

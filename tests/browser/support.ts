@@ -1,9 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createApp } from '../../server/app.ts';
-import { createLogger } from '../../server/logger.ts';
 import { startServer, type TestServer, type TestUser } from '../support/app.ts';
 import { launchBrowser } from '../support/browser.ts';
 
@@ -12,24 +8,10 @@ export interface BrowserTestServer extends TestServer {
   clientUrl: string;
 }
 
-/**
- * The test server of tests/support/app.ts, plus a second listener on the same database that
- * serves the built client (startServer() creates its app with serveClient: false).
- */
+/** The test server of tests/support/app.ts, serving the built client too. */
 export async function startBrowserServer(): Promise<BrowserTestServer> {
-  const server = await startServer();
-  const app = createApp({ db: server.db, logger: createLogger(), serveClient: true });
-  const listener: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  afterAll(
-    () =>
-      new Promise<void>((resolve) => {
-        listener.closeAllConnections();
-        listener.close(() => resolve());
-      }),
-  );
-  return Object.assign(server, { clientUrl: `http://127.0.0.1:${(listener.address() as AddressInfo).port}` });
+  const server = await startServer({ serveClient: true });
+  return Object.assign(server, { clientUrl: server.url });
 }
 
 /** One Chromium per test file, closed after its tests. */

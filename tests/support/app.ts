@@ -43,9 +43,9 @@ export interface TestUser {
 let counter = 0;
 
 /** The real app on a real SQLite file, listening on a random port. Closed after the file's tests. */
-export async function startServer(): Promise<TestServer> {
+export async function startServer({ serveClient = false } = {}): Promise<TestServer> {
   const db = openDatabase(freshDbFile());
-  const app = createApp({ db, logger: createLogger(), serveClient: false });
+  const app = createApp({ db, logger: createLogger(), serveClient });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

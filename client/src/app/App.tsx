@@ -41,8 +41,17 @@ export function App() {
     );
   }
 
-  // Pages a role may not use are not routed at all; the server refuses their API calls anyway.
-  const only = (roles: UserRole[], page: ReactNode) => (roles.includes(user.role) ? page : notFound);
+  // Pages a role may not use are not rendered at all; the server refuses their API calls anyway.
+  const only = (roles: UserRole[], page: ReactNode) =>
+    roles.includes(user.role) ? (
+      page
+    ) : (
+      <main className="page">
+        <h1>Not allowed</h1>
+        <p role="alert">Your account ({user.role}) is not allowed to open this page.</p>
+        <Link to="/">Back to projects</Link>
+      </main>
+    );
   const staff: UserRole[] = ['admin', 'researcher'];
   return (
     <BrowserRouter>
@@ -53,7 +62,7 @@ export function App() {
           {user.role === 'admin' && <NavLink to="/users">Users</NavLink>}
           <NavLink to="/account">Account</NavLink>
           <span className="spacer" />
-          <span className="muted">{user.username} · {user.role}</span>
+          <span className="muted who">{user.username} · {user.role}</span>
           <button type="button" className="link" onClick={() => void logout().finally(() => setUser(null))}>Log out</button>
         </nav>
         <Routes>

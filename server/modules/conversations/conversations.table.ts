@@ -1,5 +1,5 @@
 import { type AnySQLiteColumn, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { createdAt, id, json } from '#server/db/columns.ts';
+import { createdAt, id, json, timestamp } from '#server/db/columns.ts';
 import type { Role } from '#shared/conversations.ts';
 import { projects } from '#server/modules/projects/projects.table.ts';
 import { users } from '#server/modules/users/users.table.ts';
@@ -13,6 +13,10 @@ export const conversations = sqliteTable(
     /** The importer's id, or a generated one. Export splits hash it, so they survive a re-import. */
     externalId: text('external_id').notNull(),
     metadata: json<Record<string, unknown>>('metadata'),
+    /** How the tree began: an imported line, a trainer's demonstration, or a trainer's chat with the model. */
+    source: text('source', { enum: ['import', 'demonstration', 'chat'] }).notNull().default('import'),
+    /** A chat is ended once, when its comparison is made. */
+    endedAt: timestamp('ended_at'),
     createdBy: integer('created_by').references(() => users.id),
     createdAt: createdAt(),
   },
@@ -38,6 +42,13 @@ export const messages = sqliteTable(
     model: text('model'),
     params: json<Record<string, unknown>>('params'),
     finishReason: text('finish_reason'),
+    /** Token counts reported by the model server. */
+    usage: json<Record<string, number>>('usage'),
+    latencyMs: integer('latency_ms'),
+    /** A person's message that began as a model suggestion: which model, and the edit distance from it. */
+    fromSuggestion: integer('from_suggestion', { mode: 'boolean' }).notNull().default(false),
+    suggestionModel: text('suggestion_model'),
+    suggestionEditDistance: integer('suggestion_edit_distance'),
     createdAt: createdAt(),
   },
   (t) => [

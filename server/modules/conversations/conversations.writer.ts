@@ -1,26 +1,38 @@
+import crypto from 'node:crypto';
 import type { Db } from '#server/db/client.ts';
 import type { ImportLine } from '#shared/conversations.ts';
+
+/** A message row's columns; provenance fields are null (or 0) unless given. */
+interface MessageFields {
+  conversationId: number | bigint;
+  parentId: number | bigint | null;
+  role: string;
+  content: string;
+  authorId: number | null;
+  model: string | null;
+  params: string | null;
+  finishReason: string | null;
+  usage: string | null;
+  latencyMs: number | null;
+  fromSuggestion: 0 | 1;
+  suggestionModel: string | null;
+  suggestionEditDistance: number | null;
+}
+
+const noProvenance = { authorId: null, model: null, params: null, finishReason: null, usage: null, latencyMs: null, fromSuggestion: 0, suggestionModel: null, suggestionEditDistance: null } as const;
 
 const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
 function prepare(db: Db) {
   const s = db.sqlite;
   return {
-    conversation: s.prepare<{ projectId: number; externalId: string; metadata: string | null; createdBy: number | null; now: number }>(`
-      INSERT INTO conversations (project_id, external_id, metadata, created_by, created_at)
-      VALUES (@projectId, @externalId, @metadata, @createdBy, @now)`),
-    message: s.prepare<{
-      conversationId: number | bigint;
-      parentId: number | bigint | null;
-      role: string;
-      content: string;
-      authorId: number | null;
-      model: string | null;
-      params: string | null;
-      finishReason: string | null;
-      now: number;
-    }>(`
-      INSERT INTO messages (conversation_id, parent_id, role, content, author_id, model, params, finish_reason, created_at)
-      VALUES (@conversationId, @parentId, @role, @content, @authorId, @model, @params, @finishReason, @now)`),
+    conversation: s.prepare<{ projectId: number; externalId: string; metadata: string | null; source: ConversationSource; createdBy: number | null; now: number }>(`
+      INSERT INTO conversations (project_id, external_id, metadata, source, created_by, created_at)
+      VALUES (@projectId, @externalId, @metadata, @source, @createdBy, @now)`),
+    message: s.prepare<MessageFields & { now: number }>(`
+      INSERT INTO messages (conversation_id, parent_id, role, content, author_id, model, params, finish_reason, usage, latency_ms,
+                            from_suggestion, suggestion_model, suggestion_edit_distance, created_at)
+      VALUES (@conversationId, @parentId, @role, @content, @authorId, @model, @params, @finishReason, @usage, @latencyMs,
+              @fromSuggestion, @suggestionModel, @suggestionEditDistance, @now)`),
     comparison: s.prepare<{ projectId: number; conversationId: number | bigint; parentMessageId: number | bigint; authorId: number | null; now: number }>(`
       INSERT INTO comparisons (project_id, conversation_id, parent_message_id, author_id, created_at)
       VALUES (@projectId, @conversationId, @parentMessageId, @authorId, @now)`),
@@ -30,6 +42,28 @@ export function writerStatements(db: Db) {
   let s = statements.get(db);
   if (!s) statements.set(db, (s = prepare(db)));
   return s;
+}
+
+type ConversationSource = 'import' | 'demonstration' | 'chat';
+
+/** Starts a conversation written in Ordinal (a demonstration or a chat), with a generated id. Call inside a transaction. */
+export function insertOwnConversation(db: Db, projectId: number, source: Exclude<ConversationSource, 'import'>, createdBy: number, metadata?: Record<string, unknown>): number {
+  return Number(
+    writerStatements(db).conversation.run({
+      projectId,
+      // Export splits hash this id, so it must be stable and unique.
+      externalId: `${source}-${crypto.randomUUID()}`,
+      metadata: metadata ? JSON.stringify(metadata) : null,
+      source,
+      createdBy,
+      now: Date.now(),
+    }).lastInsertRowid,
+  );
+}
+
+/** Inserts one message; returns its id. Call inside a transaction. */
+export function insertMessage(db: Db, fields: Pick<MessageFields, 'conversationId' | 'parentId' | 'role' | 'content'> & Partial<MessageFields>): number {
+  return Number(writerStatements(db).message.run({ ...noProvenance, ...fields, now: Date.now() }).lastInsertRowid);
 }
 
 /**
@@ -44,21 +78,21 @@ export function insertConversation(db: Db, projectId: number, line: ImportLine, 
     projectId,
     externalId: line.id,
     metadata: line.metadata ? JSON.stringify(line.metadata) : null,
+    source: 'import',
     createdBy: authorId,
     now,
   }).lastInsertRowid;
   let parentId: number | bigint | null = null;
   for (const m of line.messages) {
-    parentId = s.message.run({ conversationId, parentId, role: m.role, content: m.content, authorId, model: null, params: null, finishReason: null, now })
-      .lastInsertRowid;
+    parentId = s.message.run({ ...noProvenance, conversationId, parentId, role: m.role, content: m.content, authorId, now }).lastInsertRowid;
   }
   for (const c of line.completions) {
     s.message.run({
+      ...noProvenance,
       conversationId,
       parentId,
       role: 'assistant',
       content: c.content,
-      authorId: null,
       model: c.model ?? null,
       params: c.params ? JSON.stringify(c.params) : null,
       finishReason: c.finish_reason ?? null,

@@ -13,6 +13,8 @@ export const demonstrations = sqliteTable(
     userId: integer('user_id').notNull().references(() => users.id),
     conversationId: integer('conversation_id').notNull().references(() => conversations.id),
     leafMessageId: integer('leaf_message_id').notNull().references(() => messages.id),
+    /** The imported prompt it started from, if any. */
+    promptConversationId: integer('prompt_conversation_id').references(() => conversations.id),
     createdAt: createdAt(),
   },
   (t) => [
@@ -20,5 +22,6 @@ export const demonstrations = sqliteTable(
     index('demonstrations_user_id_idx').on(t.userId),
     index('demonstrations_conversation_id_idx').on(t.conversationId),
     index('demonstrations_leaf_message_id_idx').on(t.leafMessageId),
+    index('demonstrations_prompt_conversation_id_idx').on(t.promptConversationId),
   ],
 );

@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { createdAt, id, json, timestamp } from '#server/db/columns.ts';
 import type { Flag, RatingQuestion } from '#shared/projects.ts';
+import { defaultSampling, type SamplingSettings } from '#shared/models.ts';
 import { users } from '#server/modules/users/users.table.ts';
 
 export const projects = sqliteTable('projects', {
@@ -13,6 +14,12 @@ export const projects = sqliteTable('projects', {
   ratings: json<RatingQuestion[]>('ratings').notNull(),
   flags: json<Flag[]>('flags').notNull(),
   leaseMinutes: integer('lease_minutes').notNull().default(30),
+  /** An OpenAI-compatible endpoint; all three null when the project has no model. */
+  modelBaseUrl: text('model_base_url'),
+  modelName: text('model_name'),
+  /** Kept on the server only: never sent to a browser, never exported. */
+  modelApiKey: text('model_api_key'),
+  sampling: json<SamplingSettings>('sampling').notNull().default(defaultSampling),
   archivedAt: timestamp('archived_at'),
   createdBy: integer('created_by').references(() => users.id),
   createdAt: createdAt(),

@@ -17,6 +17,8 @@ export const toProject = (row: ProjectRow): Project => ({
   ratings: row.ratings,
   flags: row.flags,
   leaseMinutes: row.leaseMinutes,
+  modelEndpoint: row.modelBaseUrl && row.modelName ? { baseUrl: row.modelBaseUrl, model: row.modelName, apiKeySet: row.modelApiKey !== null } : null,
+  sampling: row.sampling,
   archived: row.archivedAt !== null,
   createdAt: new Date(row.createdAt).toISOString(),
 });
@@ -32,12 +34,25 @@ export function getProject(db: Db, slug: string, user?: AuthUser | null): Projec
   return row;
 }
 
+/** The model endpoint as columns: `undefined` leaves them alone; an absent apiKey keeps the stored one. */
+function endpointColumns(endpoint: UpdateProject['modelEndpoint']) {
+  if (endpoint === undefined) return {};
+  if (endpoint === null) return { modelBaseUrl: null, modelName: null, modelApiKey: null };
+  return { modelBaseUrl: endpoint.baseUrl, modelName: endpoint.model, ...(endpoint.apiKey === undefined ? {} : { modelApiKey: endpoint.apiKey }) };
+}
+
+/** Settings as the audit log keeps them: never the API key. */
+const auditable = <T extends { modelEndpoint?: UpdateProject['modelEndpoint'] }>(settings: T) => ({
+  ...settings,
+  modelEndpoint: settings.modelEndpoint && { ...settings.modelEndpoint, apiKey: settings.modelEndpoint.apiKey === undefined ? undefined : '(changed)' },
+});
+
 export function createProject(db: Db, input: CreateProject, actorId: number | null): Project {
-  const values = createProjectSchema.parse(input);
+  const { modelEndpoint, ...values } = createProjectSchema.parse(input);
   return db.sqlite.transaction(() => {
     if (findProject(db, values.slug)) throw conflict('project.exists', `A project with slug "${values.slug}" already exists.`);
-    const row = db.orm.insert(projects).values({ ...values, createdBy: actorId }).returning().get();
-    audit(db, actorId, 'project.create', `project:${row.slug}`, { settings: values });
+    const row = db.orm.insert(projects).values({ ...values, ...endpointColumns(modelEndpoint), createdBy: actorId }).returning().get();
+    audit(db, actorId, 'project.create', `project:${row.slug}`, { settings: auditable({ ...values, modelEndpoint }) });
     return toProject(row);
   })();
 }
@@ -45,11 +60,17 @@ export function createProject(db: Db, input: CreateProject, actorId: number | nu
 export function updateProject(db: Db, slug: string, changes: UpdateProject, actorId: number | null): Project {
   return db.sqlite.transaction(() => {
     const row = getProject(db, slug);
-    const { archived, ...settings } = changes;
+    const { archived, modelEndpoint, sampling, ...settings } = changes;
     const archivedAt = archived === undefined ? undefined : archived ? (row.archivedAt ?? Date.now()) : null;
     const updated = db.orm
       .update(projects)
-      .set({ ...settings, archivedAt, updatedAt: Date.now() })
+      .set({
+        ...settings,
+        ...endpointColumns(modelEndpoint),
+        sampling: sampling && { ...row.sampling, ...sampling },
+        archivedAt,
+        updatedAt: Date.now(),
+      })
       .where(eq(projects.id, row.id))
       .returning()
       .get();
@@ -60,7 +81,7 @@ export function updateProject(db: Db, slug: string, changes: UpdateProject, acto
         .where(eq(comparisons.projectId, row.id))
         .run();
     }
-    audit(db, actorId, 'project.update', `project:${slug}`, { changes });
+    audit(db, actorId, 'project.update', `project:${slug}`, { changes: auditable(changes) });
     return toProject(updated);
   })();
 }

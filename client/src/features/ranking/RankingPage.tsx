@@ -158,7 +158,7 @@ export function RankingPage() {
         return;
       }
       const target = event.target as HTMLElement;
-      if (dialog || event.ctrlKey || event.metaKey || event.altKey || target.closest('input, textarea, select, [contenteditable]')) return;
+      if (dialog || event.ctrlKey || event.metaKey || event.altKey || target.closest('input:not([type=radio], [type=checkbox]), textarea, select, [contenteditable]')) return;
       if (/^[1-9]$/.test(event.key)) {
         const handle = list.current?.querySelectorAll<HTMLButtonElement>('.handle')[Number(event.key) - 1];
         if (handle) {
@@ -355,7 +355,7 @@ export function RankingPage() {
           >
             <label>
               Why? (the researcher sees this)
-              <input autoFocus value={skipReason} onChange={(e) => setSkipReason(e.target.value)} placeholder="e.g. I don’t know this topic" required maxLength={1000} />
+              <input data-autofocus value={skipReason} onChange={(e) => setSkipReason(e.target.value)} placeholder="e.g. I don’t know this topic" required maxLength={1000} />
             </label>
             <div className="actions">
               <button type="button" onClick={() => setDialog(null)}>Cancel</button>

@@ -1,0 +1,119 @@
+import crypto from 'node:crypto';
+import type { Db } from '#server/db/client.ts';
+import type { AuthUser } from '#server/http/auth.ts';
+import { AppError, badRequest, conflict, notFound } from '#server/http/errors.ts';
+import { audit } from '#server/modules/audit/audit.ts';
+import { pathTo } from '#server/modules/conversations/conversations.repository.ts';
+import { insertMessage, insertOwnConversation } from '#server/modules/conversations/conversations.writer.ts';
+import { endpointOf } from '#server/modules/models/endpoint.ts';
+import { sampleCompletions, streamCompletion } from '#server/modules/models/model-client.ts';
+import { sampleProvenance, storeSamples } from '#server/modules/models/sampling.ts';
+import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
+import type { Chat } from '#shared/chats.ts';
+
+interface ChatRow {
+  id: number;
+  projectId: number;
+  createdBy: number;
+  endedAt: number | null;
+}
+
+const chatRow = (db: Db, chatId: number) =>
+  db.sqlite
+    .prepare<[number], ChatRow>(`SELECT id, project_id AS projectId, created_by AS createdBy, ended_at AS endedAt FROM conversations WHERE id = ? AND source = 'chat'`)
+    .get(chatId);
+
+/** A chat's messages along its main line (the alternatives sampled at its end are not part of it). */
+function mainLine(db: Db, chatId: number) {
+  return db.sqlite
+    .prepare<[number], { id: number; parentId: number | null; role: 'system' | 'user' | 'assistant'; content: string; model: string | null }>(`
+      WITH RECURSIVE line(id) AS (
+        SELECT id FROM messages WHERE conversation_id = ?1 AND parent_id IS NULL
+        UNION ALL
+        SELECT (SELECT min(m.id) FROM messages m WHERE m.parent_id = line.id) FROM line WHERE line.id IS NOT NULL
+      )
+      SELECT m.id, m.parent_id AS parentId, m.role, m.content, m.model FROM line JOIN messages m ON m.id = line.id ORDER BY m.id`)
+    .all(chatId);
+}
+
+function view(db: Db, project: ProjectRow, chat: ChatRow): Chat {
+  const comparison = db.sqlite
+    .prepare<[number], { id: number }>('SELECT id FROM comparisons WHERE conversation_id = ? ORDER BY id LIMIT 1')
+    .get(chat.id);
+  return {
+    id: String(chat.id),
+    project: project.slug,
+    messages: mainLine(db, chat.id).map((m) => ({ id: String(m.id), role: m.role, content: m.content, model: m.model })),
+    ended: chat.endedAt !== null,
+    comparisonId: comparison ? String(comparison.id) : null,
+  };
+}
+
+/** The chat, if the asking user may see it: its trainer, or a researcher. */
+export function getChat(db: Db, project: ProjectRow, chatId: number, user: AuthUser) {
+  const chat = chatRow(db, chatId);
+  if (!chat || chat.projectId !== project.id || (chat.createdBy !== user.id && user.role === 'trainer')) throw notFound(`Chat ${chatId}`);
+  return chat;
+}
+
+export const chatView = view;
+
+export function startChat(db: Db, project: ProjectRow, user: AuthUser, system: string | undefined): Chat {
+  endpointOf(project);
+  if (project.archivedAt !== null) throw conflict('project.archived', `Project "${project.slug}" is archived.`);
+  return db.sqlite.transaction(() => {
+    const id = insertOwnConversation(db, project.id, 'chat', user.id);
+    if (system) insertMessage(db, { conversationId: id, parentId: null, role: 'system', content: system, authorId: user.id });
+    audit(db, user.id, 'chat.start', `chat:${id}`);
+    return view(db, project, chatRow(db, id)!);
+  })();
+}
+
+/** Only the chat's trainer writes in it, and only until it ends. */
+export function ownOpenChat(chat: ChatRow, user: AuthUser) {
+  if (chat.createdBy !== user.id) throw new AppError(403, 'chat.not_yours', 'Only the trainer who started a chat can write in it.');
+  if (chat.endedAt !== null) throw conflict('chat.ended', 'This chat has ended.');
+}
+
+/**
+ * The trainer's next message and the model's answer, streamed. Both are written together once the
+ * answer is complete: a failed or abandoned answer leaves the chat as it was.
+ */
+export async function chatTurn(db: Db, project: ProjectRow, chat: ChatRow, user: AuthUser, content: string, onDelta: (text: string) => void, signal?: AbortSignal): Promise<Chat> {
+  ownOpenChat(chat, user);
+  const endpoint = endpointOf(project);
+  const line = mainLine(db, chat.id);
+  if (line.at(-1)?.role === 'user') throw conflict('chat.awaiting_answer', 'The last message still waits for its answer.');
+  const context = [...line.map((m) => ({ role: m.role, content: m.content })), { role: 'user' as const, content }];
+  const sample = await streamCompletion(endpoint, context, project.sampling, onDelta, signal);
+  return db.sqlite.transaction(() => {
+    const current = chatRow(db, chat.id)!;
+    ownOpenChat(current, user);
+    if (mainLine(db, chat.id).at(-1)?.id !== line.at(-1)?.id) throw conflict('chat.changed', 'The chat changed meanwhile (another tab?). Reload it.');
+    const userMessage = insertMessage(db, { conversationId: chat.id, parentId: line.at(-1)?.id ?? null, role: 'user', content, authorId: user.id });
+    insertMessage(db, { conversationId: chat.id, parentId: userMessage, role: 'assistant', ...sampleProvenance(sample) });
+    return view(db, project, current);
+  }).immediate();
+}
+
+/**
+ * Ends a chat: picks one of the model's messages at random, samples K−1 alternatives with the same
+ * context (the original stays a candidate), and queues the comparison for other trainers (its
+ * author never gets it). All or nothing: if sampling fails, the chat stays open.
+ */
+export async function endChat(db: Db, project: ProjectRow, chat: ChatRow, user: AuthUser, k?: number): Promise<Chat> {
+  ownOpenChat(chat, user);
+  const endpoint = endpointOf(project);
+  const modelMessages = mainLine(db, chat.id).filter((m) => m.role === 'assistant' && m.model !== null);
+  if (!modelMessages.length) throw badRequest('chat.nothing_to_compare', 'The model has not answered yet: send at least one message before ending the chat.');
+  const picked = modelMessages[crypto.randomInt(modelMessages.length)]!;
+  const alternatives = await sampleCompletions(endpoint, pathTo(db, picked.parentId!), project.sampling, (k ?? project.sampling.k) - 1);
+  return db.sqlite.transaction(() => {
+    const current = chatRow(db, chat.id)!;
+    ownOpenChat(current, user);
+    const comparisonId = storeSamples(db, project.id, chat.id, picked.parentId!, alternatives, { authorId: user.id });
+    db.sqlite.prepare('UPDATE conversations SET ended_at = ? WHERE id = ?').run(Date.now(), chat.id);
+    audit(db, user.id, 'chat.end', `chat:${chat.id}`, { comparisonId, pickedMessageId: picked.id });
+    return view(db, project, chatRow(db, chat.id)!);
+  }).immediate();
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { suggestionRequestSchema } from '#shared/demonstrations.ts';
+import { sampleJobSchema } from '#shared/models.ts';
+import type { Db } from '#server/db/client.ts';
+import { AppError } from '#server/http/errors.ts';
+import { allUsers, defineRoute, researchers } from '#server/http/route.ts';
+import { openEventStream } from '#server/http/sse.ts';
+import { projectParams } from '#server/modules/projects/projects.routes.ts';
+import { getProject } from '#server/modules/projects/projects.usecases.ts';
+import { endpointOf } from './endpoint.ts';
+import { streamCompletion } from './model-client.ts';
+import { SampleJobs } from './sample-jobs.ts';
+import { countWaitingPrompts } from './sampling.ts';
+import { suggestionPrompt } from './suggestions.ts';
+
+const jobView = z.object({ job: sampleJobSchema, waitingPrompts: z.number().int() });
+
+export const modelRoutes = (db: Db, jobs: SampleJobs) => [
+  defineRoute({
+    method: 'post',
+    path: '/projects/:slug/suggestions',
+    summary: 'A model-written next message for the given role, streamed as server-sent events (delta…, then done or error)',
+    roles: allUsers,
+    params: projectParams,
+    body: suggestionRequestSchema,
+    response: { mediaType: 'text/event-stream', description: 'event: delta {text}; event: done {content, model, finishReason}; event: error {error}' },
+    handler: async ({ user, params, body, req, res }) => {
+      const project = getProject(db, params.slug, user);
+      const endpoint = endpointOf(project);
+      const stream = openEventStream(req, res);
+      try {
+        const sample = await streamCompletion(endpoint, suggestionPrompt(body.messages, body.role), project.sampling, stream.delta, stream.signal);
+        stream.done({ content: sample.content, model: sample.model, finishReason: sample.finishReason });
+      } catch (error) {
+        stream.fail(error as AppError);
+      }
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/projects/:slug/sample',
+    summary: 'Start sampling K candidates for every prompt still waiting for them (one job per project at a time)',
+    roles: researchers,
+    params: projectParams,
+    body: z.strictObject({ k: z.number().int().min(2).max(9).optional() }),
+    successStatus: 202,
+    response: jobView,
+    handler: ({ user, params, body }) => {
+      const project = getProject(db, params.slug);
+      endpointOf(project);
+      const job = jobs.start(db, project, body.k, user!.id);
+      return { job, waitingPrompts: countWaitingPrompts(db, project) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/projects/:slug/sample',
+    summary: 'The project’s sampling job and how many prompts wait for candidates',
+    roles: researchers,
+    params: projectParams,
+    response: jobView,
+    handler: ({ params }) => {
+      const project = getProject(db, params.slug);
+      return { job: jobs.status(project.id), waitingPrompts: countWaitingPrompts(db, project) };
+    },
+  }),
+];

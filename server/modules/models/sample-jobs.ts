@@ -1,0 +1,30 @@
+import type { Db } from '#server/db/client.ts';
+import { conflict } from '#server/http/errors.ts';
+import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
+import type { SampleJob } from '#shared/models.ts';
+import { sampleProject } from './sampling.ts';
+
+const idle: SampleJob = { state: 'idle', total: 0, done: 0, failed: 0, lastError: null, startedAt: null, finishedAt: null };
+
+/**
+ * The server's sampling jobs, one per project, run in the background. Kept in memory: a restart
+ * forgets the job, but not its work, which is committed prompt by prompt; starting again resumes.
+ */
+export class SampleJobs {
+  private jobs = new Map<number, SampleJob>();
+
+  status(projectId: number): SampleJob {
+    return this.jobs.get(projectId) ?? idle;
+  }
+
+  start(db: Db, project: ProjectRow, k: number | undefined, actorId: number): SampleJob {
+    if (this.status(project.id).state === 'running') throw conflict('sample.running', 'Sampling is already running for this project.');
+    const job: SampleJob = { ...idle, state: 'running', startedAt: new Date().toISOString() };
+    this.jobs.set(project.id, job);
+    sampleProject(db, project, { k, actorId, onProgress: (p) => Object.assign(job, p) }).then(
+      (p) => Object.assign(job, p, { state: p.failed && !p.done ? 'failed' : 'done', finishedAt: new Date().toISOString() }),
+      (error: Error) => Object.assign(job, { state: 'failed', lastError: error.message, finishedAt: new Date().toISOString() }),
+    );
+    return { ...job };
+  }
+}

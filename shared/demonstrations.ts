@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { chatMessageSchema, roleSchema } from './conversations.ts';
+import { idSchema } from './ids.ts';
+
+/** A message of a demonstration; `suggestion` is the model text it began from, if it did. */
+export const demonstrationMessageSchema = chatMessageSchema.extend({
+  suggestion: z.strictObject({ content: z.string().max(1_000_000), model: z.string().max(200) }).optional(),
+});
+export type DemonstrationMessage = z.infer<typeof demonstrationMessageSchema>;
+
+/** Roles of a dialogue a trainer writes playing both sides: an optional system prompt, then user and assistant in turn. */
+export function dialogueProblems(messages: Array<{ role: string }>, { mustEnd }: { mustEnd: 'assistant' | 'any' }): string[] {
+  const problems: string[] = [];
+  const turns = messages[0]?.role === 'system' ? messages.slice(1) : messages;
+  const offset = messages.length - turns.length;
+  turns.forEach((m, i) => {
+    const expected = i % 2 === 0 ? 'user' : 'assistant';
+    if (m.role !== expected) problems.push(`messages[${i + offset}]: expected a ${expected} turn here, found ${m.role}`);
+  });
+  if (!turns.length) problems.push('messages: needs at least a user turn');
+  else if (mustEnd === 'assistant' && turns.at(-1)?.role !== 'assistant') problems.push('messages: a demonstration ends with an assistant turn');
+  return problems;
+}
+
+/** POST /api/v1/projects/:slug/demonstrations (DESIGN §4). */
+export const submitDemonstrationSchema = z
+  .strictObject({
+    messages: z.array(demonstrationMessageSchema).min(2).max(200),
+    /** The project prompt it started from, if any. */
+    promptId: idSchema.optional(),
+  })
+  .superRefine((body, ctx) => {
+    for (const message of dialogueProblems(body.messages, { mustEnd: 'assistant' })) ctx.addIssue({ code: 'custom', message, path: ['messages'] });
+  });
+export type SubmitDemonstration = z.infer<typeof submitDemonstrationSchema>;
+
+/** POST /api/v1/projects/:slug/suggestions (DESIGN §4): the next message for `role`, streamed. */
+export const suggestionRequestSchema = z
+  .strictObject({
+    messages: z.array(chatMessageSchema).max(200),
+    role: roleSchema.exclude(['system']),
+  })
+  .superRefine((body, ctx) => {
+    const expected = dialogueProblems([...body.messages, { role: body.role }], { mustEnd: 'any' });
+    for (const message of expected) ctx.addIssue({ code: 'custom', message: message.replace(`messages[${body.messages.length}]`, 'role'), path: [] });
+  });
+export type SuggestionRequest = z.infer<typeof suggestionRequestSchema>;
+
+export const demonstrationSchema = z.object({ id: idSchema, conversationId: idSchema, messages: z.number().int(), createdAt: z.string() });
+
+/** A prompt a project offers to start a demonstration from. */
+export const promptSchema = z.object({ id: idSchema, messages: z.array(chatMessageSchema) });
+export type Prompt = z.infer<typeof promptSchema>;
+
+/** Server-sent events of a streamed model answer. */
+export const streamDoneSchema = z.object({ content: z.string(), model: z.string(), finishReason: z.string().nullable() });
