@@ -21,6 +21,8 @@ export const exportOptionsSchema = z.strictObject({
   margin: z.enum(['rank']).optional(),
   /** sft only: also each comparison's consensus top candidate, where no tie shares the top. */
   includeTopRanked: booleanFlag.default(false),
+  /** sft only: a `provenance` array per record (author, model, whether each message began as a suggestion, edit distance). */
+  provenance: booleanFlag.default(false),
 });
 export type ExportOptions = z.infer<typeof exportOptionsSchema>;
 export type ExportOptionsInput = z.input<typeof exportOptionsSchema>;

@@ -167,16 +167,20 @@ describe('exports of a small project ranked by two trainers', () => {
     group_id: p.group,
   });
 
+  /** Imported context messages were written by nobody in Ordinal and never began as suggestions. */
+  const imported = (context: unknown[]) =>
+    context.map(() => ({ author: null, model: null, from_suggestion: false, suggestion_model: null, edit_distance: null }));
+
   const candidatesOfSys = () => [
-    { id: c[TWO], content: TWO, model: 'm-7b', params: { temperature: 0.7, seed: 1 } },
-    { id: c[THREE], content: THREE, model: 'm-7b', params: { temperature: 0.7, seed: 2 } },
-    { id: c[FOUR], content: FOUR, model: 'm-70b', params: null },
-    { id: c[NINE], content: NINE, model: 'm-70b', params: null },
+    { id: c[TWO], content: TWO, model: 'm-7b', params: { temperature: 0.7, seed: 1 }, finish_reason: null },
+    { id: c[THREE], content: THREE, model: 'm-7b', params: { temperature: 0.7, seed: 2 }, finish_reason: null },
+    { id: c[FOUR], content: FOUR, model: 'm-70b', params: null, finish_reason: null },
+    { id: c[NINE], content: NINE, model: 'm-70b', params: null, finish_reason: 'stop' },
   ];
   const candidatesOfPlain = () => [
-    { id: c[PARIS], content: PARIS, model: 'm-7b', params: null },
-    { id: c[LYON], content: LYON, model: 'm-7b', params: null },
-    { id: c[MARSEILLE], content: MARSEILLE, model: null, params: null },
+    { id: c[PARIS], content: PARIS, model: 'm-7b', params: null, finish_reason: null },
+    { id: c[LYON], content: LYON, model: 'm-7b', params: null, finish_reason: null },
+    { id: c[MARSEILLE], content: MARSEILLE, model: null, params: null, finish_reason: null },
   ];
 
   it('exports rankings natively: one lossless record per trainer per comparison', async () => {
@@ -185,6 +189,7 @@ describe('exports of a small project ranked by two trainers', () => {
         comparison_id: sys.t1.id,
         project: slug,
         context: sysContext,
+        context_provenance: imported(sysContext),
         candidates: candidatesOfSys(),
         ranking: [[c[TWO]], [c[THREE], c[FOUR]], [c[NINE]]],
         annotator: t1.username,
@@ -200,6 +205,7 @@ describe('exports of a small project ranked by two trainers', () => {
         comparison_id: sys.t1.id,
         project: slug,
         context: sysContext,
+        context_provenance: imported(sysContext),
         candidates: candidatesOfSys(),
         ranking: [[c[THREE]], [c[TWO]], [c[FOUR]], [c[NINE]]],
         annotator: t2.username,
@@ -215,6 +221,7 @@ describe('exports of a small project ranked by two trainers', () => {
         comparison_id: plain.t1.id,
         project: slug,
         context: plainContext,
+        context_provenance: imported(plainContext),
         candidates: candidatesOfPlain(),
         ranking: [[c[PARIS]], [c[LYON]], [c[MARSEILLE]]],
         annotator: t1.username,
@@ -230,6 +237,7 @@ describe('exports of a small project ranked by two trainers', () => {
         comparison_id: plain.t1.id,
         project: slug,
         context: plainContext,
+        context_provenance: imported(plainContext),
         candidates: candidatesOfPlain(),
         ranking: [[c[PARIS]], [c[LYON], c[MARSEILLE]]],
         annotator: t2.username,
@@ -323,6 +331,7 @@ describe('exports of a small project ranked by two trainers', () => {
         comparison_id: sys.t1.id,
         project: slug,
         context: sysContext,
+        context_provenance: imported(sysContext),
         candidates: candidatesOfSys(),
         ranking: [[c[TWO], c[THREE]], [c[FOUR]], [c[NINE]]],
         ...consensus,
@@ -332,6 +341,7 @@ describe('exports of a small project ranked by two trainers', () => {
         comparison_id: plain.t1.id,
         project: slug,
         context: plainContext,
+        context_provenance: imported(plainContext),
         candidates: candidatesOfPlain(),
         ranking: [[c[PARIS]], [c[LYON]], [c[MARSEILLE]]],
         ...consensus,

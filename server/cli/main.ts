@@ -253,8 +253,9 @@ program
   .option('--consensus', 'one consensus ranking per comparison instead of one row per trainer')
   .addOption(new Option('--margin <kind>', 'trl: add a float margin to every row').choices(['rank']))
   .option('--include-top-ranked', 'sft: also each comparison’s consensus top candidate')
+  .option('--provenance', 'sft: add each message’s author, model and suggestion edit distance')
   .option('--out <file>', 'write to this file instead of standard output')
-  .action(async (options: { project: string; format: string; split?: string; testShare: number; consensus?: boolean; margin?: string; includeTopRanked?: boolean; out?: string }) => {
+  .action(async (options: { project: string; format: string; split?: string; testShare: number; consensus?: boolean; margin?: string; includeTopRanked?: boolean; provenance?: boolean; out?: string }) => {
     const database = db();
     const exportOptions = parseWith(
       exportOptionsSchema,
@@ -265,6 +266,7 @@ program
         rows: options.consensus ? 'consensus' : 'per-trainer',
         margin: options.margin,
         includeTopRanked: options.includeTopRanked,
+        provenance: options.provenance,
       }),
       'export options',
     );

@@ -7,6 +7,8 @@ import { currentUser, logout } from '../features/auth/api.ts';
 import { LoginPage } from '../features/auth/LoginPage.tsx';
 import { SessionContext } from '../features/auth/session.tsx';
 import { ComparisonPage } from '../features/browse/ComparisonPage.tsx';
+import { ChatPage } from '../features/chat/ChatPage.tsx';
+import { DemonstrationPage } from '../features/demonstrations/DemonstrationPage.tsx';
 import { ProjectsPage } from '../features/projects/ProjectsPage.tsx';
 import { RankingPage } from '../features/ranking/RankingPage.tsx';
 import { UsersPage } from '../features/users/UsersPage.tsx';
@@ -74,6 +76,9 @@ export function App() {
             <Route key={tab} path={`/projects/:slug/${tab}`} element={only(staff, <ProjectLayout tab={tab} />)} />
           ))}
           <Route path="/projects/:slug/rank" element={<RankingPage />} />
+          <Route path="/projects/:slug/demonstrate" element={<DemonstrationPage />} />
+          <Route path="/projects/:slug/chat" element={<ChatPage />} />
+          <Route path="/projects/:slug/chat/:chatId" element={<ChatPage />} />
           <Route path="/comparisons/:id" element={only(staff, <ComparisonPage />)} />
           <Route path="/users" element={only(['admin'], <UsersPage />)} />
           <Route path="/account" element={<AccountPage />} />

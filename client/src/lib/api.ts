@@ -38,19 +38,22 @@ export async function api<T = unknown>(method: string, path: string, options: { 
     throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection; your work on this page is kept.');
   }
   if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  let json: unknown = undefined;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* not JSON: handled below */
-  }
-  if (!response.ok) {
-    const parsed = apiErrorSchema.safeParse(json);
-    if (parsed.success) throw new ApiError(response.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.details);
-    throw new ApiError(response.status, 'http', plainWords[response.status] ?? `The server answered ${response.status}.`);
-  }
+  if (!response.ok) throw await errorFrom(response);
+  const json: unknown = await response.json();
   return options.schema ? options.schema.parse(json) : (json as T);
+}
+
+/** A failed response as an ApiError: the server's own message where it sent one, else plain words for the status. */
+export async function errorFrom(response: Response): Promise<ApiError> {
+  let json: unknown;
+  try {
+    json = await response.json();
+  } catch {
+    json = undefined;
+  }
+  const parsed = apiErrorSchema.safeParse(json);
+  if (parsed.success) return new ApiError(response.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.details);
+  return new ApiError(response.status, 'http', plainWords[response.status] ?? `The server answered ${response.status}.`);
 }
 
 export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -28,7 +28,7 @@ function mainLine(db: Db, chatId: number) {
   return db.sqlite
     .prepare<[number], { id: number; parentId: number | null; role: 'system' | 'user' | 'assistant'; content: string; model: string | null }>(`
       WITH RECURSIVE line(id) AS (
-        SELECT id FROM messages WHERE conversation_id = ?1 AND parent_id IS NULL
+        SELECT id FROM messages WHERE conversation_id = ? AND parent_id IS NULL
         UNION ALL
         SELECT (SELECT min(m.id) FROM messages m WHERE m.parent_id = line.id) FROM line WHERE line.id IS NOT NULL
       )

@@ -10,6 +10,15 @@ export interface CandidateRow {
   authorId: number | null;
 }
 
+/** Who or what wrote a message, and whether it began as a model suggestion. */
+export interface MessageProvenance {
+  author: string | null;
+  model: string | null;
+  fromSuggestion: number;
+  suggestionModel: string | null;
+  suggestionEditDistance: number | null;
+}
+
 const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
 
 function prepare(db: Db) {
@@ -21,6 +30,16 @@ function prepare(db: Db) {
         SELECT m.id, m.parent_id, m.role, m.content, path.depth + 1 FROM messages m JOIN path ON m.id = path.parent_id
       )
       SELECT role, content FROM path ORDER BY depth DESC`),
+    provenance: db.sqlite.prepare<[number], MessageProvenance>(`
+      WITH RECURSIVE path(id, parent_id, depth) AS (
+        SELECT id, parent_id, 0 FROM messages WHERE id = ?
+        UNION ALL
+        SELECT m.id, m.parent_id, path.depth + 1 FROM messages m JOIN path ON m.id = path.parent_id
+      )
+      SELECT u.username AS author, m.model, m.from_suggestion AS fromSuggestion, m.suggestion_model AS suggestionModel,
+             m.suggestion_edit_distance AS suggestionEditDistance
+      FROM path JOIN messages m ON m.id = path.id LEFT JOIN users u ON u.id = m.author_id
+      ORDER BY path.depth DESC`),
     candidates: db.sqlite.prepare<[number], CandidateRow>(`
       SELECT id, content, model, params, finish_reason AS finishReason, author_id AS authorId
       FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id`),
@@ -38,3 +57,13 @@ export const pathTo = (db: Db, messageId: number): ChatMessage[] => stmts(db).pa
 
 /** The assistant children of a message: a comparison's candidates, oldest first. */
 export const candidatesOf = (db: Db, parentMessageId: number): CandidateRow[] => stmts(db).candidates.all(parentMessageId);
+
+/** Provenance of each message on the path from the root to `messageId`, in the same order as pathTo. */
+export const provenanceOfPath = (db: Db, messageId: number) =>
+  stmts(db).provenance.all(messageId).map((p) => ({
+    author: p.author,
+    model: p.model,
+    from_suggestion: p.fromSuggestion === 1,
+    suggestion_model: p.suggestionModel,
+    edit_distance: p.suggestionEditDistance,
+  }));

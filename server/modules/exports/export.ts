@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { openReadConnection, type Db } from '#server/db/client.ts';
-import { candidatesOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
+import { candidatesOf, pathTo, provenanceOfPath } from '#server/modules/conversations/conversations.repository.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { rankedPairsConsensus } from '#shared/consensus.ts';
 import type { ExportOptions } from '#shared/exports.ts';
@@ -63,11 +63,13 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
         comparisonId: String(c.id),
         project: project.slug,
         context: pathTo(db, c.parentMessageId),
+        contextProvenance: options.format === 'rankings' ? provenanceOfPath(db, c.parentMessageId) : [],
         candidates: candidatesOf(db, c.parentMessageId).map((m) => ({
           id: String(m.id),
           content: m.content,
           model: m.model,
           params: m.params ? (JSON.parse(m.params) as Record<string, unknown>) : null,
+          finish_reason: m.finishReason,
         })),
       };
       if (options.rows === 'consensus') {
@@ -117,7 +119,7 @@ function* demonstrationRecords(db: Db, project: ProjectRow, options: ExportOptio
     after = rows.at(-1)!.id;
     for (const d of rows) {
       if (options.split && splitOf(d.conversationKey, options.testShare) !== options.split) continue;
-      yield sftRecord(pathTo(db, d.leafMessageId));
+      yield sftRecord(pathTo(db, d.leafMessageId), options.provenance ? provenanceOfPath(db, d.leafMessageId) : undefined);
     }
   }
 }

@@ -7,7 +7,9 @@ export interface RankedComparison {
   comparisonId: string;
   project: string;
   context: ChatMessage[];
-  candidates: Array<{ id: string; content: string; model: string | null; params: Record<string, unknown> | null }>;
+  /** Who or what wrote each context message (same order as context). */
+  contextProvenance: ContextProvenance[];
+  candidates: Array<{ id: string; content: string; model: string | null; params: Record<string, unknown> | null; finish_reason: string | null }>;
   ranking: RankingGroups;
   /** A username, or "consensus" for the consensus row. */
   annotator: string;
@@ -19,6 +21,14 @@ export interface RankedComparison {
   shownOrder: string[] | null;
   durationMs: number | null;
   createdAt: string;
+}
+
+export interface ContextProvenance {
+  author: string | null;
+  model: string | null;
+  from_suggestion: boolean;
+  suggestion_model: string | null;
+  edit_distance: number | null;
 }
 
 const assistant = (content: string) => [{ role: 'assistant', content }];
@@ -41,6 +51,7 @@ export function rankedComparisonRecords(item: RankedComparison, options: ExportO
         comparison_id: item.comparisonId,
         project: item.project,
         context: item.context,
+        context_provenance: item.contextProvenance,
         candidates: item.candidates,
         ranking: item.ranking,
         annotator: item.annotator,
@@ -89,4 +100,5 @@ export function rankedComparisonRecords(item: RankedComparison, options: ExportO
   }
 }
 
-export const sftRecord = (messages: ChatMessage[]) => JSON.stringify({ messages });
+/** An sft record; with provenance, a `provenance` array beside `messages` (opt-in: strict trainers may refuse extra keys). */
+export const sftRecord = (messages: ChatMessage[], provenance?: ContextProvenance[]) => JSON.stringify(provenance ? { messages, provenance } : { messages });

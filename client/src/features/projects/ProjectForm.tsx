@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { z } from 'zod';
+import { defaultSampling } from '#shared/models.ts';
 import { createProjectSchema, defaultFlags, defaultRatings, updateProjectSchema, type Flag, type Project, type RatingQuestion } from '#shared/projects.ts';
 import { describeIssue } from '#shared/validation.ts';
 import { Markdown } from '../../components/Markdown.tsx';
@@ -15,6 +16,15 @@ interface FormState {
   leaseMinutes: string;
   ratings: RatingQuestion[];
   flags: Flag[];
+  baseUrl: string;
+  model: string;
+  /** A new key to store; empty keeps the stored one. */
+  apiKey: string;
+  removeKey: boolean;
+  temperature: string;
+  topP: string;
+  maxTokens: string;
+  k: string;
 }
 
 const initial = (project?: Project): FormState => ({
@@ -26,7 +36,21 @@ const initial = (project?: Project): FormState => ({
   leaseMinutes: String(project?.leaseMinutes ?? 30),
   ratings: project?.ratings ?? defaultRatings,
   flags: project?.flags ?? defaultFlags,
+  baseUrl: project?.modelEndpoint?.baseUrl ?? '',
+  model: project?.modelEndpoint?.model ?? '',
+  apiKey: '',
+  removeKey: false,
+  temperature: String(project?.sampling.temperature ?? defaultSampling.temperature),
+  topP: String(project?.sampling.topP ?? defaultSampling.topP),
+  maxTokens: String(project?.sampling.maxTokens ?? defaultSampling.maxTokens),
+  k: String(project?.sampling.k ?? defaultSampling.k),
 });
+
+/** The endpoint fields as the API takes them: both empty means no model; the key is write-only. */
+function endpointOf(form: FormState) {
+  if (!form.baseUrl.trim() && !form.model.trim()) return null;
+  return { baseUrl: form.baseUrl.trim(), model: form.model.trim(), ...(form.apiKey ? { apiKey: form.apiKey } : form.removeKey ? { apiKey: null } : {}) };
+}
 
 /** Creates a project, or edits one when `project` is given. Validated with the API's own schemas. */
 export function ProjectForm({ project, onSaved }: { project?: Project; onSaved: (project: Project) => void }) {
@@ -43,8 +67,18 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved: 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
-    const { slug, ...rest } = form;
-    const values = { ...rest, overlap: Number(form.overlap), leaseMinutes: Number(form.leaseMinutes) };
+    const values = {
+      name: form.name,
+      guidelines: form.guidelines,
+      allowTies: form.allowTies,
+      ratings: form.ratings,
+      flags: form.flags,
+      overlap: Number(form.overlap),
+      leaseMinutes: Number(form.leaseMinutes),
+      modelEndpoint: endpointOf(form),
+      sampling: { temperature: Number(form.temperature), topP: Number(form.topP), maxTokens: Number(form.maxTokens), k: Number(form.k) },
+    };
+    const slug = form.slug;
     const parsed = project ? updateProjectSchema.safeParse(values) : createProjectSchema.safeParse({ ...values, slug });
     if (!parsed.success) {
       setProblems(Object.fromEntries(parsed.error.issues.map(describeIssue).map((i) => [i.path || 'form', i.message])));
@@ -138,6 +172,43 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved: 
           <button type="button" onClick={() => set('flags', [...form.flags, { key: `flag_${form.flags.length + 1}`, label: '' }])}>Add a flag</button>
           <button type="button" onClick={() => { set('ratings', defaultRatings); set('flags', defaultFlags); }}>Use InstructGPT’s defaults</button>
         </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Model (optional: for sampled candidates, suggestions and chats)</legend>
+        <p className="muted">Any OpenAI-compatible Chat Completions server: vLLM (<code>http://host:8000/v1</code>), Ollama (<code>http://host:11434/v1</code>), llama.cpp server (<code>http://host:8080/v1</code>) or a hosted API. Leave both empty for no model.</p>
+        <div className="row">
+          <label>
+            Base URL
+            <input value={form.baseUrl} onChange={(e) => set('baseUrl', e.target.value)} placeholder="http://localhost:8000/v1" aria-invalid={!!problems['modelEndpoint.baseUrl']} />
+            {problem('modelEndpoint.baseUrl')}
+          </label>
+          <label>
+            Model name
+            <input value={form.model} onChange={(e) => set('model', e.target.value)} placeholder="meta-llama/Llama-3.1-8B-Instruct" aria-invalid={!!problems['modelEndpoint.model']} />
+            {problem('modelEndpoint.model')}
+          </label>
+        </div>
+        <div className="row">
+          <label>
+            API key {project?.modelEndpoint?.apiKeySet ? '(one is stored; type to replace it)' : '(if the server needs one)'}
+            <input type="password" autoComplete="off" value={form.apiKey} onChange={(e) => set('apiKey', e.target.value)} />
+          </label>
+          {project?.modelEndpoint?.apiKeySet && (
+            <label className="toggle">
+              <input type="checkbox" checked={form.removeKey} onChange={(e) => set('removeKey', e.target.checked)} disabled={!!form.apiKey} />
+              Remove the stored key
+            </label>
+          )}
+        </div>
+        <div className="row">
+          <label>Temperature<input type="number" step={0.1} min={0} max={2} value={form.temperature} onChange={(e) => set('temperature', e.target.value)} /></label>
+          <label>top_p<input type="number" step={0.05} min={0} max={1} value={form.topP} onChange={(e) => set('topP', e.target.value)} /></label>
+          <label>Max tokens<input type="number" min={1} value={form.maxTokens} onChange={(e) => set('maxTokens', e.target.value)} /></label>
+          <label>Candidates (K)<input type="number" min={2} max={9} value={form.k} onChange={(e) => set('k', e.target.value)} /></label>
+        </div>
+        {nested('sampling')}
+        {nested('modelEndpoint').filter((n) => !['modelEndpoint.baseUrl', 'modelEndpoint.model'].includes(String(n.key)))}
       </fieldset>
 
       {Object.keys(problems).length > 0 && <p role="alert" className="error">Please fix the fields marked above.</p>}

@@ -39,10 +39,12 @@ export function ProjectsPage() {
                   {researcher && ` · ${p.progress.completed} of ${p.progress.comparisons} comparisons complete · ${p.progress.rankings} rankings · overlap ${p.overlap}`}
                 </p>
               </div>
-              {left > 0 && !p.archived ? (
-                <Link className="button primary" to={`/projects/${p.slug}/rank`}>Start ranking</Link>
-              ) : (
-                <span className="muted">All done</span>
+              {!p.archived && (
+                <div className="actions">
+                  {left > 0 ? <Link className="button primary" to={`/projects/${p.slug}/rank`}>Start ranking</Link> : <span className="muted">All ranked</span>}
+                  <Link className="button" to={`/projects/${p.slug}/demonstrate`}>Write a demonstration</Link>
+                  {p.modelEndpoint && <Link className="button" to={`/projects/${p.slug}/chat`}>Chat with the model</Link>}
+                </div>
               )}
             </li>
           );

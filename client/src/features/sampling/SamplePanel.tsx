@@ -1,0 +1,62 @@
+import { useCallback, useEffect, useState } from 'react';
+import { z } from 'zod';
+import { sampleJobSchema, type SampleJob } from '#shared/models.ts';
+import { api, errorMessage } from '../../lib/api.ts';
+
+const jobView = z.object({ job: sampleJobSchema, waitingPrompts: z.number() });
+
+/** Sampling candidates for the project's prompts with its model, with the job's progress. */
+export function SamplePanel({ slug, hasModel, k, onFinished }: { slug: string; hasModel: boolean; k: number; onFinished: () => void }) {
+  const [view, setView] = useState<{ job: SampleJob; waitingPrompts: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(() => api('GET', `/projects/${slug}/sample`, { schema: jobView }).then(setView, (e) => setError(errorMessage(e))), [slug]);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  useEffect(() => {
+    if (view?.job.state !== 'running') return;
+    const timer = setInterval(() => {
+      void api('GET', `/projects/${slug}/sample`, { schema: jobView }).then((next) => {
+        setView(next);
+        if (next.job.state !== 'running') onFinished();
+      });
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [slug, view?.job.state, onFinished]);
+
+  const start = async () => {
+    setError(null);
+    try {
+      setView(await api('POST', `/projects/${slug}/sample`, { body: {}, schema: jobView }));
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+
+  if (!view) return null;
+  const { job, waitingPrompts } = view;
+  return (
+    <div className="sample" aria-label="Sampling">
+      <h3>Sampled candidates</h3>
+      <p>
+        {waitingPrompts} prompt{waitingPrompts === 1 ? '' : 's'} wait{waitingPrompts === 1 ? 's' : ''} for candidates.
+        {!hasModel && ' Sampling needs a model: set one in Settings.'}
+      </p>
+      {job.state === 'running' && (
+        <label>
+          Sampling: {job.done + job.failed} of {job.total}
+          <progress max={job.total || 1} value={job.done + job.failed} />
+        </label>
+      )}
+      {job.state === 'done' && <p role="status" className="success">Sampled {job.done} of {job.total} prompts{job.failed ? `; ${job.failed} failed` : ''}.</p>}
+      {job.state === 'failed' && <p role="alert" className="error">Sampling stopped: {job.lastError}</p>}
+      {error && <p role="alert" className="error">{error}</p>}
+      <div className="actions start">
+        <button type="button" onClick={() => void start()} disabled={!hasModel || waitingPrompts === 0 || job.state === 'running'}>
+          Sample {k} candidates for each waiting prompt
+        </button>
+      </div>
+    </div>
+  );
+}
