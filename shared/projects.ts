@@ -87,6 +87,8 @@ export const projectSchema = z.object({
   ratings: z.array(ratingQuestionSchema),
   flags: z.array(flagSchema),
   leaseMinutes: z.number().int(),
+  /** Whether a model is configured; the endpoint itself is shown to researchers only. */
+  hasModel: z.boolean(),
   modelEndpoint: modelEndpointViewSchema.nullable(),
   sampling: samplingSettingsSchema,
   archived: z.boolean(),

@@ -73,7 +73,7 @@ export function ProjectLayout({ tab }: { tab: ProjectTab }) {
             <progress max={1} value={share} aria-valuetext={`${Math.round(share * 100)}% of comparisons complete`} />
           </label>
           <p className="muted">Ties {project.allowTies ? 'allowed' : 'not allowed'} · lease {project.leaseMinutes} min · {project.ratings.length} rating{project.ratings.length === 1 ? '' : 's'} and {project.flags.length} flag{project.flags.length === 1 ? '' : 's'} per answer</p>
-          <SamplePanel slug={slug} hasModel={project.modelEndpoint !== null} k={project.sampling.k} onFinished={reload} />
+          <SamplePanel slug={slug} hasModel={project.hasModel} k={project.sampling.k} onFinished={reload} />
           <div className="actions start">
             {project.archived ? (
               <button type="button" onClick={() => void setArchived(false)}>Unarchive</button>

@@ -8,7 +8,8 @@ import { comparisons } from '#server/modules/comparisons/comparisons.table.ts';
 import { createProjectSchema, type CreateProject, type Project, type ProjectSummary, type UpdateProject } from '#shared/projects.ts';
 import { projects, type ProjectRow } from './projects.table.ts';
 
-export const toProject = (row: ProjectRow): Project => ({
+/** A project as the API shows it. Trainers learn whether there is a model, not where it runs. */
+export const toProject = (row: ProjectRow, viewer?: AuthUser | null): Project => ({
   slug: row.slug,
   name: row.name,
   guidelines: row.guidelines,
@@ -17,7 +18,9 @@ export const toProject = (row: ProjectRow): Project => ({
   ratings: row.ratings,
   flags: row.flags,
   leaseMinutes: row.leaseMinutes,
-  modelEndpoint: row.modelBaseUrl && row.modelName ? { baseUrl: row.modelBaseUrl, model: row.modelName, apiKeySet: row.modelApiKey !== null } : null,
+  hasModel: row.modelBaseUrl !== null && row.modelName !== null,
+  modelEndpoint:
+    row.modelBaseUrl && row.modelName && viewer?.role !== 'trainer' ? { baseUrl: row.modelBaseUrl, model: row.modelName, apiKeySet: row.modelApiKey !== null } : null,
   sampling: row.sampling,
   archived: row.archivedAt !== null,
   createdAt: new Date(row.createdAt).toISOString(),
@@ -100,7 +103,7 @@ function progress(db: Db, projectId: number) {
 
 export function summarizeProject(db: Db, row: ProjectRow, user: AuthUser): ProjectSummary {
   return {
-    ...toProject(row),
+    ...toProject(row, user),
     progress: { ...progress(db, row.id), availableToMe: countAvailable(db, row, user.id) },
   };
 }

@@ -74,7 +74,7 @@ export function ChatPage() {
   };
 
   if (!project) return <main className="page">{error ? <p role="alert" className="error">{error}</p> : <p className="muted">Loading…</p>}</main>;
-  if (!project.modelEndpoint) {
+  if (!project.hasModel) {
     return (
       <main className="page">
         <h1>Chat</h1>

@@ -56,7 +56,7 @@ export function DemonstrationPage() {
     ...d.turns.map(({ key: _key, ...m }) => m),
   ];
   const nextRole: 'user' | 'assistant' = draft.turns.length % 2 === 0 ? 'user' : 'assistant';
-  const hasModel = project?.modelEndpoint != null;
+  const hasModel = project?.hasModel === true;
   const update = (change: (d: Draft) => Draft) => {
     setSaved(null);
     setDraft(change);

@@ -43,7 +43,7 @@ export function ProjectsPage() {
                 <div className="actions">
                   {left > 0 ? <Link className="button primary" to={`/projects/${p.slug}/rank`}>Start ranking</Link> : <span className="muted">All ranked</span>}
                   <Link className="button" to={`/projects/${p.slug}/demonstrate`}>Write a demonstration</Link>
-                  {p.modelEndpoint && <Link className="button" to={`/projects/${p.slug}/chat`}>Chat with the model</Link>}
+                  {p.hasModel && <Link className="button" to={`/projects/${p.slug}/chat`}>Chat with the model</Link>}
                 </div>
               )}
             </li>
