@@ -17,6 +17,7 @@ import { exportRoutes } from './modules/exports/exports.routes.ts';
 import { projectRoutes } from './modules/projects/projects.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
 import { chatRoutes } from './modules/chats/chats.routes.ts';
+import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { demonstrationRoutes } from './modules/demonstrations/demonstrations.routes.ts';
 import { modelRoutes } from './modules/models/models.routes.ts';
 import { SampleJobs } from './modules/models/sample-jobs.ts';
@@ -62,6 +63,7 @@ export function createApp({ db, logger, allowedOrigins = [], serveClient = true 
     ...modelRoutes(db, new SampleJobs()),
     ...demonstrationRoutes(db),
     ...chatRoutes(db),
+    ...statsRoutes(db),
   ];
   const document = openApiDocument(specs, version);
 

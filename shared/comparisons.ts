@@ -38,6 +38,8 @@ export const researcherComparisonSchema = z.object({
   context: z.array(chatMessageSchema),
   candidates: z.array(candidateProvenanceSchema),
   rankingCount: z.number().int(),
+  /** The expected order, when this is a gold item. */
+  goldRanking: z.array(z.array(idSchema)).nullable(),
   rankings: z.array(storedRankingSchema.extend({ annotator: z.string() })),
 });
 export type ResearcherComparison = z.infer<typeof researcherComparisonSchema>;

@@ -21,6 +21,13 @@ export const exportOptionsSchema = z.strictObject({
   margin: z.enum(['rank']).optional(),
   /** sft only: also each comparison's consensus top candidate, where no tie shares the top. */
   includeTopRanked: booleanFlag.default(false),
+  /**
+   * Pair rows of trl and records of rankings carry `features`: lengths and their difference,
+   * shown positions, time spent and whether a suggestion was shown (for bias studies).
+   */
+  withFeatures: booleanFlag.default(false),
+  /** Only comparisons whose trainers agree at least this much (pairwise); comparisons ranked once are left out. */
+  minAgreement: z.coerce.number().min(0).max(1).optional(),
   /** sft only: a `provenance` array per record (author, model, whether each message began as a suggestion, edit distance). */
   provenance: booleanFlag.default(false),
 });

@@ -55,6 +55,10 @@ const settingsFields = {
   /** The model behind sampling, suggestions and chats; null for none. */
   modelEndpoint: modelEndpointSchema.nullable(),
   sampling: samplingSettingsSchema,
+  /** Share of a trainer's comparisons that are gold items (0 to 0.5). */
+  goldRate: z.number().min(0).max(0.5),
+  /** Trainers may see a leaderboard of everyone's figures in this project. */
+  leaderboard: z.boolean(),
 };
 
 export const createProjectSchema = z.strictObject({
@@ -68,6 +72,8 @@ export const createProjectSchema = z.strictObject({
   leaseMinutes: settingsFields.leaseMinutes.default(30),
   modelEndpoint: settingsFields.modelEndpoint.default(null),
   sampling: settingsFields.sampling.default(defaultSampling),
+  goldRate: settingsFields.goldRate.default(0),
+  leaderboard: settingsFields.leaderboard.default(false),
 });
 export type CreateProject = z.input<typeof createProjectSchema>;
 
@@ -91,6 +97,8 @@ export const projectSchema = z.object({
   hasModel: z.boolean(),
   modelEndpoint: modelEndpointViewSchema.nullable(),
   sampling: samplingSettingsSchema,
+  goldRate: z.number(),
+  leaderboard: z.boolean(),
   archived: z.boolean(),
   createdAt: z.string(),
 });

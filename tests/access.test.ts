@@ -125,6 +125,13 @@ const cases: Case[] = [
   // No chat can exist without a model: permitted roles get 404 for an unknown chat.
   { route: 'GET /projects/:slug/chats/:id', path: () => `/projects/${slug}/chats/999999`, expected: anyUser(404) },
   { route: 'POST /projects/:slug/chats/:id/messages', path: () => `/projects/${slug}/chats/999999/messages`, body: () => ({ content: 'Hi' }), expected: anyUser(404) },
+  { route: 'GET /projects/:slug/stats', path: () => `/projects/${slug}/stats`, expected: researchers(200) },
+  { route: 'GET /projects/:slug/review', path: () => `/projects/${slug}/review`, expected: researchers(200) },
+  { route: 'GET /projects/:slug/stats/me', path: () => `/projects/${slug}/stats/me`, expected: anyUser(200) },
+  // The project has not opted in: trainers are told there is none; researchers may always look.
+  { route: 'GET /projects/:slug/leaderboard', path: () => `/projects/${slug}/leaderboard`, expected: { anonymous: 401, trainer: 404, researcher: 200, admin: 200 } },
+  { route: 'PUT /comparisons/:id/gold', path: (c) => `/comparisons/${c.rankId}/gold`, body: (c) => ({ ranking: c.candidates.map((id) => [id]) }), expected: researchers(204) },
+  { route: 'DELETE /comparisons/:id/gold', path: (c) => `/comparisons/${c.rankId}/gold`, expected: researchers(204) },
   { route: 'POST /projects/:slug/chats/:id/end', path: () => `/projects/${slug}/chats/999999/end`, body: () => ({}), expected: anyUser(404) },
 ];
 

@@ -46,6 +46,20 @@ describe('--help', () => {
     expect(result.stdout).toContain(`Usage: ordinal ${command}`);
     for (const option of [...options, '--db']) expect(result.stdout).toContain(option);
   });
+
+  it('projects create and update take the model endpoint options, and `sample` exists (DESIGN §4)', async () => {
+    const [create, update, sample] = await Promise.all([
+      runCli(['projects', 'create', '--help']),
+      runCli(['projects', 'update', '--help']),
+      runCli(['sample', '--help']),
+    ]);
+    for (const help of [create, update]) {
+      expect(help.status).toBe(0);
+      for (const option of ['--model-base-url', '--model', '--api-key-env']) expect(help.stdout).toContain(option);
+    }
+    expect(sample.status, sample.stderr).toBe(0);
+    for (const option of ['--project', '--k']) expect(sample.stdout).toContain(option);
+  });
 });
 
 describe('every command finds its database through --db or ORDINAL_DB', () => {
@@ -204,6 +218,18 @@ describe('the server and the commands on one database', () => {
       expect(stats).toMatchObject({ comparisons: conversations, rankings });
     });
 
+
+    it('stats --json has the agreement, bias and per-trainer figures DESIGN §4 promises', async () => {
+      const stats = JSON.parse(await cli(db, ['stats', '--project', slug, '--json']));
+      expect(stats).toHaveProperty('agreement.pairwise');
+      expect(stats).toHaveProperty('agreement.kendallTau');
+      expect(stats).toHaveProperty('lengthBias.longerPreferred');
+      expect(Array.isArray(stats.positionBias?.byShownPosition)).toBe(true);
+      expect(stats.trainers).toHaveLength(2);
+      for (const trainer of stats.trainers) {
+        for (const key of ['username', 'rankings', 'agreement', 'goldAccuracy', 'longerPreferred']) expect(trainer).toHaveProperty(key);
+      }
+    });
 
     it('backup, taken while the server runs, is a database that gives byte-identical exports', async () => {
       const copy = path.join(dir, 'backup.db');

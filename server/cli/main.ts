@@ -254,8 +254,10 @@ program
   .addOption(new Option('--margin <kind>', 'trl: add a float margin to every row').choices(['rank']))
   .option('--include-top-ranked', 'sft: also each comparison’s consensus top candidate')
   .option('--provenance', 'sft: add each message’s author, model and suggestion edit distance')
+  .option('--with-features', 'trl and rankings: add length, shown-position, time and suggestion features for bias studies')
+  .option('--min-agreement <share>', 'only comparisons whose trainers agree at least this much (0–1; comparisons ranked once are left out)', share)
   .option('--out <file>', 'write to this file instead of standard output')
-  .action(async (options: { project: string; format: string; split?: string; testShare: number; consensus?: boolean; margin?: string; includeTopRanked?: boolean; provenance?: boolean; out?: string }) => {
+  .action(async (options: { project: string; format: string; split?: string; testShare: number; consensus?: boolean; margin?: string; includeTopRanked?: boolean; provenance?: boolean; withFeatures?: boolean; minAgreement?: number; out?: string }) => {
     const database = db();
     const exportOptions = parseWith(
       exportOptionsSchema,
@@ -267,6 +269,8 @@ program
         margin: options.margin,
         includeTopRanked: options.includeTopRanked,
         provenance: options.provenance,
+        withFeatures: options.withFeatures,
+        minAgreement: options.minAgreement,
       }),
       'export options',
     );
@@ -318,12 +322,23 @@ program
       process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
       return;
     }
+    const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+    const num = (x: number | null, digits = 2) => (x === null ? '—' : x.toFixed(digits));
     process.stdout.write(
       [
-        `comparisons   ${stats.comparisons} (${stats.completedComparisons} reached their overlap)`,
-        `rankings      ${stats.rankings}`,
-        `trainers      ${stats.trainers.length}`,
-        ...stats.trainers.map((t) => `  ${t.username.padEnd(20)} ${t.rankings} rankings`),
+        `comparisons        ${stats.comparisons} (${stats.completedComparisons} reached their overlap, ${stats.gold.comparisons} gold)`,
+        `rankings           ${stats.rankings}`,
+        `agreement          pairwise ${pct(stats.agreement.pairwise)}, Kendall τ-b ${num(stats.agreement.kendallTau)} (over ${stats.agreement.comparisons} comparisons ranked by 2+)`,
+        `longer preferred   ${pct(stats.lengthBias.longerPreferred)} of ${stats.lengthBias.pairs} untied pairs of different lengths`,
+        `win rate by shown position  ${stats.positionBias.byShownPosition.map((x, i) => `${i + 1}: ${pct(x)}`).join('  ')}`,
+        `median time        ${stats.time.medianMs === null ? '—' : `${(stats.time.medianMs / 1000).toFixed(1)} s`}`,
+        `gold accuracy      ${pct(stats.gold.accuracy)} over ${stats.gold.answers} answers`,
+        '',
+        `${'trainer'.padEnd(20)} ${'rankings'.padStart(8)} ${'agreement'.padStart(9)} ${'τ-b'.padStart(6)} ${'gold'.padStart(6)} ${'longer'.padStart(6)} ${'shown-order'.padStart(11)} ${'fast'.padStart(5)}`,
+        ...stats.trainers.map(
+          (t) =>
+            `${t.username.padEnd(20)} ${String(t.rankings).padStart(8)} ${pct(t.agreement).padStart(9)} ${num(t.kendallTau).padStart(6)} ${pct(t.goldAccuracy).padStart(6)} ${pct(t.longerPreferred).padStart(6)} ${String(t.shownOrderSubmissions).padStart(11)} ${String(t.fastAnswers).padStart(5)}`,
+        ),
       ].join('\n') + '\n',
     );
   });

@@ -42,7 +42,7 @@ const watchSuggestion = (page: Page) =>
   page.evaluate(() => {
     const seen: string[] = ((window as unknown as { __seen: string[] }).__seen = []);
     new MutationObserver(() => {
-      const text = document.querySelector('[aria-label="Suggestion"] .markdown, [aria-label="Suggestion"]')?.textContent ?? null;
+      const text = document.querySelector('[aria-label="Suggestion"] .markdown')?.textContent ?? null;
       if (text !== null && seen.at(-1) !== text) seen.push(text);
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
@@ -69,7 +69,7 @@ describe('demonstrations with model suggestions', () => {
   it('a trainer writes a dialogue from an accepted, an edited and hand-written turns; each records where it came from, and sft exports exactly the dialogue', async () => {
     const slug = await modelProject();
     const trainer = await server.user('trainer');
-    const question = 'How long should I boil an egg for a soft yolk?';
+    const question = `How long should I boil an egg for a soft yolk? ${'I like them runny. '.repeat(150)}`.trim();
     const closing = 'Six minutes in boiling water, then cool it under cold water.';
     let accepted = '';
     let suggestedUser = '';
@@ -85,7 +85,8 @@ describe('demonstrations with model suggestions', () => {
       await page.getByRole('button', { name: 'Add user turn' }).click();
       await expect.poll(() => page.getByLabel('Turn 1 (user)', { exact: true }).inputValue()).toBe(question);
 
-      // A suggestion for the assistant streams in, then is accepted as it is.
+      // A suggestion for the assistant streams in (a long answer comes in many pieces, so the page
+      // shows it growing), then is accepted as it is.
       await watchSuggestion(page);
       await page.getByRole('button', { name: 'Suggest the assistant’s message' }).click();
       const box = page.locator('[aria-label="Suggestion"]');
@@ -94,7 +95,9 @@ describe('demonstrations with model suggestions', () => {
       expect(accepted).toContain(question);
       expect((await box.textContent())!).toContain(accepted);
       const seen = await seenSuggestions(page);
-      expect(seen.some((text) => text.length > 0 && accepted.startsWith(text) && text.length < accepted.length), `texts shown: ${JSON.stringify(seen)}`).toBe(true);
+      const partial = seen.filter((text) => text !== '…' && text !== accepted);
+      expect(partial.length, `texts shown: ${JSON.stringify(seen)}`).toBeGreaterThan(0);
+      for (const text of partial) expect(accepted.startsWith(text), `"${text.slice(0, 40)}…" is a beginning of the answer`).toBe(true);
       await box.getByRole('button', { name: 'Accept' }).click();
       await expect.poll(() => page.getByLabel('Turn 2 (assistant)', { exact: true }).inputValue()).toBe(accepted);
       expect(await box.count()).toBe(0);
@@ -281,15 +284,15 @@ describe('a researcher sets up the model in the console', () => {
 
       const keyShownAsStored = async () => {
         await form.getByText('one is stored').waitFor();
-        expect(await form.getByLabel('API key').inputValue()).toBe('');
-        expect(await page.content()).not.toContain(apiKey);
+        expect.soft(await form.getByLabel('API key').inputValue(), 'the API key input after saving').toBe('');
+        expect.soft(await page.content(), 'the page HTML after saving').not.toContain(apiKey);
       };
       await keyShownAsStored();
       await page.reload();
       await keyShownAsStored();
 
-      const project = (await (await researcher.api('GET', `/projects/${slug}`)).json()) as { project?: unknown };
-      const view = (project.project ?? project) as { modelEndpoint: unknown; sampling: { k: number } };
+      const project = (await (await researcher.api('GET', `/projects/${slug}`)).json()) as { project: { modelEndpoint: unknown; sampling: { k: number } } };
+      const view = project.project;
       expect(view.modelEndpoint).toEqual({ baseUrl: fake.url, model: MODEL, apiKeySet: true });
       expect(view.sampling.k).toBe(3);
       expect(JSON.stringify(project)).not.toContain(apiKey);

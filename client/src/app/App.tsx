@@ -10,6 +10,7 @@ import { ComparisonPage } from '../features/browse/ComparisonPage.tsx';
 import { ChatPage } from '../features/chat/ChatPage.tsx';
 import { DemonstrationPage } from '../features/demonstrations/DemonstrationPage.tsx';
 import { ProjectsPage } from '../features/projects/ProjectsPage.tsx';
+import { MyStatsPage } from '../features/quality/MyStatsPage.tsx';
 import { RankingPage } from '../features/ranking/RankingPage.tsx';
 import { UsersPage } from '../features/users/UsersPage.tsx';
 import { NewProjectPage } from './NewProjectPage.tsx';
@@ -72,11 +73,12 @@ export function App() {
           <Route path="/login" element={<Navigate to="/" replace />} />
           <Route path="/projects/new" element={only(staff, <NewProjectPage />)} />
           <Route path="/projects/:slug" element={only(staff, <ProjectLayout tab="overview" />)} />
-          {(['comparisons', 'import', 'export', 'settings'] as const).map((tab) => (
+          {(['quality', 'comparisons', 'import', 'export', 'settings'] as const).map((tab) => (
             <Route key={tab} path={`/projects/:slug/${tab}`} element={only(staff, <ProjectLayout tab={tab} />)} />
           ))}
           <Route path="/projects/:slug/rank" element={<RankingPage />} />
           <Route path="/projects/:slug/demonstrate" element={<DemonstrationPage />} />
+          <Route path="/projects/:slug/me" element={<MyStatsPage />} />
           <Route path="/projects/:slug/chat" element={<ChatPage />} />
           <Route path="/projects/:slug/chat/:chatId" element={<ChatPage />} />
           <Route path="/comparisons/:id" element={only(staff, <ComparisonPage />)} />

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, useParams } from 'react-router';
 import type { ProjectSummary } from '#shared/projects.ts';
 import { Dialog } from '../components/Dialog.tsx';
@@ -10,9 +10,13 @@ import { ImportPanel } from '../features/import/ImportPanel.tsx';
 import { ProjectForm } from '../features/projects/ProjectForm.tsx';
 import { SamplePanel } from '../features/sampling/SamplePanel.tsx';
 
-export type ProjectTab = 'overview' | 'comparisons' | 'import' | 'export' | 'settings';
+// Charts are heavy and only researchers need them: loaded when the tab opens.
+const QualityDashboard = lazy(() => import('../features/quality/QualityDashboard.tsx'));
+
+export type ProjectTab = 'overview' | 'quality' | 'comparisons' | 'import' | 'export' | 'settings';
 const tabs: Array<[ProjectTab, string]> = [
   ['overview', 'Overview'],
+  ['quality', 'Quality'],
   ['comparisons', 'Comparisons'],
   ['import', 'Import'],
   ['export', 'Export'],
@@ -82,6 +86,11 @@ export function ProjectLayout({ tab }: { tab: ProjectTab }) {
             )}
           </div>
         </section>
+      )}
+      {tab === 'quality' && (
+        <Suspense fallback={<p className="muted">Loading charts…</p>}>
+          <QualityDashboard slug={slug} />
+        </Suspense>
       )}
       {tab === 'comparisons' && <ComparisonsList slug={slug} overlap={project.overlap} />}
       {tab === 'import' && <ImportPanel slug={slug} onImported={reload} />}

@@ -7,12 +7,12 @@ import {
   researcherComparisonSchema,
   trainerComparisonSchema,
 } from '#shared/comparisons.ts';
-import { skipSchema, storedRankingSchema, submitRankingSchema } from '#shared/rankings.ts';
+import { rankingGroupsSchema, skipSchema, storedRankingSchema, submitRankingSchema } from '#shared/rankings.ts';
 import type { Db } from '#server/db/client.ts';
 import { allUsers, defineRoute, researchers } from '#server/http/route.ts';
 import { projectParams } from '#server/modules/projects/projects.routes.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
-import { listComparisons, researcherComparison } from './comparisons.usecases.ts';
+import { listComparisons, researcherComparison, setGold } from './comparisons.usecases.ts';
 import { heldComparison, nextComparison, skipComparison } from './queue.ts';
 import { submitRanking } from './rankings.usecases.ts';
 
@@ -62,6 +62,23 @@ export const comparisonRoutes = (db: Db) => [
     body: submitRankingSchema,
     response: z.object({ ranking: storedRankingSchema }),
     handler: ({ user, params, body }) => ({ ranking: submitRanking(db, Number(params.id), user!, body) }),
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/comparisons/:id/gold',
+    summary: 'Make a comparison a gold item with its expected order (ties only where the project allows them)',
+    roles: researchers,
+    params: comparisonParams,
+    body: z.strictObject({ ranking: rankingGroupsSchema }),
+    handler: ({ user, params, body }) => setGold(db, Number(params.id), body.ranking, user!.id),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/comparisons/:id/gold',
+    summary: 'Make a gold comparison ordinary again',
+    roles: researchers,
+    params: comparisonParams,
+    handler: ({ user, params }) => setGold(db, Number(params.id), null, user!.id),
   }),
   defineRoute({
     method: 'post',

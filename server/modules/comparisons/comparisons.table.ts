@@ -17,8 +17,10 @@ export const comparisons = sqliteTable(
     authorId: integer('author_id').references(() => users.id),
     /** Trainers who have answered; kept in step with `rankings` in the same transaction. */
     rankingCount: integer('ranking_count').notNull().default(0),
-    /** rankingCount has reached the project's overlap: the queue skips it without counting. */
+    /** rankingCount has reached the project's overlap (or it is gold): the regular queue skips it without counting. */
     done: integer('done', { mode: 'boolean' }).notNull().default(false),
+    /** A researcher's expected order: the comparison is then a gold item, mixed into every trainer's queue. */
+    goldRanking: json<RankingGroups>('gold_ranking'),
     createdAt: createdAt(),
   },
   (t) => [

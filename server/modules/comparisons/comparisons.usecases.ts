@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '#server/db/client.ts';
-import { notFound } from '#server/http/errors.ts';
+import { badRequest, notFound } from '#server/http/errors.ts';
+import { audit } from '#server/modules/audit/audit.ts';
+import { rankingProblems, type RankingGroups } from '#shared/rankings.ts';
 import { candidatesOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
 import { projects } from '#server/modules/projects/projects.table.ts';
 import { users } from '#server/modules/users/users.table.ts';
@@ -8,6 +10,25 @@ import type { ComparisonList, ResearcherComparison } from '#shared/comparisons.t
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { comparisons, rankings } from './comparisons.table.ts';
 import { toStoredRanking } from './rankings.usecases.ts';
+
+/** Marks a comparison as gold with its expected order (or, with null, unmarks it). */
+export function setGold(db: Db, comparisonId: number, ranking: RankingGroups | null, actorId: number) {
+  db.sqlite.transaction(() => {
+    const comparison = db.orm.select().from(comparisons).where(eq(comparisons.id, comparisonId)).get();
+    if (!comparison) throw notFound(`Comparison ${comparisonId}`);
+    const project = db.orm.select().from(projects).where(eq(projects.id, comparison.projectId)).get()!;
+    if (ranking) {
+      const problems = rankingProblems({ ranking }, candidatesOf(db, comparison.parentMessageId).map((c) => String(c.id)), { ...project, ratings: [], flags: [] });
+      if (problems.length) throw badRequest('gold.invalid', `Invalid gold ranking: ${problems.join('; ')}`, { problems });
+    }
+    db.orm
+      .update(comparisons)
+      .set({ goldRanking: ranking, done: ranking !== null || comparison.rankingCount >= project.overlap })
+      .where(eq(comparisons.id, comparisonId))
+      .run();
+    audit(db, actorId, ranking ? 'gold.set' : 'gold.clear', `comparison:${comparisonId}`, ranking ? { ranking } : undefined);
+  }).immediate();
+}
 
 /** A comparison with its candidates' provenance and every trainer's current ranking, for researchers. */
 export function researcherComparison(db: Db, comparisonId: number): ResearcherComparison {
@@ -29,6 +50,7 @@ export function researcherComparison(db: Db, comparisonId: number): ResearcherCo
       author: c.authorId === null ? null : (authors.get(c.authorId) ?? null),
     })),
     rankingCount: comparison.rankingCount,
+    goldRanking: comparison.goldRanking,
     rankings: db.orm
       .select()
       .from(rankings)

@@ -36,6 +36,13 @@ function prepare(db: Db) {
       `SELECT c.id, c.parent_message_id AS parentMessageId FROM comparisons c WHERE ${available} ORDER BY c.id LIMIT 1`,
     ),
     countAvailable: s.prepare<Q, { n: number }>(`SELECT count(*) AS n FROM comparisons c WHERE ${available}`),
+    /** Gold items ignore overlap: every trainer may get each one once. */
+    pickGold: s.prepare<{ projectId: number; userId: number }, { id: number; parentMessageId: number }>(`
+      SELECT c.id, c.parent_message_id AS parentMessageId FROM comparisons c
+      WHERE c.project_id = @projectId AND c.gold_ranking IS NOT NULL
+        AND (c.author_id IS NULL OR c.author_id != @userId)
+        AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.comparison_id = c.id AND a.user_id = @userId)
+      ORDER BY random() LIMIT 1`),
     comparison: s.prepare<[number], { id: number; projectId: number; parentMessageId: number }>(
       'SELECT id, project_id AS projectId, parent_message_id AS parentMessageId FROM comparisons WHERE id = ?',
     ),
@@ -77,7 +84,8 @@ export function trainerView(db: Db, project: ProjectRow, comparisonId: number, p
 
 /**
  * Hands the trainer a comparison: the one they already hold (a reload gives back the same order),
- * else the oldest they have never been given whose overlap is not met counting live leases.
+ * else the oldest they have never been given whose overlap is not met counting live leases (or, at
+ * the project's gold rate, a gold item they have not had).
  * Runs as one IMMEDIATE transaction, so concurrent calls, even from other processes, never
  * over-assign. Returns null when nothing is left for this trainer.
  */
@@ -95,8 +103,10 @@ export function nextComparison(db: Db, project: ProjectRow, user: AuthUser, now 
         leaseExpiresAt: new Date(expiresAt).toISOString(),
       };
     }
-    const picked = s.pick.get({ projectId: project.id, userId: user.id, now, overlap: project.overlap });
-    if (!picked) return null;
+    const regular = s.pick.get({ projectId: project.id, userId: user.id, now, overlap: project.overlap });
+    if (!regular) return null;
+    // Gold items come unannounced at the project's rate, and only while regular work remains.
+    const picked = (project.goldRate > 0 && Math.random() < project.goldRate && s.pickGold.get({ projectId: project.id, userId: user.id })) || regular;
     const shownOrder = shuffled(candidatesOf(db, picked.parentMessageId).map((c) => String(c.id)));
     s.insertAssignment.run({ comparisonId: picked.id, userId: user.id, shownOrder: JSON.stringify(shownOrder), now, expiresAt });
     return {

@@ -81,7 +81,8 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
     }
 
     if (assignment.skippedAt !== null) throw conflict('comparison.skipped', 'You skipped this comparison; it has gone back to the queue.');
-    if (assignment.expiresAt <= now) {
+    // Gold items have no overlap to fill: a late answer is always welcome.
+    if (assignment.expiresAt <= now && comparison.goldRanking === null) {
       const othersLive = db.sqlite
         .prepare<[number, number, number], { n: number }>(
           `SELECT count(*) AS n FROM assignments WHERE comparison_id = ? AND user_id != ? AND completed_at IS NULL AND skipped_at IS NULL AND expires_at > ?`,
@@ -108,7 +109,10 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
     db.orm.update(assignments).set({ completedAt: now }).where(eq(assignments.id, assignment.id)).run();
     db.orm
       .update(comparisons)
-      .set({ rankingCount: sql`${comparisons.rankingCount} + 1`, done: sql`${comparisons.rankingCount} + 1 >= ${project.overlap}` })
+      .set({
+        rankingCount: sql`${comparisons.rankingCount} + 1`,
+        done: sql`${comparisons.goldRanking} IS NOT NULL OR ${comparisons.rankingCount} + 1 >= ${project.overlap}`,
+      })
       .where(eq(comparisons.id, comparisonId))
       .run();
     audit(db, user.id, 'ranking.create', `comparison:${comparisonId}`);

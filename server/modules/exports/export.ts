@@ -7,6 +7,7 @@ import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { rankedPairsConsensus } from '#shared/consensus.ts';
 import type { ExportOptions } from '#shared/exports.ts';
 import type { RankingGroups } from '#shared/rankings.ts';
+import { pairwiseAgreement } from '#shared/quality.ts';
 import { rankedComparisonRecords, sftRecord, type RankedComparison } from './exporters.ts';
 
 const BATCH = 500;
@@ -29,7 +30,24 @@ interface RankingRow {
   note: string;
   shownOrder: string;
   durationMs: number | null;
+  suggestionVisible: number;
   updatedAt: number;
+}
+
+/** Pairwise agreement among a comparison's rankings; null when fewer than two trainers ranked it. */
+function agreementOf(rows: RankingRow[]): number | null {
+  if (rows.length < 2) return null;
+  let agree = 0;
+  let pairs = 0;
+  const rankings = rows.map((r) => JSON.parse(r.ranking) as RankingGroups);
+  for (let i = 0; i < rankings.length; i++) {
+    for (let j = i + 1; j < rankings.length; j++) {
+      const a = pairwiseAgreement(rankings[i]!, rankings[j]!);
+      agree += a.agree;
+      pairs += a.pairs;
+    }
+  }
+  return pairs ? agree / pairs : null;
 }
 
 function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions): Generator<RankedComparison> {
@@ -40,7 +58,7 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
     ORDER BY c.id LIMIT ?`);
   const rankingsOf = db.sqlite.prepare<[string], RankingRow>(`
     SELECT r.comparison_id AS comparisonId, u.username, r.ranking, r.ratings, r.flags, r.note,
-           r.shown_order AS shownOrder, r.duration_ms AS durationMs, r.updated_at AS updatedAt
+           r.shown_order AS shownOrder, r.duration_ms AS durationMs, r.suggestion_visible AS suggestionVisible, r.updated_at AS updatedAt
     FROM rankings r JOIN users u ON u.id = r.user_id
     WHERE r.comparison_id IN (SELECT value FROM json_each(?))
     ORDER BY r.comparison_id, r.id`);
@@ -59,6 +77,7 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
     for (const c of wanted) {
       const rows = byComparison.get(c.id) ?? [];
       if (!rows.length) continue;
+      if (options.minAgreement !== undefined && !((agreementOf(rows) ?? -1) >= options.minAgreement)) continue;
       const base = {
         comparisonId: String(c.id),
         project: project.slug,
@@ -86,6 +105,7 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
           note: '',
           shownOrder: null,
           durationMs: null,
+          suggestionVisible: false,
           createdAt: new Date(Math.max(...rows.map((r) => r.updatedAt))).toISOString(),
         };
         continue;
@@ -101,6 +121,7 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
           note: r.note,
           shownOrder: JSON.parse(r.shownOrder),
           durationMs: r.durationMs,
+          suggestionVisible: r.suggestionVisible === 1,
           createdAt: new Date(r.updatedAt).toISOString(),
         };
       }

@@ -20,6 +20,7 @@ export interface RankedComparison {
   note: string;
   shownOrder: string[] | null;
   durationMs: number | null;
+  suggestionVisible: boolean;
   createdAt: string;
 }
 
@@ -62,11 +63,35 @@ export function rankedComparisonRecords(item: RankedComparison, options: ExportO
         shown_order: item.shownOrder,
         duration_ms: item.durationMs,
         created_at: item.createdAt,
+        ...(options.withFeatures
+          ? {
+              features: {
+                lengths: Object.fromEntries(item.candidates.map((c) => [c.id, c.content.length])),
+                shown_positions: item.shownOrder && Object.fromEntries(item.shownOrder.map((id, i) => [id, i + 1])),
+                duration_ms: item.durationMs,
+                suggestion_visible: item.suggestionVisible,
+              },
+            }
+          : {}),
       }),
     ];
   }
   const content = new Map(item.candidates.map((c) => [c.id, c.content]));
-  const pairs = rankingPairs(item.ranking).map((p) => ({ ...p, chosen: content.get(p.chosen)!, rejected: content.get(p.rejected)! }));
+  const shownPosition = (id: string) => (item.shownOrder ? item.shownOrder.indexOf(id) + 1 : null);
+  const pairs = rankingPairs(item.ranking).map((p) => ({
+    ...p,
+    chosen: content.get(p.chosen)!,
+    rejected: content.get(p.rejected)!,
+    features: {
+      length_diff: content.get(p.chosen)!.length - content.get(p.rejected)!.length,
+      chosen_length: content.get(p.chosen)!.length,
+      rejected_length: content.get(p.rejected)!.length,
+      chosen_shown_position: shownPosition(p.chosen),
+      rejected_shown_position: shownPosition(p.rejected),
+      duration_ms: item.durationMs,
+      suggestion_visible: item.suggestionVisible,
+    },
+  }));
   const groupId = item.comparisonId;
   switch (options.format) {
     case 'trl':
@@ -77,6 +102,7 @@ export function rankedComparisonRecords(item: RankedComparison, options: ExportO
           rejected: assistant(p.rejected),
           group_id: groupId,
           ...(options.margin === 'rank' ? { margin: p.distance } : {}),
+          ...(options.withFeatures ? { features: p.features } : {}),
         }),
       );
     case 'openai-dpo':

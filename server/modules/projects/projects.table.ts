@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { createdAt, id, json, timestamp } from '#server/db/columns.ts';
 import type { Flag, RatingQuestion } from '#shared/projects.ts';
 import { defaultSampling, type SamplingSettings } from '#shared/models.ts';
@@ -20,6 +20,10 @@ export const projects = sqliteTable('projects', {
   /** Kept on the server only: never sent to a browser, never exported. */
   modelApiKey: text('model_api_key'),
   sampling: json<SamplingSettings>('sampling').notNull().default(defaultSampling),
+  /** Share of `next` answers that are gold comparisons, unannounced. */
+  goldRate: real('gold_rate').notNull().default(0),
+  /** Trainers may see each other's figures on a leaderboard. */
+  leaderboard: integer('leaderboard', { mode: 'boolean' }).notNull().default(false),
   archivedAt: timestamp('archived_at'),
   createdBy: integer('created_by').references(() => users.id),
   createdAt: createdAt(),

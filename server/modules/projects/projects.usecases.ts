@@ -22,6 +22,8 @@ export const toProject = (row: ProjectRow, viewer?: AuthUser | null): Project =>
   modelEndpoint:
     row.modelBaseUrl && row.modelName && viewer?.role !== 'trainer' ? { baseUrl: row.modelBaseUrl, model: row.modelName, apiKeySet: row.modelApiKey !== null } : null,
   sampling: row.sampling,
+  goldRate: row.goldRate,
+  leaderboard: row.leaderboard,
   archived: row.archivedAt !== null,
   createdAt: new Date(row.createdAt).toISOString(),
 });
@@ -80,7 +82,7 @@ export function updateProject(db: Db, slug: string, changes: UpdateProject, acto
     if (updated.overlap !== row.overlap) {
       db.orm
         .update(comparisons)
-        .set({ done: sql`${comparisons.rankingCount} >= ${updated.overlap}` })
+        .set({ done: sql`${comparisons.goldRanking} IS NOT NULL OR ${comparisons.rankingCount} >= ${updated.overlap}` })
         .where(eq(comparisons.projectId, row.id))
         .run();
     }

@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { ResearcherComparison } from '#shared/comparisons.ts';
 import { Markdown } from '../../components/Markdown.tsx';
 import { Conversation } from '../../components/Conversation.tsx';
-import { errorMessage } from '../../lib/api.ts';
+import { api, errorMessage } from '../../lib/api.ts';
 import { fetchComparison } from './api.ts';
 
 const letters = 'ABCDEFGHI';
@@ -15,11 +15,22 @@ export function ComparisonPage() {
   const [comparison, setComparison] = useState<ResearcherComparison | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
+  const reload = useCallback(() => {
     fetchComparison(id).then(setComparison, (e) => setError(errorMessage(e)));
   }, [id]);
+  useEffect(reload, [reload]);
 
-  if (error) return <main className="page"><p role="alert" className="error">{error}</p></main>;
+  const setGold = async (ranking: string[][] | null) => {
+    setError(null);
+    try {
+      await api(ranking ? 'PUT' : 'DELETE', `/comparisons/${id}/gold`, ranking ? { body: { ranking } } : {});
+      reload();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+
+  if (error && !comparison) return <main className="page"><p role="alert" className="error">{error}</p></main>;
   if (!comparison) return <p className="page muted">Loading…</p>;
   const label = new Map(comparison.candidates.map((c, i) => [c.id, letters[i]!]));
   const show = (ids: string[]) => ids.map((x) => label.get(x) ?? x).join(' = ');
@@ -27,7 +38,14 @@ export function ComparisonPage() {
   return (
     <main className="page">
       <p><Link to={`/projects/${comparison.project}/comparisons`}>← {comparison.project}: comparisons</Link></p>
-      <h1>Comparison {comparison.id}</h1>
+      <h1>Comparison {comparison.id}{comparison.goldRanking && <span className="badge"> gold</span>}</h1>
+      {error && <p role="alert" className="error">{error}</p>}
+      {comparison.goldRanking && (
+        <p>
+          Gold order: <strong>{comparison.goldRanking.map((g) => show(g)).join(' > ')}</strong>. Trainers get it unannounced at the project’s gold rate.{' '}
+          <button type="button" className="link" onClick={() => void setGold(null)}>Make it ordinary again</button>
+        </p>
+      )}
       <section aria-label="Context">
         <Conversation messages={comparison.context} />
       </section>
@@ -68,6 +86,7 @@ export function ComparisonPage() {
                   <th scope="col">Time</th>
                   <th scope="col">Shown as</th>
                   <th scope="col">Version</th>
+                  <th scope="col"><span className="visually-hidden">Gold</span></th>
                 </tr>
               </thead>
               <tbody>
@@ -81,6 +100,7 @@ export function ComparisonPage() {
                     <td>{seconds(r.durationMs)}</td>
                     <td>{show(r.shownOrder).replaceAll(' = ', ', ')}</td>
                     <td title={`first submitted ${r.createdAt}`}>{r.revision} · {new Date(r.updatedAt).toLocaleString()}</td>
+                    <td><button type="button" className="link" onClick={() => void setGold(r.ranking)}>Use as gold</button></td>
                   </tr>
                 ))}
               </tbody>

@@ -25,6 +25,8 @@ interface FormState {
   topP: string;
   maxTokens: string;
   k: string;
+  goldRate: string;
+  leaderboard: boolean;
 }
 
 const initial = (project?: Project): FormState => ({
@@ -44,6 +46,8 @@ const initial = (project?: Project): FormState => ({
   topP: String(project?.sampling.topP ?? defaultSampling.topP),
   maxTokens: String(project?.sampling.maxTokens ?? defaultSampling.maxTokens),
   k: String(project?.sampling.k ?? defaultSampling.k),
+  goldRate: String(project?.goldRate ?? 0),
+  leaderboard: project?.leaderboard ?? false,
 });
 
 /** The endpoint fields as the API takes them: both empty means no model; the key is write-only. */
@@ -76,6 +80,8 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved: 
       overlap: Number(form.overlap),
       leaseMinutes: Number(form.leaseMinutes),
       modelEndpoint: endpointOf(form),
+      goldRate: Number(form.goldRate),
+      leaderboard: form.leaderboard,
       sampling: { temperature: Number(form.temperature), topP: Number(form.topP), maxTokens: Number(form.maxTokens), k: Number(form.k) },
     };
     const slug = form.slug;
@@ -88,6 +94,8 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved: 
     try {
       const result = project ? await updateProject(project.slug, parsed.data) : await createProject(parsed.data as z.infer<typeof createProjectSchema>);
       setSaved(true);
+      // The key is write-only: once stored it leaves the form (and the page's HTML).
+      setForm((f) => ({ ...f, apiKey: '', removeKey: false }));
       onSaved(result);
     } catch (e) {
       setError(errorMessage(e));
@@ -139,6 +147,17 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved: 
         <input type="checkbox" checked={form.allowTies} onChange={(e) => set('allowTies', e.target.checked)} />
         Allow ties
       </label>
+      <div className="row">
+        <label>
+          Gold rate (share of a trainer’s comparisons that are gold items, 0–0.5)
+          <input type="number" min={0} max={0.5} step={0.05} value={form.goldRate} onChange={(e) => set('goldRate', e.target.value)} aria-invalid={!!problems.goldRate} />
+          {problem('goldRate')}
+        </label>
+        <label className="toggle">
+          <input type="checkbox" checked={form.leaderboard} onChange={(e) => set('leaderboard', e.target.checked)} />
+          Show trainers a leaderboard
+        </label>
+      </div>
 
       <fieldset>
         <legend>Ratings asked per answer</legend>

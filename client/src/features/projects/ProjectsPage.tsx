@@ -44,6 +44,7 @@ export function ProjectsPage() {
                   {left > 0 ? <Link className="button primary" to={`/projects/${p.slug}/rank`}>Start ranking</Link> : <span className="muted">All ranked</span>}
                   <Link className="button" to={`/projects/${p.slug}/demonstrate`}>Write a demonstration</Link>
                   {p.hasModel && <Link className="button" to={`/projects/${p.slug}/chat`}>Chat with the model</Link>}
+                  <Link className="button" to={`/projects/${p.slug}/me`}>My figures</Link>
                 </div>
               )}
             </li>

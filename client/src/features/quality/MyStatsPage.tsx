@@ -1,0 +1,64 @@
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import type { ProjectSummary } from '#shared/projects.ts';
+import type { TrainerStats } from '#shared/stats.ts';
+import { errorMessage } from '../../lib/api.ts';
+import { fetchProject } from '../../lib/projects.ts';
+import { fetchLeaderboard, fetchMyStats } from './api.ts';
+import { decimal, percent, seconds } from './format.ts';
+
+type Board = Array<Pick<TrainerStats, 'username' | 'rankings' | 'agreement' | 'goldAccuracy'>>;
+
+/** A trainer's own figures in a project, and the leaderboard where the project has one. */
+export function MyStatsPage() {
+  const { slug = '' } = useParams();
+  const [project, setProject] = useState<ProjectSummary | null>(null);
+  const [mine, setMine] = useState<{ me: TrainerStats | null; projectMedianMs: number | null } | null>(null);
+  const [board, setBoard] = useState<Board | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    fetchProject(slug).then((p) => {
+      setProject(p);
+      if (p.leaderboard) fetchLeaderboard(slug).then((b) => setBoard(b.trainers), (e) => setError(errorMessage(e)));
+    }, (e) => setError(errorMessage(e)));
+    fetchMyStats(slug).then(setMine, (e) => setError(errorMessage(e)));
+  }, [slug]);
+
+  if (error) return <main className="page"><p role="alert" className="error">{error}</p></main>;
+  if (!project || !mine) return <p className="page muted">Loading…</p>;
+  const me = mine.me;
+  return (
+    <main className="page">
+      <p><Link to="/">Projects</Link> / {project.name}</p>
+      <h1>My figures</h1>
+      {!me ? (
+        <p>You have not ranked anything in this project yet.</p>
+      ) : (
+        <dl className="figures">
+          <div><dt>Rankings</dt><dd>{me.rankings}</dd></div>
+          <div><dt>Agreement with the others</dt><dd>{percent(me.agreement)}</dd></div>
+          <div><dt>Kendall τ-b with the others</dt><dd>{decimal(me.kendallTau)}</dd></div>
+          <div><dt>Gold accuracy</dt><dd>{percent(me.goldAccuracy)}</dd></div>
+          <div><dt>My median time</dt><dd>{seconds(me.medianMs)}</dd></div>
+          <div><dt>Project median time</dt><dd>{seconds(mine.projectMedianMs)}</dd></div>
+        </dl>
+      )}
+      {board && (
+        <>
+          <h2>Leaderboard</h2>
+          <table className="list" aria-label="Leaderboard">
+            <thead><tr><th scope="col">Trainer</th><th scope="col">Rankings</th><th scope="col">Agreement</th><th scope="col">Gold</th></tr></thead>
+            <tbody>
+              {board.map((t) => (
+                <tr key={t.username} className={t.username === me?.username ? 'alert-row' : undefined}>
+                  <td>{t.username}</td><td>{t.rankings}</td><td>{percent(t.agreement)}</td><td>{percent(t.goldAccuracy)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </main>
+  );
+}

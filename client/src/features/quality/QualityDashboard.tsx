@@ -1,0 +1,191 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { ProjectStats, Review, TrainerStats } from '#shared/stats.ts';
+import { errorMessage } from '../../lib/api.ts';
+import { fetchReview, fetchStats } from './api.ts';
+import { decimal, percent, seconds } from './format.ts';
+import './quality.css';
+
+/** A trainer stands out when this share of 20+ length-differing pairs went to the longer answer. */
+const LENGTH_BIAS_ALERT = 0.75;
+const MIN_PAIRS = 20;
+
+type Column = { key: keyof TrainerStats; label: string; format: (t: TrainerStats) => string };
+const columns: Column[] = [
+  { key: 'username', label: 'Trainer', format: (t) => t.username },
+  { key: 'rankings', label: 'Rankings', format: (t) => String(t.rankings) },
+  { key: 'perHour', label: 'Per hour', format: (t) => decimal(t.perHour, 1) },
+  { key: 'agreement', label: 'Agreement', format: (t) => percent(t.agreement) },
+  { key: 'kendallTau', label: 'τ-b', format: (t) => decimal(t.kendallTau) },
+  { key: 'goldAccuracy', label: 'Gold', format: (t) => percent(t.goldAccuracy) },
+  { key: 'longerPreferred', label: 'Longer preferred', format: (t) => percent(t.longerPreferred) },
+  { key: 'medianMs', label: 'Median time', format: (t) => seconds(t.medianMs) },
+  { key: 'shownOrderSubmissions', label: 'As shown', format: (t) => String(t.shownOrderSubmissions) },
+  { key: 'fastAnswers', label: 'Too fast', format: (t) => String(t.fastAnswers) },
+];
+
+function Chart({ title, description, children }: { title: string; description: string; children: React.ReactElement }) {
+  return (
+    <figure className="chart" aria-label={title}>
+      <figcaption>
+        <strong>{title}</strong>
+        <span className="muted"> {description}</span>
+      </figcaption>
+      <div className="chart-area">
+        <ResponsiveContainer width="100%" height={220}>
+          {children}
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}
+
+function TrainerTable({ trainers }: { trainers: TrainerStats[] }) {
+  const [sort, setSort] = useState<{ key: keyof TrainerStats; descending: boolean }>({ key: 'rankings', descending: true });
+  const sorted = useMemo(() => {
+    const value = (t: TrainerStats) => t[sort.key];
+    return [...trainers].sort((a, b) => {
+      const [x, y] = [value(a), value(b)];
+      const order = x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1;
+      return sort.descending && x !== null && y !== null ? -order : order;
+    });
+  }, [trainers, sort]);
+  return (
+    <div className="scroll">
+      <table className="list trainers" aria-label="Trainers">
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.key} scope="col" aria-sort={sort.key === c.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+                <button type="button" className="link" onClick={() => setSort((s) => ({ key: c.key, descending: s.key === c.key ? !s.descending : c.key !== 'username' }))}>
+                  {c.label}{sort.key === c.key ? (sort.descending ? ' ↓' : ' ↑') : ''}
+                </button>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((t) => {
+            const prefersLonger = t.longerPreferred !== null && t.lengthPairs >= MIN_PAIRS && t.longerPreferred >= LENGTH_BIAS_ALERT;
+            return (
+              <tr key={t.username} className={prefersLonger ? 'alert-row' : undefined}>
+                {columns.map((c) => (
+                  <td key={c.key}>
+                    {c.format(t)}
+                    {c.key === 'longerPreferred' && prefersLonger && <span className="badge warn" title={`${t.lengthPairs} pairs`}>prefers longer</span>}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The researcher's view of how trustworthy a project's rankings are. */
+export default function QualityDashboard({ slug }: { slug: string }) {
+  const [stats, setStats] = useState<ProjectStats | null>(null);
+  const [review, setReview] = useState<Review | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    fetchStats(slug).then(setStats, (e) => setError(errorMessage(e)));
+    fetchReview(slug).then(setReview, (e) => setError(errorMessage(e)));
+  }, [slug]);
+
+  if (error) return <p role="alert" className="error">{error}</p>;
+  if (!stats) return <p className="muted">Computing…</p>;
+  const positions = stats.positionBias.byShownPosition.map((rate, i) => ({ position: `${i + 1}`, winRate: rate ?? 0, contests: stats.positionBias.contests[i] }));
+  const lengthBuckets = stats.lengthBias.byLengthRatio.map((b) => ({ bucket: b.bucket, longerPreferred: b.longerPreferred ?? 0, pairs: b.pairs }));
+  const agreementByTrainer = stats.trainers.filter((t) => t.agreement !== null).map((t) => ({ username: t.username, agreement: t.agreement }));
+
+  return (
+    <section className="panel quality" aria-label="Quality">
+      <dl className="figures">
+        <div><dt>Pairwise agreement</dt><dd data-testid="agreement-pairwise">{percent(stats.agreement.pairwise)}</dd><dd className="muted small">over {stats.agreement.comparisons} comparisons ranked by 2+</dd></div>
+        <div><dt>Kendall τ-b</dt><dd data-testid="agreement-tau">{decimal(stats.agreement.kendallTau)}</dd><dd className="muted small">{stats.agreement.rankingPairs} ranking pairs</dd></div>
+        <div><dt>Longer answer preferred</dt><dd data-testid="longer-preferred">{percent(stats.lengthBias.longerPreferred)}</dd><dd className="muted small">{stats.lengthBias.pairs} untied pairs</dd></div>
+        <div><dt>Gold accuracy</dt><dd data-testid="gold-accuracy">{percent(stats.gold.accuracy)}</dd><dd className="muted small">{stats.gold.answers} answers on {stats.gold.comparisons} gold items</dd></div>
+        <div><dt>Median time</dt><dd>{seconds(stats.time.medianMs)}</dd><dd className="muted small">{stats.suspicious.fastAnswers} under {seconds(stats.time.fastThresholdMs)}</dd></div>
+        <div><dt>Submitted as shown</dt><dd>{stats.suspicious.shownOrderSubmissions}</dd><dd className="muted small">of {stats.rankings} rankings</dd></div>
+      </dl>
+
+      <div className="charts">
+        <Chart title="Rankings per day" description="progress over time">
+          <BarChart data={stats.timeline} accessibilityLayer>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="date" fontSize={12} />
+            <YAxis allowDecimals={false} fontSize={12} />
+            <Tooltip />
+            <Bar dataKey="rankings" fill="var(--accent)" isAnimationActive={false} />
+          </BarChart>
+        </Chart>
+        <Chart title="Win rate by shown position" description="unbiased trainers give every position about 50%">
+          <BarChart data={positions} accessibilityLayer>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="position" fontSize={12} />
+            <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} fontSize={12} />
+            <Tooltip formatter={(v) => percent(Number(v))} />
+            <ReferenceLine y={0.5} stroke="var(--muted)" strokeDasharray="4 4" />
+            <Bar dataKey="winRate" name="win rate" fill="var(--accent)" isAnimationActive={false} />
+          </BarChart>
+        </Chart>
+        <Chart title="Longer answer preferred, by length ratio" description="how often the longer of two answers won">
+          <BarChart data={lengthBuckets} accessibilityLayer>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="bucket" fontSize={12} />
+            <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} fontSize={12} />
+            <Tooltip formatter={(v) => percent(Number(v))} />
+            <ReferenceLine y={0.5} stroke="var(--muted)" strokeDasharray="4 4" />
+            <Bar dataKey="longerPreferred" name="longer preferred" fill="var(--tie)" isAnimationActive={false} />
+          </BarChart>
+        </Chart>
+        <Chart title="Agreement with the others’ consensus" description="per trainer, leave-one-out">
+          <BarChart data={agreementByTrainer} accessibilityLayer>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="username" fontSize={12} />
+            <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} fontSize={12} />
+            <Tooltip formatter={(v) => percent(Number(v))} />
+            <Bar dataKey="agreement" fill="var(--accent)" isAnimationActive={false} />
+          </BarChart>
+        </Chart>
+      </div>
+
+      <h3>Trainers</h3>
+      {stats.trainers.length ? <TrainerTable trainers={stats.trainers} /> : <p className="muted">Nobody has ranked yet.</p>}
+
+      <h3>Review queue</h3>
+      {review && (
+        <div className="review">
+          <div>
+            <h4>Flagged answers ({review.flagged.length})</h4>
+            <ul>
+              {review.flagged.map((f, i) => (
+                <li key={i}><Link to={`/comparisons/${f.comparisonId}`}>Comparison {f.comparisonId}</Link>, answer {f.candidateId}: {f.flags.join(', ')} <span className="muted">({f.annotator})</span></li>
+              ))}
+            </ul>
+          </div>
+          <div>
+            <h4>Skipped, with reasons ({review.skips.length})</h4>
+            <ul>
+              {review.skips.map((s, i) => (
+                <li key={i}><Link to={`/comparisons/${s.comparisonId}`}>Comparison {s.comparisonId}</Link>: “{s.reason}” <span className="muted">({s.annotator})</span></li>
+              ))}
+            </ul>
+          </div>
+          <div>
+            <h4>Notes ({review.notes.length})</h4>
+            <ul>
+              {review.notes.map((n, i) => (
+                <li key={i}><Link to={`/comparisons/${n.comparisonId}`}>Comparison {n.comparisonId}</Link>: “{n.note}” <span className="muted">({n.annotator})</span></li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
