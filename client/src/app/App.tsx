@@ -1,20 +1,23 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes } from 'react-router';
 import type { User, UserRole } from '#shared/users.ts';
+import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
 import { errorMessage } from '../lib/api.ts';
-import { AccountPage } from '../features/account/AccountPage.tsx';
 import { currentUser, logout } from '../features/auth/api.ts';
 import { LoginPage } from '../features/auth/LoginPage.tsx';
 import { SessionContext } from '../features/auth/session.tsx';
-import { ComparisonPage } from '../features/browse/ComparisonPage.tsx';
-import { ChatPage } from '../features/chat/ChatPage.tsx';
-import { DemonstrationPage } from '../features/demonstrations/DemonstrationPage.tsx';
 import { ProjectsPage } from '../features/projects/ProjectsPage.tsx';
-import { MyStatsPage } from '../features/quality/MyStatsPage.tsx';
 import { RankingPage } from '../features/ranking/RankingPage.tsx';
-import { UsersPage } from '../features/users/UsersPage.tsx';
-import { NewProjectPage } from './NewProjectPage.tsx';
-import { ProjectLayout } from './ProjectLayout.tsx';
+
+// The trainer's daily path (login, projects, ranking) loads first; every other page loads when opened.
+const AccountPage = lazy(() => import('../features/account/AccountPage.tsx').then((m) => ({ default: m.AccountPage })));
+const ComparisonPage = lazy(() => import('../features/browse/ComparisonPage.tsx').then((m) => ({ default: m.ComparisonPage })));
+const ChatPage = lazy(() => import('../features/chat/ChatPage.tsx').then((m) => ({ default: m.ChatPage })));
+const DemonstrationPage = lazy(() => import('../features/demonstrations/DemonstrationPage.tsx').then((m) => ({ default: m.DemonstrationPage })));
+const MyStatsPage = lazy(() => import('../features/quality/MyStatsPage.tsx').then((m) => ({ default: m.MyStatsPage })));
+const UsersPage = lazy(() => import('../features/users/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
+const NewProjectPage = lazy(() => import('./NewProjectPage.tsx').then((m) => ({ default: m.NewProjectPage })));
+const ProjectLayout = lazy(() => import('./ProjectLayout.tsx').then((m) => ({ default: m.ProjectLayout })));
 
 const notFound = (
   <main className="page">
@@ -68,24 +71,28 @@ export function App() {
           <span className="muted who">{user.username} · {user.role}</span>
           <button type="button" className="link" onClick={() => void logout().finally(() => setUser(null))}>Log out</button>
         </nav>
-        <Routes>
-          <Route path="/" element={<ProjectsPage />} />
-          <Route path="/login" element={<Navigate to="/" replace />} />
-          <Route path="/projects/new" element={only(staff, <NewProjectPage />)} />
-          <Route path="/projects/:slug" element={only(staff, <ProjectLayout tab="overview" />)} />
-          {(['quality', 'comparisons', 'import', 'export', 'settings'] as const).map((tab) => (
-            <Route key={tab} path={`/projects/:slug/${tab}`} element={only(staff, <ProjectLayout tab={tab} />)} />
-          ))}
-          <Route path="/projects/:slug/rank" element={<RankingPage />} />
-          <Route path="/projects/:slug/demonstrate" element={<DemonstrationPage />} />
-          <Route path="/projects/:slug/me" element={<MyStatsPage />} />
-          <Route path="/projects/:slug/chat" element={<ChatPage />} />
-          <Route path="/projects/:slug/chat/:chatId" element={<ChatPage />} />
-          <Route path="/comparisons/:id" element={only(staff, <ComparisonPage />)} />
-          <Route path="/users" element={only(['admin'], <UsersPage />)} />
-          <Route path="/account" element={<AccountPage />} />
-          <Route path="*" element={notFound} />
-        </Routes>
+        <ErrorBoundary>
+          <Suspense fallback={<p className="page muted">Loading…</p>}>
+            <Routes>
+              <Route path="/" element={<ProjectsPage />} />
+              <Route path="/login" element={<Navigate to="/" replace />} />
+              <Route path="/projects/new" element={only(staff, <NewProjectPage />)} />
+              <Route path="/projects/:slug" element={only(staff, <ProjectLayout tab="overview" />)} />
+              {(['quality', 'comparisons', 'import', 'export', 'settings'] as const).map((tab) => (
+                <Route key={tab} path={`/projects/:slug/${tab}`} element={only(staff, <ProjectLayout tab={tab} />)} />
+              ))}
+              <Route path="/projects/:slug/rank" element={<RankingPage />} />
+              <Route path="/projects/:slug/demonstrate" element={<DemonstrationPage />} />
+              <Route path="/projects/:slug/me" element={<MyStatsPage />} />
+              <Route path="/projects/:slug/chat" element={<ChatPage />} />
+              <Route path="/projects/:slug/chat/:chatId" element={<ChatPage />} />
+              <Route path="/comparisons/:id" element={only(staff, <ComparisonPage />)} />
+              <Route path="/users" element={only(['admin'], <UsersPage />)} />
+              <Route path="/account" element={<AccountPage />} />
+              <Route path="*" element={notFound} />
+            </Routes>
+          </Suspense>
+        </ErrorBoundary>
       </SessionContext.Provider>
     </BrowserRouter>
   );

@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, useParams } from 'react-router';
 import type { ProjectSummary } from '#shared/projects.ts';
 import { Dialog } from '../components/Dialog.tsx';
+import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
 import { errorMessage } from '../lib/api.ts';
 import { fetchProject, updateProject } from '../lib/projects.ts';
 import { ComparisonsList } from '../features/browse/ComparisonsList.tsx';
@@ -88,9 +89,11 @@ export function ProjectLayout({ tab }: { tab: ProjectTab }) {
         </section>
       )}
       {tab === 'quality' && (
-        <Suspense fallback={<p className="muted">Loading charts…</p>}>
-          <QualityDashboard slug={slug} />
-        </Suspense>
+        <ErrorBoundary>
+          <Suspense fallback={<p className="muted">Loading charts…</p>}>
+            <QualityDashboard slug={slug} />
+          </Suspense>
+        </ErrorBoundary>
       )}
       {tab === 'comparisons' && <ComparisonsList slug={slug} overlap={project.overlap} />}
       {tab === 'import' && <ImportPanel slug={slug} onImported={reload} />}

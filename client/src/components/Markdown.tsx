@@ -1,10 +1,7 @@
-import 'katex/dist/katex.min.css';
-import { memo } from 'react';
+import { memo, useEffect, useState } from 'react';
 import ReactMarkdown, { defaultUrlTransform } from 'react-markdown';
-import rehypeHighlight from 'rehype-highlight';
-import rehypeKatex from 'rehype-katex';
 import remarkGfm from 'remark-gfm';
-import remarkMath from 'remark-math';
+import type { PluggableList } from 'unified';
 
 /**
  * Model text is untrusted. HTML in it is shown as the literal text the model wrote (a trainer must
@@ -26,17 +23,62 @@ const safeUrl = (url: string) => {
   return /^(https?:|mailto:|#|\/(?!\/))/i.test(cleaned) || !/^[a-z][a-z0-9+.-]*:/i.test(cleaned) ? cleaned : '';
 };
 
-const remarkPlugins = [remarkGfm, [remarkMath, { singleDollarTextMath: true }], htmlAsText] as const;
-const rehypePlugins = [[rehypeKatex, { throwOnError: false, trust: false, strict: 'ignore' }], [rehypeHighlight, { detect: false }]] as const;
+/**
+ * Math (KaTeX) and code highlighting are most of the renderer's weight, so they load only once
+ * some text needs them; until then such text shows unrendered for a moment.
+ */
+interface Extras {
+  remark: PluggableList;
+  rehype: PluggableList;
+}
+const loaders = {
+  math: () =>
+    Promise.all([import('remark-math'), import('rehype-katex'), import('katex/dist/katex.min.css')]).then(
+      ([math, katex]): Extras => ({
+        remark: [[math.default, { singleDollarTextMath: true }]],
+        rehype: [[katex.default, { throwOnError: false, trust: false, strict: 'ignore' }]],
+      }),
+    ),
+  code: () => import('rehype-highlight').then((highlight): Extras => ({ remark: [], rehype: [[highlight.default, { detect: false }]] })),
+};
+type Kind = keyof typeof loaders;
+const loaded: Partial<Record<Kind, Extras>> = {};
+const loading: Partial<Record<Kind, Promise<Extras>>> = {};
+
+const needs = (text: string): Kind[] => [
+  ...(/\$|\\\(|\\\[/.test(text) ? (['math'] as const) : []),
+  ...(/```|~~~/.test(text) ? (['code'] as const) : []),
+];
+
+function useExtras(text: string) {
+  const wanted = needs(text);
+  const [, rerender] = useState(0);
+  const missing = wanted.filter((kind) => !loaded[kind]);
+  useEffect(() => {
+    let live = true;
+    for (const kind of missing) {
+      (loading[kind] ??= loaders[kind]().then((extras) => (loaded[kind] = extras))).then(() => live && rerender((n) => n + 1));
+    }
+    return () => {
+      live = false;
+    };
+    // The kinds still missing are what matter; their list changes only with the text.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [missing.join()]);
+  const ready = wanted.flatMap((kind) => (loaded[kind] ? [loaded[kind]] : []));
+  return {
+    remark: [remarkGfm, ...ready.flatMap((e) => e.remark), htmlAsText] as PluggableList,
+    rehype: ready.flatMap((e) => e.rehype),
+  };
+}
 
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  const plugins = useExtras(text);
   return (
     <div className="markdown">
       <ReactMarkdown
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        remarkPlugins={remarkPlugins as any}
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        rehypePlugins={rehypePlugins as any}
+        remarkPlugins={plugins.remark}
+        rehypePlugins={plugins.rehype}
         urlTransform={safeUrl}
         components={{ a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer nofollow" /> }}
       >

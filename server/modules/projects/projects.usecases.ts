@@ -95,7 +95,8 @@ function progress(db: Db, projectId: number) {
   return db.orm
     .select({
       comparisons: sql<number>`count(*)`,
-      completed: sql<number>`coalesce(sum(${comparisons.done}), 0)`,
+      // Gold items are never "complete": every trainer may get them.
+      completed: sql<number>`coalesce(sum(${comparisons.done} AND ${comparisons.goldRanking} IS NULL), 0)`,
       rankings: sql<number>`coalesce(sum(${comparisons.rankingCount}), 0)`,
     })
     .from(comparisons)

@@ -49,6 +49,11 @@ export async function updateUser(
   const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
   return db.sqlite.transaction(() => {
     const row = getUser(db, username);
+    if (changes.role === undefined && changes.active === undefined && passwordHash === undefined) return toUser(row);
+    const losesAdmin = row.role === 'admin' && row.active && ((changes.role !== undefined && changes.role !== 'admin') || changes.active === false);
+    if (losesAdmin && db.orm.select({ n: sql<number>`count(*)` }).from(users).where(sql`${users.role} = 'admin' AND ${users.active} = 1`).get()!.n <= 1) {
+      throw conflict('user.last_admin', 'This is the last active admin: make another user admin first.');
+    }
     const updated = db.orm
       .update(users)
       .set({ role: changes.role, active: changes.active, passwordHash })
