@@ -1,12 +1,27 @@
 import type { Request, Response } from 'express';
-import type { AppError } from './errors.ts';
+import { AppError } from './errors.ts';
+
+/**
+ * Answers with server-sent events: `produce` gets a function for each piece of text and a signal
+ * that aborts when the client leaves; what it returns is the `done` event, what it throws the
+ * `error` event. Refuse before calling this, while a plain JSON error can still be sent.
+ */
+export async function streamEvents(req: Request, res: Response, produce: (delta: (text: string) => void, signal: AbortSignal) => Promise<unknown>) {
+  const stream = openEventStream(req, res);
+  try {
+    stream.done(await produce(stream.delta, stream.signal));
+  } catch (error) {
+    // Only errors meant for the client say what happened; anything else stays on the server.
+    stream.fail(error instanceof AppError ? error : new AppError(500, 'internal', 'Something went wrong on the server.'));
+  }
+}
 
 /**
  * A server-sent-events response: `delta` events while the model writes, then one `done` or one
  * `error` event (with the API's error shape), then the end. The signal aborts when the client leaves,
  * so the model request is cancelled too.
  */
-export function openEventStream(req: Request, res: Response) {
+function openEventStream(req: Request, res: Response) {
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableEnded) controller.abort();

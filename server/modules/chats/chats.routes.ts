@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { chatSchema, chatTurnSchema, startChatSchema } from '#shared/chats.ts';
 import { idSchema } from '#shared/ids.ts';
 import type { Db } from '#server/db/client.ts';
-import type { AppError } from '#server/http/errors.ts';
 import { allUsers, defineRoute } from '#server/http/route.ts';
-import { openEventStream } from '#server/http/sse.ts';
+import { streamEvents } from '#server/http/sse.ts';
 import { projectParams } from '#server/modules/projects/projects.routes.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
 import { endpointOf } from '#server/modules/models/endpoint.ts';
@@ -51,12 +50,7 @@ export const chatRoutes = (db: Db) => [
       // Refusals come as plain JSON errors, before the event stream opens.
       ownOpenChat(chat, user!);
       endpointOf(project);
-      const stream = openEventStream(req, res);
-      try {
-        stream.done({ chat: await chatTurn(db, project, chat, user!, body.content, stream.delta, stream.signal) });
-      } catch (error) {
-        stream.fail(error as AppError);
-      }
+      await streamEvents(req, res, async (delta, signal) => ({ chat: await chatTurn(db, project, chat, user!, body.content, delta, signal) }));
     },
   }),
   defineRoute({

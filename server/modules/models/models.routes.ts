@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { suggestionRequestSchema } from '#shared/demonstrations.ts';
 import { sampleJobSchema } from '#shared/models.ts';
 import type { Db } from '#server/db/client.ts';
-import { AppError } from '#server/http/errors.ts';
 import { allUsers, defineRoute, researchers } from '#server/http/route.ts';
-import { openEventStream } from '#server/http/sse.ts';
+import { streamEvents } from '#server/http/sse.ts';
 import { projectParams } from '#server/modules/projects/projects.routes.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
 import { endpointOf } from './endpoint.ts';
@@ -27,13 +26,10 @@ export const modelRoutes = (db: Db, jobs: SampleJobs) => [
     handler: async ({ user, params, body, req, res }) => {
       const project = getProject(db, params.slug, user);
       const endpoint = endpointOf(project);
-      const stream = openEventStream(req, res);
-      try {
-        const sample = await streamCompletion(endpoint, suggestionPrompt(body.messages, body.role), project.sampling, stream.delta, stream.signal);
-        stream.done({ content: sample.content, model: sample.model, finishReason: sample.finishReason });
-      } catch (error) {
-        stream.fail(error as AppError);
-      }
+      await streamEvents(req, res, async (delta, signal) => {
+        const sample = await streamCompletion(endpoint, suggestionPrompt(body.messages, body.role), project.sampling, delta, signal);
+        return { content: sample.content, model: sample.model, finishReason: sample.finishReason };
+      });
     },
   }),
   defineRoute({
