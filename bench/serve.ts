@@ -97,7 +97,8 @@ export async function serveBench(): Promise<{ figures: Figure[]; details: Record
     await stopChild(bare.child);
   }
 
-  const server = await startChild(process.execPath, [ordinalBin, '--db', db, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-demo'], /serving .* at http:\/\/localhost:(\d+)/, {
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const server = await startChild(process.execPath, [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ordinalBin, '--db', db, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-demo'], /serving .* at http:\/\/localhost:(\d+)/, {
     LOG_LEVEL: 'warn',
   });
   const base = `http://127.0.0.1:${server.match[1]}`;

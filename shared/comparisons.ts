@@ -16,8 +16,6 @@ export type TrainerComparison = z.infer<typeof trainerComparisonSchema>;
 export const nextComparisonSchema = z.object({
   comparison: trainerComparisonSchema,
   leaseExpiresAt: z.string(),
-  /** This trainer's earlier answer, when they are resubmitting. */
-  ranking: storedRankingSchema.nullable().optional(),
 });
 export type NextComparison = z.infer<typeof nextComparisonSchema>;
 

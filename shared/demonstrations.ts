@@ -4,7 +4,9 @@ import { idSchema } from './ids.ts';
 
 /** A message of a demonstration; `suggestion` is the model text it began from, if it did. */
 export const demonstrationMessageSchema = chatMessageSchema.extend({
-  suggestion: z.strictObject({ content: z.string().max(1_000_000), model: z.string().max(200) }).optional(),
+  content: z.string().min(1, 'content is empty').max(100_000, 'content is longer than 100,000 characters'),
+  /** Absent `model`: the project's current model (trainers are not told model names). */
+  suggestion: z.strictObject({ content: z.string().max(100_000), model: z.string().max(200).optional() }).optional(),
 });
 export type DemonstrationMessage = z.infer<typeof demonstrationMessageSchema>;
 
@@ -52,5 +54,5 @@ export const demonstrationSchema = z.object({ id: idSchema, conversationId: idSc
 export const promptSchema = z.object({ id: idSchema, messages: z.array(chatMessageSchema) });
 export type Prompt = z.infer<typeof promptSchema>;
 
-/** Server-sent events of a streamed model answer. */
-export const streamDoneSchema = z.object({ content: z.string(), model: z.string(), finishReason: z.string().nullable() });
+/** The `done` event of a streamed suggestion; `model` only for researchers. */
+export const streamDoneSchema = z.object({ content: z.string(), model: z.string().optional(), finishReason: z.string().nullable() });

@@ -63,3 +63,11 @@ export const reviewSchema = z.object({
   notes: z.array(z.object({ comparisonId: z.string(), annotator: z.string(), note: z.string(), at: z.string() })),
 });
 export type Review = z.infer<typeof reviewSchema>;
+
+/** GET /projects/:slug/stats/me */
+export const myStatsSchema = z.object({ me: trainerStatsSchema.nullable(), projectMedianMs: z.number().nullable() });
+/** GET /projects/:slug/leaderboard */
+export const leaderboardSchema = z.object({
+  trainers: z.array(trainerStatsSchema.pick({ username: true, rankings: true, agreement: true, goldAccuracy: true })),
+});
+export type Leaderboard = z.infer<typeof leaderboardSchema>;

@@ -13,7 +13,7 @@ import { fakeAnswer, startFakeModel, type ChatCompletionRequest, type FakeModel 
 const MODEL = 'fake-llm-7b';
 
 type Msg = { role: string; content: string };
-/** What the model routes' events carry: delta {text}, done {content, model, finishReason} or {chat}, error {error}. */
+/** What the model routes' events carry: delta {text}, done {content, model (researchers only), finishReason} or {chat}, error {error}. */
 type SseData = { text: string; content: string; model: string; finishReason: string | null; chat: Chat; error: { code: string; message: string } };
 type SseEvent = { event: string; data: SseData };
 
@@ -368,7 +368,11 @@ describe('suggestions', () => {
     const [request] = fake.completions() as [ChatCompletionRequest];
     expect(request).toMatchObject({ model: MODEL, stream: true, temperature: 0.7, top_p: 0.9, max_tokens: 64 });
     expect(request.messages).toEqual(messages);
-    expect(done.data).toEqual({ content: fakeAnswer(request, 0).content, model: MODEL, finishReason: 'stop' });
+    // Trainers are never told model names; researchers are.
+    expect(done.data).toEqual({ content: fakeAnswer(request, 0).content, finishReason: 'stop' });
+    const researcher = await server.user('researcher');
+    const theirs = (await readEvents(await researcher.api('POST', `/projects/${slug}/suggestions`, { messages, role: 'assistant' }))).at(-1)!;
+    expect(theirs.data).toMatchObject({ model: MODEL });
   });
 
   it('a suggestion for the user’s turn tells the model to write as the user and swaps the roles', async () => {
@@ -556,7 +560,8 @@ describe('chats with the model', () => {
       expect(done.event).toBe('done');
       latest = done.data.chat;
       const answer = latest.messages.at(-1);
-      expect(answer).toMatchObject({ role: 'assistant', model: MODEL });
+      // The trainer learns the model wrote it, not which model.
+      expect(answer).toMatchObject({ role: 'assistant', model: null });
       expect(events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('')).toBe(answer.content);
       expect(latest.messages.at(-2)).toMatchObject({ role: 'user', content, model: null });
       expect(fake.completions().at(-1)!.messages).toEqual(sameMessages(latest.messages.slice(0, -1)));
@@ -575,7 +580,8 @@ describe('chats with the model', () => {
     const { comparison: view } = await (await researcher.api('GET', `/comparisons/${comparisonId}`)).json();
     expect(view.candidates).toHaveLength(3);
     const original = latest.messages.find((m: { id: string }) => view.candidates.some((c: { id: string }) => c.id === m.id));
-    expect(original).toMatchObject({ role: 'assistant', model: MODEL });
+    expect(original).toMatchObject({ role: 'assistant' });
+    expect(view.candidates.find((c: { id: string }) => c.id === original.id)).toMatchObject({ model: MODEL });
     const cut = latest.messages.indexOf(original);
     expect(view.context).toEqual(sameMessages(latest.messages.slice(0, cut)));
     const alternatives = view.candidates.filter((c: { id: string }) => c.id !== original.id);

@@ -45,3 +45,13 @@ export function openReadConnection(file: string): Sqlite {
   sqlite.pragma('busy_timeout = 15000');
   return sqlite;
 }
+
+/** A feature's prepared statements, prepared once per database handle and reused on every call. */
+export function statementsFor<T>(prepare: (sqlite: Sqlite) => T): (db: Db) => T {
+  const cache = new WeakMap<Db, T>();
+  return (db) => {
+    let statements = cache.get(db);
+    if (!statements) cache.set(db, (statements = prepare(db.sqlite)));
+    return statements;
+  };
+}

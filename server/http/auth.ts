@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { UserRole } from '#shared/users.ts';
 import type { Db } from '#server/db/client.ts';
-import { resolveApiToken, resolveSession, SESSION_COOKIE } from '#server/modules/auth/auth.usecases.ts';
+import { resolveApiToken, resolveSession, SESSION_COOKIE, setSessionCookie } from '#server/modules/auth/auth.usecases.ts';
 import { AppError, unauthorized } from './errors.ts';
 
 export interface AuthUser {
@@ -34,7 +34,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * rest. A request with neither header is not from a browser, so a cookie-jar script still works.
  */
 export function authenticate(db: Db, allowedOrigins: string[]): RequestHandler {
-  return (req, _res, next) => {
+  return (req, res, next) => {
     const header = req.get('authorization');
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -46,6 +46,7 @@ export function authenticate(db: Db, allowedOrigins: string[]): RequestHandler {
     const token = readCookie(req.get('cookie'), SESSION_COOKIE);
     const session = token ? resolveSession(db, token) : null;
     if (session) req.auth = { user: session.user, via: 'cookie', sessionTokenHash: session.tokenHash };
+    if (session?.renewed) setSessionCookie(res, token!, req.secure);
     if (!SAFE_METHODS.has(req.method) && (session || req.path === '/session')) checkOrigin(req.get('origin'), req.get('sec-fetch-site'), req.get('host'), allowedOrigins);
     next();
   };

@@ -1,4 +1,3 @@
-import type { Response } from 'express';
 import { z } from 'zod';
 import { idSchema } from '#shared/ids.ts';
 import { apiTokenSchema, changePasswordSchema, createTokenSchema, loginSchema, userSchema } from '#shared/users.ts';
@@ -13,15 +12,11 @@ import {
   logout,
   revokeApiToken,
   SESSION_COOKIE,
-  SESSION_TTL_MS,
+  setSessionCookie,
 } from './auth.usecases.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 
 const sessionResponse = z.object({ user: userSchema });
-
-function setSessionCookie(res: Response, token: string, secure: boolean) {
-  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_TTL_MS });
-}
 
 export const authRoutes = (db: Db, throttle: LoginThrottle) => [
   defineRoute({

@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '#server/db/client.ts';
 import type { ApiToken } from '#shared/users.ts';
@@ -10,6 +11,10 @@ import type { LoginThrottle } from './login-throttle.ts';
 import { dummyHashPromise, hashPassword, randomToken, sha256, verifyPassword } from './passwords.ts';
 
 export const SESSION_COOKIE = 'ordinal_session';
+
+export function setSessionCookie(res: Response, token: string, secure: boolean) {
+  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_TTL_MS });
+}
 export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 const TOKEN_PREFIX = 'ord_';
 // Writing last-active on every request would turn reads into writes; once a minute is enough.
@@ -17,9 +22,19 @@ const ACTIVITY_RESOLUTION_MS = 60_000;
 
 const toAuthUser = (u: { id: number; username: string; role: AuthUser['role'] }): AuthUser => ({ id: u.id, username: u.username, role: u.role });
 
+/** Best effort: a busy database (a long import holding the write lock) must not fail the request. */
+function bestEffort(write: () => void) {
+  try {
+    write();
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) return;
+    throw error;
+  }
+}
+
 function touch(db: Db, userId: number, lastActiveAt: number | null, now: number) {
   if (lastActiveAt === null || now - lastActiveAt > ACTIVITY_RESOLUTION_MS) {
-    db.orm.update(users).set({ lastActiveAt: now }).where(eq(users.id, userId)).run();
+    bestEffort(() => db.orm.update(users).set({ lastActiveAt: now }).where(eq(users.id, userId)).run());
   }
 }
 
@@ -54,7 +69,7 @@ export function logout(db: Db, tokenHash: string) {
 }
 
 /** The user behind a session cookie, or null when unknown, expired or deactivated. Slides the expiry. */
-export function resolveSession(db: Db, token: string): { user: AuthUser; tokenHash: string } | null {
+export function resolveSession(db: Db, token: string): { user: AuthUser; tokenHash: string; renewed: boolean } | null {
   const tokenHash = sha256(token);
   const now = Date.now();
   const row = db.orm
@@ -64,11 +79,16 @@ export function resolveSession(db: Db, token: string): { user: AuthUser; tokenHa
     .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), eq(users.active, true)))
     .get();
   if (!row) return null;
+  // Sliding expiry, renewed at most once per half-life; the caller sends the cookie again when renewed.
+  let renewed = false;
   if (row.expiresAt - now < SESSION_TTL_MS / 2) {
-    db.orm.update(sessions).set({ expiresAt: now + SESSION_TTL_MS }).where(eq(sessions.tokenHash, tokenHash)).run();
+    bestEffort(() => {
+      db.orm.update(sessions).set({ expiresAt: now + SESSION_TTL_MS }).where(eq(sessions.tokenHash, tokenHash)).run();
+      renewed = true;
+    });
   }
   touch(db, row.user.id, row.user.lastActiveAt, now);
-  return { user: toAuthUser(row.user), tokenHash };
+  return { user: toAuthUser(row.user), tokenHash, renewed };
 }
 
 export function resolveApiToken(db: Db, token: string): AuthUser | null {
@@ -81,7 +101,7 @@ export function resolveApiToken(db: Db, token: string): AuthUser | null {
     .get();
   if (!row) return null;
   if (row.lastUsedAt === null || now - row.lastUsedAt > ACTIVITY_RESOLUTION_MS) {
-    db.orm.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)).run();
+    bestEffort(() => db.orm.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)).run());
   }
   touch(db, row.user.id, row.user.lastActiveAt, now);
   return toAuthUser(row.user);

@@ -33,7 +33,7 @@ export const chatRoutes = (db: Db) => [
     response: chatResponse,
     handler: ({ user, params }) => {
       const project = getProject(db, params.slug, user);
-      return { chat: chatView(db, project, getChat(db, project, Number(params.id), user!)) };
+      return { chat: chatView(db, project, getChat(db, project, Number(params.id), user!), user!) };
     },
   }),
   defineRoute({

@@ -36,14 +36,15 @@ function mainLine(db: Db, chatId: number) {
     .all(chatId);
 }
 
-function view(db: Db, project: ProjectRow, chat: ChatRow): Chat {
+/** A chat as `viewer` may see it: trainers learn which messages the model wrote, not which model. */
+export function chatView(db: Db, project: ProjectRow, chat: ChatRow, viewer: AuthUser): Chat {
   const comparison = db.sqlite
     .prepare<[number], { id: number }>('SELECT id FROM comparisons WHERE conversation_id = ? ORDER BY id LIMIT 1')
     .get(chat.id);
   return {
     id: String(chat.id),
     project: project.slug,
-    messages: mainLine(db, chat.id).map((m) => ({ id: String(m.id), role: m.role, content: m.content, model: m.model })),
+    messages: mainLine(db, chat.id).map((m) => ({ id: String(m.id), role: m.role, content: m.content, model: viewer.role === 'trainer' ? null : m.model })),
     ended: chat.endedAt !== null,
     comparisonId: comparison ? String(comparison.id) : null,
   };
@@ -56,8 +57,6 @@ export function getChat(db: Db, project: ProjectRow, chatId: number, user: AuthU
   return chat;
 }
 
-export const chatView = view;
-
 export function startChat(db: Db, project: ProjectRow, user: AuthUser, system: string | undefined): Chat {
   endpointOf(project);
   if (project.archivedAt !== null) throw conflict('project.archived', `Project "${project.slug}" is archived.`);
@@ -65,7 +64,7 @@ export function startChat(db: Db, project: ProjectRow, user: AuthUser, system: s
     const id = insertOwnConversation(db, project.id, 'chat', user.id);
     if (system) insertMessage(db, { conversationId: id, parentId: null, role: 'system', content: system, authorId: user.id });
     audit(db, user.id, 'chat.start', `chat:${id}`);
-    return view(db, project, chatRow(db, id)!);
+    return chatView(db, project, chatRow(db, id)!, user);
   })();
 }
 
@@ -92,7 +91,7 @@ export async function chatTurn(db: Db, project: ProjectRow, chat: ChatRow, user:
     if (mainLine(db, chat.id).at(-1)?.id !== line.at(-1)?.id) throw conflict('chat.changed', 'The chat changed meanwhile (another tab?). Reload it.');
     const userMessage = insertMessage(db, { conversationId: chat.id, parentId: line.at(-1)?.id ?? null, role: 'user', content, authorId: user.id });
     insertMessage(db, { conversationId: chat.id, parentId: userMessage, role: 'assistant', ...sampleProvenance(sample) });
-    return view(db, project, current);
+    return chatView(db, project, current, user);
   }).immediate();
 }
 
@@ -114,6 +113,6 @@ export async function endChat(db: Db, project: ProjectRow, chat: ChatRow, user: 
     const comparisonId = storeSamples(db, project.id, chat.id, picked.parentId!, alternatives, { authorId: user.id });
     db.sqlite.prepare('UPDATE conversations SET ended_at = ? WHERE id = ?').run(Date.now(), chat.id);
     audit(db, user.id, 'chat.end', `chat:${chat.id}`, { comparisonId, pickedMessageId: picked.id });
-    return view(db, project, chatRow(db, chat.id)!);
+    return chatView(db, project, chatRow(db, chat.id)!, user);
   }).immediate();
 }

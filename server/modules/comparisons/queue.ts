@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Db } from '#server/db/client.ts';
+import { statementsFor, type Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
@@ -12,9 +12,7 @@ import { findRanking, toStoredRanking } from './rankings.usecases.ts';
 /** A lease counts against a comparison's overlap while it is neither answered, skipped nor expired. */
 const LIVE = 'a.completed_at IS NULL AND a.skipped_at IS NULL AND a.expires_at > @now';
 
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
-function prepare(db: Db) {
-  const s = db.sqlite;
+export const queueStatements = statementsFor((s) => {
   // The conditions under which a trainer may be handed a comparison, shared by `next` and the counts.
   const available = `
     c.project_id = @projectId AND c.done = 0
@@ -30,7 +28,8 @@ function prepare(db: Db) {
       ORDER BY a.id`),
     /** Whether a slot is free for this trainer's own (possibly expired) lease, not counting it. */
     hasRoomFor: s.prepare<{ comparisonId: number; userId: number; now: number; overlap: number }, { ok: number }>(`
-      SELECT c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND a.user_id != @userId AND ${LIVE}) < @overlap AS ok
+      SELECT c.gold_ranking IS NOT NULL
+          OR c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND a.user_id != @userId AND ${LIVE}) < @overlap AS ok
       FROM comparisons c WHERE c.id = @comparisonId`),
     pick: s.prepare<Q, { id: number; parentMessageId: number }>(
       `SELECT c.id, c.parent_message_id AS parentMessageId FROM comparisons c WHERE ${available} ORDER BY c.id LIMIT 1`,
@@ -55,12 +54,7 @@ function prepare(db: Db) {
     ),
     skip: s.prepare<{ id: number; now: number; reason: string }>('UPDATE assignments SET skipped_at = @now, skip_reason = @reason WHERE id = @id'),
   };
-}
-export function queueStatements(db: Db) {
-  let s = statements.get(db);
-  if (!s) statements.set(db, (s = prepare(db)));
-  return s;
-}
+});
 
 function shuffled<T>(items: readonly T[]): T[] {
   const out = [...items];

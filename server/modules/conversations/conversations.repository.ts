@@ -1,4 +1,4 @@
-import type { Db } from '#server/db/client.ts';
+import { statementsFor, type Db } from '#server/db/client.ts';
 import type { ChatMessage, Role } from '#shared/conversations.ts';
 
 export interface CandidateRow {
@@ -19,18 +19,16 @@ export interface MessageProvenance {
   suggestionEditDistance: number | null;
 }
 
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
-
-function prepare(db: Db) {
+const stmts = statementsFor((sqlite) => {
   return {
-    path: db.sqlite.prepare<[number], { role: Role; content: string }>(`
+    path: sqlite.prepare<[number], { role: Role; content: string }>(`
       WITH RECURSIVE path(id, parent_id, role, content, depth) AS (
         SELECT id, parent_id, role, content, 0 FROM messages WHERE id = ?
         UNION ALL
         SELECT m.id, m.parent_id, m.role, m.content, path.depth + 1 FROM messages m JOIN path ON m.id = path.parent_id
       )
       SELECT role, content FROM path ORDER BY depth DESC`),
-    provenance: db.sqlite.prepare<[number], MessageProvenance>(`
+    provenance: sqlite.prepare<[number], MessageProvenance>(`
       WITH RECURSIVE path(id, parent_id, depth) AS (
         SELECT id, parent_id, 0 FROM messages WHERE id = ?
         UNION ALL
@@ -40,17 +38,12 @@ function prepare(db: Db) {
              m.suggestion_edit_distance AS suggestionEditDistance
       FROM path JOIN messages m ON m.id = path.id LEFT JOIN users u ON u.id = m.author_id
       ORDER BY path.depth DESC`),
-    candidates: db.sqlite.prepare<[number], CandidateRow>(`
+    candidates: sqlite.prepare<[number], CandidateRow>(`
       SELECT id, content, model, params, finish_reason AS finishReason, author_id AS authorId
       FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id`),
   };
-}
+});
 
-function stmts(db: Db) {
-  let s = statements.get(db);
-  if (!s) statements.set(db, (s = prepare(db)));
-  return s;
-}
 
 /** The messages from the root of the tree down to `messageId`, inclusive. */
 export const pathTo = (db: Db, messageId: number): ChatMessage[] => stmts(db).path.all(messageId);

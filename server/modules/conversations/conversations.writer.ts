@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Db } from '#server/db/client.ts';
+import { statementsFor, type Db } from '#server/db/client.ts';
 import type { ImportLine } from '#shared/conversations.ts';
 
 /** A message row's columns; provenance fields are null (or 0) unless given. */
@@ -21,9 +21,7 @@ interface MessageFields {
 
 const noProvenance = { authorId: null, model: null, params: null, finishReason: null, usage: null, latencyMs: null, fromSuggestion: 0, suggestionModel: null, suggestionEditDistance: null } as const;
 
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
-function prepare(db: Db) {
-  const s = db.sqlite;
+export const writerStatements = statementsFor((s) => {
   return {
     conversation: s.prepare<{ projectId: number; externalId: string; metadata: string | null; source: ConversationSource; createdBy: number | null; now: number }>(`
       INSERT INTO conversations (project_id, external_id, metadata, source, created_by, created_at)
@@ -37,12 +35,7 @@ function prepare(db: Db) {
       INSERT INTO comparisons (project_id, conversation_id, parent_message_id, author_id, created_at)
       VALUES (@projectId, @conversationId, @parentMessageId, @authorId, @now)`),
   };
-}
-export function writerStatements(db: Db) {
-  let s = statements.get(db);
-  if (!s) statements.set(db, (s = prepare(db)));
-  return s;
-}
+});
 
 type ConversationSource = 'import' | 'demonstration' | 'chat';
 

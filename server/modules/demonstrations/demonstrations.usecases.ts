@@ -8,6 +8,9 @@ import { insertMessage, insertOwnConversation } from '#server/modules/conversati
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import type { Prompt, SubmitDemonstration } from '#shared/demonstrations.ts';
 
+/** Longer texts get no edit distance (null): Levenshtein on two 20,000-character texts already takes ~70 ms. */
+const MAX_DISTANCE_CHARS = 20_000;
+
 /** Imported conversations without candidates: prompts a trainer may start a demonstration from. */
 const PROMPTS = `
   FROM conversations v
@@ -36,6 +39,10 @@ export function nextPrompt(db: Db, project: ProjectRow, user: AuthUser): Prompt 
  */
 export function submitDemonstration(db: Db, project: ProjectRow, user: AuthUser, body: SubmitDemonstration) {
   if (project.archivedAt !== null) throw new AppError(409, 'project.archived', `Project "${project.slug}" is archived and takes no more work.`);
+  // Edit distance costs time in the product of the lengths: computed before taking the write lock, and only up to a size.
+  const distances = body.messages.map((m) =>
+    m.suggestion && Math.max(m.suggestion.content.length, m.content.length) <= MAX_DISTANCE_CHARS ? distance(m.suggestion.content, m.content) : null,
+  );
   return db.sqlite.transaction(() => {
     let promptConversationId: number | null = null;
     if (body.promptId !== undefined) {
@@ -51,7 +58,7 @@ export function submitDemonstration(db: Db, project: ProjectRow, user: AuthUser,
     }
     const conversationId = insertOwnConversation(db, project.id, 'demonstration', user.id, promptConversationId === null ? undefined : { promptId: String(promptConversationId) });
     let parentId: number | null = null;
-    for (const m of body.messages) {
+    for (const [i, m] of body.messages.entries()) {
       parentId = insertMessage(db, {
         conversationId,
         parentId,
@@ -59,8 +66,8 @@ export function submitDemonstration(db: Db, project: ProjectRow, user: AuthUser,
         content: m.content,
         authorId: user.id,
         fromSuggestion: m.suggestion ? 1 : 0,
-        suggestionModel: m.suggestion?.model ?? null,
-        suggestionEditDistance: m.suggestion ? distance(m.suggestion.content, m.content) : null,
+        suggestionModel: m.suggestion ? (m.suggestion.model ?? project.modelName) : null,
+        suggestionEditDistance: distances[i] ?? null,
       });
     }
     const id = Number(

@@ -21,7 +21,7 @@ export function splitOf(conversationKey: string, testShare: number): 'train' | '
   return bucket < testShare ? 'test' : 'train';
 }
 
-interface RankingRow {
+interface ExportedRanking {
   comparisonId: number;
   username: string;
   ranking: string;
@@ -35,7 +35,7 @@ interface RankingRow {
 }
 
 /** Pairwise agreement among a comparison's rankings; null when fewer than two trainers ranked it. */
-function agreementOf(rows: RankingRow[]): number | null {
+function agreementOf(rows: ExportedRanking[]): number | null {
   if (rows.length < 2) return null;
   let agree = 0;
   let pairs = 0;
@@ -56,7 +56,7 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
     FROM comparisons c JOIN conversations v ON v.id = c.conversation_id
     WHERE c.project_id = ? AND c.id > ? AND c.ranking_count > 0
     ORDER BY c.id LIMIT ?`);
-  const rankingsOf = db.sqlite.prepare<[string], RankingRow>(`
+  const rankingsOf = db.sqlite.prepare<[string], ExportedRanking>(`
     SELECT r.comparison_id AS comparisonId, u.username, r.ranking, r.ratings, r.flags, r.note,
            r.shown_order AS shownOrder, r.duration_ms AS durationMs, r.suggestion_visible AS suggestionVisible, r.updated_at AS updatedAt
     FROM rankings r JOIN users u ON u.id = r.user_id
@@ -68,7 +68,7 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
     if (!comparisons.length) return;
     after = comparisons.at(-1)!.id;
     const wanted = comparisons.filter((c) => !options.split || splitOf(c.conversationKey, options.testShare) === options.split);
-    const byComparison = new Map<number, RankingRow[]>();
+    const byComparison = new Map<number, ExportedRanking[]>();
     for (const r of rankingsOf.all(JSON.stringify(wanted.map((c) => c.id)))) {
       const list = byComparison.get(r.comparisonId) ?? [];
       list.push(r);
@@ -129,10 +129,12 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
   }
 }
 
+/** Demonstrations split by the prompt they started from, so a prompt's demonstrations stay on one side. */
 function* demonstrationRecords(db: Db, project: ProjectRow, options: ExportOptions): Generator<string> {
   const page = db.sqlite.prepare<[number, number, number], { id: number; leafMessageId: number; conversationKey: string }>(`
-    SELECT d.id, d.leaf_message_id AS leafMessageId, v.external_id AS conversationKey
+    SELECT d.id, d.leaf_message_id AS leafMessageId, coalesce(p.external_id, v.external_id) AS conversationKey
     FROM demonstrations d JOIN conversations v ON v.id = d.conversation_id
+    LEFT JOIN conversations p ON p.id = d.prompt_conversation_id
     WHERE d.project_id = ? AND d.id > ? ORDER BY d.id LIMIT ?`);
   for (let after = 0; ; ) {
     const rows = page.all(project.id, after, BATCH);

@@ -59,7 +59,7 @@ export function createProject(db: Db, input: CreateProject, actorId: number | nu
     const row = db.orm.insert(projects).values({ ...values, ...endpointColumns(modelEndpoint), createdBy: actorId }).returning().get();
     audit(db, actorId, 'project.create', `project:${row.slug}`, { settings: auditable({ ...values, modelEndpoint }) });
     return toProject(row);
-  })();
+  }).immediate();
 }
 
 export function updateProject(db: Db, slug: string, changes: UpdateProject, actorId: number | null): Project {
@@ -88,7 +88,7 @@ export function updateProject(db: Db, slug: string, changes: UpdateProject, acto
     }
     audit(db, actorId, 'project.update', `project:${slug}`, { changes: auditable(changes) });
     return toProject(updated);
-  })();
+  }).immediate();
 }
 
 function progress(db: Db, projectId: number) {

@@ -1,15 +1,9 @@
-import { z } from 'zod';
-import { projectStatsSchema, reviewSchema, trainerStatsSchema } from '#shared/stats.ts';
+import { leaderboardSchema, myStatsSchema, projectStatsSchema, reviewSchema } from '#shared/stats.ts';
 import type { Db } from '#server/db/client.ts';
-import { AppError } from '#server/http/errors.ts';
 import { allUsers, defineRoute, researchers } from '#server/http/route.ts';
 import { projectParams } from '#server/modules/projects/projects.routes.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
-import { projectReview, projectStats } from './stats.ts';
-
-const leaderboardSchema = z.object({
-  trainers: z.array(trainerStatsSchema.pick({ username: true, rankings: true, agreement: true, goldAccuracy: true })),
-});
+import { leaderboard, myStats, projectReview, projectStats } from './stats.ts';
 
 export const statsRoutes = (db: Db) => [
   defineRoute({
@@ -36,11 +30,8 @@ export const statsRoutes = (db: Db) => [
     summary: 'The asking trainer’s own figures in a project',
     roles: allUsers,
     params: projectParams,
-    response: z.object({ me: trainerStatsSchema.nullable(), projectMedianMs: z.number().nullable() }),
-    handler: ({ user, params }) => {
-      const stats = projectStats(db, getProject(db, params.slug, user));
-      return { me: stats.trainers.find((t) => t.username === user!.username) ?? null, projectMedianMs: stats.time.medianMs };
-    },
+    response: myStatsSchema,
+    handler: ({ user, params }) => myStats(db, getProject(db, params.slug, user), user!),
   }),
   defineRoute({
     method: 'get',
@@ -49,11 +40,6 @@ export const statsRoutes = (db: Db) => [
     roles: allUsers,
     params: projectParams,
     response: leaderboardSchema,
-    handler: ({ user, params }) => {
-      const project = getProject(db, params.slug, user);
-      if (!project.leaderboard && user!.role === 'trainer') throw new AppError(404, 'leaderboard.off', 'This project has no leaderboard.');
-      const trainers = projectStats(db, project).trainers.map(({ username, rankings, agreement, goldAccuracy }) => ({ username, rankings, agreement, goldAccuracy }));
-      return { trainers: trainers.sort((a, b) => b.rankings - a.rankings || a.username.localeCompare(b.username)) };
-    },
+    handler: ({ user, params }) => leaderboard(db, getProject(db, params.slug, user), user!),
   }),
 ];

@@ -14,7 +14,9 @@ import {
   share,
 } from '#shared/quality.ts';
 import type { RankingGroups } from '#shared/rankings.ts';
-import type { ProjectStats, Review, TrainerStats } from '#shared/stats.ts';
+import type { Leaderboard, ProjectStats, Review, TrainerStats } from '#shared/stats.ts';
+import type { AuthUser } from '#server/http/auth.ts';
+import { AppError } from '#server/http/errors.ts';
 
 interface Row {
   comparisonId: number;
@@ -247,4 +249,17 @@ export function projectReview(db: Db, project: ProjectRow): Review {
     skips: skips.map((s) => ({ comparisonId: String(s.comparisonId), annotator: s.username, reason: s.reason, at: iso(s.at) })),
     notes: rankings.filter((r) => r.note).map((r) => ({ comparisonId: String(r.comparisonId), annotator: r.username, note: r.note, at: iso(r.at) })),
   };
+}
+
+/** A trainer's own figures, beside the project's median time. */
+export function myStats(db: Db, project: ProjectRow, user: AuthUser) {
+  const stats = projectStats(db, project);
+  return { me: stats.trainers.find((t) => t.username === user.username) ?? null, projectMedianMs: stats.time.medianMs };
+}
+
+/** Everyone's rankings, agreement and gold accuracy, most rankings first; trainers see it only where the project opted in. */
+export function leaderboard(db: Db, project: ProjectRow, viewer: AuthUser): Leaderboard {
+  if (!project.leaderboard && viewer.role === 'trainer') throw new AppError(404, 'leaderboard.off', 'This project has no leaderboard.');
+  const trainers = projectStats(db, project).trainers.map(({ username, rankings, agreement, goldAccuracy }) => ({ username, rankings, agreement, goldAccuracy }));
+  return { trainers: trainers.sort((a, b) => b.rankings - a.rankings || a.username.localeCompare(b.username)) };
 }

@@ -24,7 +24,7 @@ export async function createUser(db: Db, input: CreateUser, actorId: number | nu
     const row = db.orm.insert(users).values({ username: input.username, role: input.role, passwordHash }).returning().get();
     audit(db, actorId, 'user.create', `user:${row.username}`, { role: row.role });
     return toUser(row);
-  })();
+  }).immediate();
 }
 
 export const findUserByUsername = (db: Db, username: string) =>
@@ -68,5 +68,5 @@ export async function updateUser(
       passwordReset: passwordHash ? true : undefined,
     });
     return toUser(updated);
-  })();
+  }).immediate();
 }

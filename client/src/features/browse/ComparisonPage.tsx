@@ -4,10 +4,9 @@ import type { ResearcherComparison } from '#shared/comparisons.ts';
 import { Markdown } from '../../components/Markdown.tsx';
 import { Conversation } from '../../components/Conversation.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
+import { candidateLabel, seconds } from '../../lib/format.ts';
 import { fetchComparison } from './api.ts';
 
-const letters = 'ABCDEFGHI';
-const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
 /** Everything about one comparison for a researcher: context, candidates with provenance, every ranking. */
 export function ComparisonPage() {
@@ -32,7 +31,7 @@ export function ComparisonPage() {
 
   if (error && !comparison) return <main className="page"><p role="alert" className="error">{error}</p></main>;
   if (!comparison) return <p className="page muted">Loading…</p>;
-  const label = new Map(comparison.candidates.map((c, i) => [c.id, letters[i]!]));
+  const label = new Map(comparison.candidates.map((c, i) => [c.id, candidateLabel(i)]));
   const show = (ids: string[]) => ids.map((x) => label.get(x) ?? x).join(' = ');
 
   return (

@@ -83,7 +83,7 @@ export function ChatPage() {
       </main>
     );
   }
-  const answered = chat?.messages.some((m) => m.role === 'assistant' && m.model) ?? false;
+  const answered = chat?.messages.some((m) => m.role === 'assistant') ?? false;
   return (
     <main className="page chat-page">
       <p><Link to="/">Projects</Link> / {project.name}</p>

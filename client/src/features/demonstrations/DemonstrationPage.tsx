@@ -18,7 +18,8 @@ interface Draft {
   /** How many turns at the start came from the project prompt (they stay as they are). */
   fixed: number;
 }
-type Suggestion = { state: 'streaming' | 'ready'; content: string; model: string };
+/** The model's name is known to researchers only; the server fills it in for trainers. */
+type Suggestion = { state: 'streaming' | 'ready'; content: string; model?: string };
 
 const emptyDraft: Draft = { system: '', turns: [], fixed: 0 };
 let nextKey = Date.now();
@@ -37,7 +38,7 @@ export function DemonstrationPage() {
     }
   });
   const [composer, setComposer] = useState('');
-  const [composerSuggestion, setComposerSuggestion] = useState<{ content: string; model: string } | null>(null);
+  const [composerSuggestion, setComposerSuggestion] = useState<{ content: string; model?: string } | null>(null);
   const [suggestion, setSuggestion] = useState<Suggestion | null>(null);
   const [previewing, setPreviewing] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -91,7 +92,7 @@ export function DemonstrationPage() {
     abort.current?.abort();
     const controller = new AbortController();
     abort.current = controller;
-    setSuggestion({ state: 'streaming', content: '', model: '' });
+    setSuggestion({ state: 'streaming', content: '' });
     try {
       const context = messages(draft).map(({ role, content }) => ({ role, content }));
       const done = await streamSuggestion(slug, context, nextRole, (text) => setSuggestion((s) => s && { ...s, content: s.content + text }), controller.signal);
@@ -103,12 +104,12 @@ export function DemonstrationPage() {
   };
 
   const accept = (s: Suggestion) => {
-    update((d) => ({ ...d, turns: [...d.turns, { key: nextKey++, role: nextRole, content: s.content, suggestion: { content: s.content, model: s.model } }] }));
+    update((d) => ({ ...d, turns: [...d.turns, { key: nextKey++, role: nextRole, content: s.content, suggestion: { content: s.content, ...(s.model ? { model: s.model } : {}) } }] }));
     setSuggestion(null);
   };
   const editSuggestion = (s: Suggestion) => {
     setComposer(s.content);
-    setComposerSuggestion({ content: s.content, model: s.model });
+    setComposerSuggestion({ content: s.content, ...(s.model ? { model: s.model } : {}) });
     setSuggestion(null);
   };
 
@@ -207,7 +208,7 @@ export function DemonstrationPage() {
             placeholder={nextRole === 'user' ? 'What does the user say?' : 'The ideal assistant answer (Markdown)'}
           />
         </label>
-        {composerSuggestion && <p className="muted">Editing a suggestion from {composerSuggestion.model}.</p>}
+        {composerSuggestion && <p className="muted">Editing a suggestion{composerSuggestion.model ? ` from ${composerSuggestion.model}` : ''}.</p>}
         <div className="actions start">
           <button type="button" onClick={add} disabled={!composer.trim()}>Add {nextRole} turn</button>
           <button type="button" onClick={() => void suggest()} disabled={!hasModel || suggestion?.state === 'streaming'} title={hasModel ? undefined : 'Needs a model'}>

@@ -5,7 +5,7 @@ import type { TrainerStats } from '#shared/stats.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { fetchProject } from '../../lib/projects.ts';
 import { fetchLeaderboard, fetchMyStats } from './api.ts';
-import { decimal, percent, seconds } from './format.ts';
+import { decimal, percent, seconds } from '../../lib/format.ts';
 
 type Board = Array<Pick<TrainerStats, 'username' | 'rankings' | 'agreement' | 'goldAccuracy'>>;
 

@@ -4,7 +4,7 @@ import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Toolt
 import type { ProjectStats, Review, TrainerStats } from '#shared/stats.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { fetchReview, fetchStats } from './api.ts';
-import { decimal, percent, seconds } from './format.ts';
+import { decimal, percent, seconds } from '../../lib/format.ts';
 import './quality.css';
 
 /** A trainer stands out when this share of 20+ length-differing pairs went to the longer answer. */

@@ -19,14 +19,13 @@ import { rankingProblems } from '#shared/rankings.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Markdown } from '../../components/Markdown.tsx';
 import { errorMessage } from '../../lib/api.ts';
+import { candidateLabel } from '../../lib/format.ts';
 import { useSession } from '../auth/session.tsx';
 import { fetchProject } from '../../lib/projects.ts';
 import { fetchNext, skipComparison, submitRanking } from './api.ts';
 import { CandidateCard } from './CandidateCard.tsx';
 import { Conversation } from '../../components/Conversation.tsx';
 import { clearDraft, loadDraft, move, newDraft, ranks, saveDraft, toGroups, toggleTie, type Draft } from './draft.ts';
-
-const letters = 'ABCDEFGHI';
 
 /** Cards move up and down only. */
 const restrictToVerticalAxis: Modifier = ({ transform }) => ({ ...transform, x: 0 });
@@ -98,7 +97,7 @@ export function RankingPage() {
 
   const update = (change: (d: Draft) => Draft) => setDraft((d) => (d ? change(d) : d));
 
-  const candidates = useMemo(() => new Map(comparison?.candidates.map((c, i) => [c.id, { ...c, label: letters[i]! }]) ?? []), [comparison]);
+  const candidates = useMemo(() => new Map(comparison?.candidates.map((c, i) => [c.id, { ...c, label: candidateLabel(i) }]) ?? []), [comparison]);
   const rankOf = draft ? ranks(draft) : new Map<string, number>();
 
   const send = async (confirmedUntouched = false) => {

@@ -44,11 +44,6 @@ export function ranks(draft: Pick<Draft, 'order' | 'tiedWithAbove'>): Map<string
   return result;
 }
 
-/** The draft from an already stored ranking (when a trainer comes back to change it). */
-export function draftFromGroups(groups: RankingGroups): Pick<Draft, 'order' | 'tiedWithAbove'> {
-  return { order: groups.flat(), tiedWithAbove: groups.flatMap((g) => g.slice(1)) };
-}
-
 const key = (user: string, comparisonId: string) => `ordinal:draft:${user}:${comparisonId}`;
 
 export function loadDraft(user: string, comparisonId: string, candidateIds: string[]): Draft | null {
