@@ -13,6 +13,8 @@ export const ordinalBin = path.join(root, 'bin/ordinal.js');
 export const SCALE = Number(process.env.BENCH_SCALE ?? '1');
 if (!(SCALE > 0)) throw new Error(`BENCH_SCALE must be a positive number, not ${process.env.BENCH_SCALE}`);
 export const scaled = (n: number, min = 1) => Math.max(min, Math.round(n * SCALE));
+/** Timed runs of the export and import benchmarks; the fastest counts (BENCH_REPEAT, default 2). */
+export const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? '2') || 1);
 
 /** One row of bench/results.json. */
 export interface Result {

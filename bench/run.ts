@@ -3,6 +3,7 @@
 //   BENCH_SCALE=0.1      sizes × 0.1 for a quick run (default 1)
 //   BENCH_ONLY=export,import   run some benchmarks only (results files are then left as they are)
 //   BENCH_DURATION=10    seconds of load per server in the serve benchmark
+//   BENCH_REPEAT=2       timed runs of export and import (and their baselines); the fastest counts
 //   BENCH_KEEP=1         keep the temporary databases and files
 //   BENCH_PROFILE_DIR=d  write CPU profiles of the server under load and of the export process into d
 import fs from 'node:fs';
