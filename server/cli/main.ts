@@ -1,17 +1,14 @@
 import fs from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
-import { createApp } from '#server/app.ts';
 import { DEFAULT_DB_FILE, openDatabase, type Db } from '#server/db/client.ts';
 import { AppError, validationError } from '#server/http/errors.ts';
-import { createLogger } from '#server/logger.ts';
 import { createApiToken } from '#server/modules/auth/auth.usecases.ts';
 import { importFile } from '#server/modules/conversations/import.ts';
 import { seedIfEmpty } from '#server/modules/demo/seed.ts';
 import { exportRecords, writeLines } from '#server/modules/exports/export.ts';
 import { projectStats } from '#server/modules/stats/stats.ts';
 import { createProject, getProject, listProjects, toProject, updateProject } from '#server/modules/projects/projects.usecases.ts';
-import { sampleProject } from '#server/modules/models/sampling.ts';
 import { defaultSampling } from '#shared/models.ts';
 import { createUser, getUser, listUsers } from '#server/modules/users/users.usecases.ts';
 import { createProjectSchema, updateProjectSchema } from '#shared/projects.ts';
@@ -57,6 +54,8 @@ program
   .addOption(new Option('--host <address>', 'address to listen on').env('HOST').default('0.0.0.0'))
   .option('--no-demo', 'do not create the demo project on an empty database')
   .action(async (options: { port: number; host: string; demo: boolean }) => {
+    // The web app (Express, every route, the model client) loads only for the command that serves it.
+    const [{ createApp }, { createLogger }] = await Promise.all([import('#server/app.ts'), import('#server/logger.ts')]);
     const database = db();
     const logger = createLogger();
     const seeded = await seedIfEmpty(database, { demo: options.demo, adminPassword: process.env.ORDINAL_ADMIN_PASSWORD });
@@ -293,6 +292,7 @@ program
   .option('--k <n>', 'candidates per comparison (default: the project’s setting)', integer)
   .option('--parallel <n>', 'prompts sampled at once', integer, 4)
   .action(async (options: { project: string; k?: number; parallel: number }) => {
+    const { sampleProject } = await import('#server/modules/models/sampling.ts');
     const database = db();
     const project = getProject(database, options.project);
     const progress = progressLine('sample');

@@ -38,6 +38,16 @@ const stmts = statementsFor((sqlite) => {
              m.suggestion_edit_distance AS suggestionEditDistance
       FROM path JOIN messages m ON m.id = path.id LEFT JOIN users u ON u.id = m.author_id
       ORDER BY path.depth DESC`),
+    paths: sqlite.prepare<[string], { start: number; role: Role; content: string }>(`
+      WITH RECURSIVE path(start, id, parent_id, depth) AS (
+        SELECT id, id, parent_id, 0 FROM messages WHERE id IN (SELECT value FROM json_each(?))
+        UNION ALL
+        SELECT path.start, m.id, m.parent_id, path.depth + 1 FROM messages m JOIN path ON m.id = path.parent_id
+      )
+      SELECT path.start, m.role, m.content FROM path JOIN messages m ON m.id = path.id ORDER BY path.start, path.depth DESC`),
+    manyCandidates: sqlite.prepare<[string], CandidateRow & { parentId: number }>(`
+      SELECT parent_id AS parentId, id, content, model, params, finish_reason AS finishReason, author_id AS authorId
+      FROM messages WHERE parent_id IN (SELECT value FROM json_each(?)) AND role = 'assistant' ORDER BY parent_id, id`),
     candidates: sqlite.prepare<[number], CandidateRow>(`
       SELECT id, content, model, params, finish_reason AS finishReason, author_id AS authorId
       FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id`),
@@ -60,3 +70,24 @@ export const provenanceOfPath = (db: Db, messageId: number) =>
     suggestion_model: p.suggestionModel,
     edit_distance: p.suggestionEditDistance,
   }));
+
+function groupBy<T extends object, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(row);
+  }
+  return groups;
+}
+
+/** pathTo for many messages in one query (exports read a page of comparisons at a time). */
+export function pathsTo(db: Db, messageIds: number[]): Map<number, ChatMessage[]> {
+  const rows = groupBy(stmts(db).paths.all(JSON.stringify(messageIds)), (r) => r.start);
+  return new Map(messageIds.map((id) => [id, (rows.get(id) ?? []).map(({ role, content }) => ({ role, content }))]));
+}
+
+/** candidatesOf for many parents in one query. */
+export function candidatesOfMany(db: Db, parentMessageIds: number[]): Map<number, CandidateRow[]> {
+  return groupBy(stmts(db).manyCandidates.all(JSON.stringify(parentMessageIds)), (r) => r.parentId);
+}

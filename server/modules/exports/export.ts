@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { openReadConnection, type Db } from '#server/db/client.ts';
-import { candidatesOf, pathTo, provenanceOfPath } from '#server/modules/conversations/conversations.repository.ts';
+import { candidatesOfMany, pathsTo, pathTo, provenanceOfPath } from '#server/modules/conversations/conversations.repository.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { rankedPairsConsensus } from '#shared/consensus.ts';
 import type { ExportOptions } from '#shared/exports.ts';
@@ -74,6 +74,8 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
       list.push(r);
       byComparison.set(r.comparisonId, list);
     }
+    const contexts = pathsTo(db, wanted.map((c) => c.parentMessageId));
+    const candidatesByParent = candidatesOfMany(db, wanted.map((c) => c.parentMessageId));
     for (const c of wanted) {
       const rows = byComparison.get(c.id) ?? [];
       if (!rows.length) continue;
@@ -81,9 +83,9 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
       const base = {
         comparisonId: String(c.id),
         project: project.slug,
-        context: pathTo(db, c.parentMessageId),
+        context: contexts.get(c.parentMessageId)!,
         contextProvenance: options.format === 'rankings' ? provenanceOfPath(db, c.parentMessageId) : [],
-        candidates: candidatesOf(db, c.parentMessageId).map((m) => ({
+        candidates: (candidatesByParent.get(c.parentMessageId) ?? []).map((m) => ({
           id: String(m.id),
           content: m.content,
           model: m.model,
@@ -116,10 +118,11 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
           ranking: JSON.parse(r.ranking),
           annotator: r.username,
           annotators: [r.username],
-          ratings: JSON.parse(r.ratings),
-          flags: JSON.parse(r.flags),
+          // Only the native format carries ratings and flags: other formats skip parsing them.
+          ratings: options.format === 'rankings' ? JSON.parse(r.ratings) : {},
+          flags: options.format === 'rankings' ? JSON.parse(r.flags) : {},
           note: r.note,
-          shownOrder: JSON.parse(r.shownOrder),
+          shownOrder: options.format === 'rankings' || options.withFeatures ? JSON.parse(r.shownOrder) : null,
           durationMs: r.durationMs,
           suggestionVisible: r.suggestionVisible === 1,
           createdAt: new Date(r.updatedAt).toISOString(),
@@ -171,7 +174,14 @@ export function* exportRecords(dbFile: string, project: ProjectRow, options: Exp
   }
 }
 
-/** Writes lines to a stream in ~64 KiB chunks, waiting whenever the stream asks to. */
+/** Bytes a slow reader may leave queued before the export pauses: keeps disk or network busy while lines are built, memory bounded. */
+const MAX_QUEUED = 8 << 20;
+
+/**
+ * Writes lines to a stream in ~64 KiB chunks. It waits for the stream only once a few MiB are
+ * queued, rather than at every chunk past the stream's small high-water mark, so that building
+ * lines and writing them overlap.
+ */
 export async function writeLines(lines: Iterable<string>, out: Writable, onLine?: () => void): Promise<number> {
   const iterator = lines[Symbol.iterator]();
   let count = 0;
@@ -183,13 +193,19 @@ export async function writeLines(lines: Iterable<string>, out: Writable, onLine?
       onLine?.();
       if (chunk.length >= 1 << 16) {
         if (out.destroyed) return count;
-        const ok = out.write(chunk);
+        out.write(chunk);
         chunk = '';
-        if (!ok) await new Promise<void>((resolve) => {
-          const done = () => { out.off('drain', done); out.off('close', done); resolve(); };
-          out.on('drain', done);
-          out.on('close', done);
-        });
+        if (out.writableLength > MAX_QUEUED) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              out.off('drain', done);
+              out.off('close', done);
+              resolve();
+            };
+            out.on('drain', done);
+            out.on('close', done);
+          });
+        }
       }
     }
     if (chunk && !out.destroyed) out.write(chunk);

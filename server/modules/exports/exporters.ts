@@ -76,54 +76,74 @@ export function rankedComparisonRecords(item: RankedComparison, options: ExportO
       }),
     ];
   }
-  const content = new Map(item.candidates.map((c) => [c.id, c.content]));
+  const pieces = piecesOf(item);
   const shownPosition = (id: string) => (item.shownOrder ? item.shownOrder.indexOf(id) + 1 : null);
-  const pairs = rankingPairs(item.ranking).map((p) => ({
-    ...p,
-    chosen: content.get(p.chosen)!,
-    rejected: content.get(p.rejected)!,
-    features: {
-      length_diff: content.get(p.chosen)!.length - content.get(p.rejected)!.length,
-      chosen_length: content.get(p.chosen)!.length,
-      rejected_length: content.get(p.rejected)!.length,
+  const features = (p: { chosen: string; rejected: string }) => {
+    const [chosen, rejected] = [pieces.content.get(p.chosen)!, pieces.content.get(p.rejected)!];
+    return JSON.stringify({
+      length_diff: chosen.length - rejected.length,
+      chosen_length: chosen.length,
+      rejected_length: rejected.length,
       chosen_shown_position: shownPosition(p.chosen),
       rejected_shown_position: shownPosition(p.rejected),
       duration_ms: item.durationMs,
       suggestion_visible: item.suggestionVisible,
-    },
-  }));
-  const groupId = item.comparisonId;
+    });
+  };
+  const pairs = rankingPairs(item.ranking);
+  const group = JSON.stringify(item.comparisonId);
+  // Records are assembled from pieces serialized once per comparison: byte for byte what
+  // JSON.stringify of the whole object gives, without serializing the prompt again for every pair.
   switch (options.format) {
     case 'trl':
-      return pairs.map((p) =>
-        JSON.stringify({
-          prompt: item.context,
-          chosen: assistant(p.chosen),
-          rejected: assistant(p.rejected),
-          group_id: groupId,
-          ...(options.margin === 'rank' ? { margin: p.distance } : {}),
-          ...(options.withFeatures ? { features: p.features } : {}),
-        }),
+      return pairs.map(
+        (p) =>
+          `{"prompt":${pieces.prompt},"chosen":${pieces.reply(p.chosen)},"rejected":${pieces.reply(p.rejected)},"group_id":${group}` +
+          (options.margin === 'rank' ? `,"margin":${p.distance}` : '') +
+          (options.withFeatures ? `,"features":${features(p)}` : '') +
+          '}',
       );
     case 'openai-dpo':
-      return pairs.map((p) =>
-        JSON.stringify({
-          input: { messages: item.context },
-          preferred_output: assistant(p.chosen),
-          non_preferred_output: assistant(p.rejected),
-          group_id: groupId,
-        }),
+      return pairs.map(
+        (p) => `{"input":{"messages":${pieces.prompt}},"preferred_output":${pieces.reply(p.chosen)},"non_preferred_output":${pieces.reply(p.rejected)},"group_id":${group}}`,
       );
-    case 'hh': {
-      const prefix = `${hhDialogue(item.context)}\n\nAssistant: `;
-      return pairs.map((p) => JSON.stringify({ chosen: prefix + p.chosen, rejected: prefix + p.rejected, group_id: groupId }));
-    }
+    case 'hh':
+      return pairs.map((p) => JSON.stringify({ chosen: pieces.hhPrefix + pieces.content.get(p.chosen)!, rejected: pieces.hhPrefix + pieces.content.get(p.rejected)!, group_id: item.comparisonId }));
     case 'sft': {
       const top = item.ranking[0];
       if (top?.length !== 1) return [];
-      return [JSON.stringify({ messages: [...item.context, { role: 'assistant', content: content.get(top[0]!)! }] })];
+      return [JSON.stringify({ messages: [...item.context, { role: 'assistant', content: pieces.content.get(top[0]!)! }] })];
     }
   }
+}
+
+interface Pieces {
+  content: Map<string, string>;
+  prompt: string;
+  reply: (candidateId: string) => string;
+  hhPrefix: string;
+}
+/** Keyed by the context array, which every ranking of one comparison shares. */
+const piecesCache = new WeakMap<ChatMessage[], Pieces>();
+
+function piecesOf(item: RankedComparison): Pieces {
+  let pieces = piecesCache.get(item.context);
+  if (!pieces) {
+    const content = new Map(item.candidates.map((c) => [c.id, c.content]));
+    const replies = new Map<string, string>();
+    pieces = {
+      content,
+      prompt: JSON.stringify(item.context),
+      reply: (id) => {
+        let reply = replies.get(id);
+        if (reply === undefined) replies.set(id, (reply = JSON.stringify(assistant(content.get(id)!))));
+        return reply;
+      },
+      hhPrefix: `${hhDialogue(item.context)}\n\nAssistant: `,
+    };
+    piecesCache.set(item.context, pieces);
+  }
+  return pieces;
 }
 
 /** An sft record; with provenance, a `provenance` array beside `messages` (opt-in: strict trainers may refuse extra keys). */
