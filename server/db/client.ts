@@ -47,11 +47,11 @@ export function openReadConnection(file: string): Sqlite {
 }
 
 /** A feature's prepared statements, prepared once per database handle and reused on every call. */
-export function statementsFor<T>(prepare: (sqlite: Sqlite) => T): (db: Db) => T {
+export function statementsFor<T>(prepare: (db: Db) => T): (db: Db) => T {
   const cache = new WeakMap<Db, T>();
   return (db) => {
     let statements = cache.get(db);
-    if (!statements) cache.set(db, (statements = prepare(db.sqlite)));
+    if (!statements) cache.set(db, (statements = prepare(db)));
     return statements;
   };
 }

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
-import type { Db } from '#server/db/client.ts';
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { statementsFor, type Db } from '#server/db/client.ts';
 import type { ApiToken } from '#shared/users.ts';
 import { AppError, notFound } from '#server/http/errors.ts';
 import type { AuthUser } from '#server/http/auth.ts';
@@ -19,6 +19,22 @@ export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 const TOKEN_PREFIX = 'ord_';
 // Writing last-active on every request would turn reads into writes; once a minute is enough.
 const ACTIVITY_RESOLUTION_MS = 60_000;
+
+// Every request asks one of these: prepared once, not rebuilt per call.
+const authStatements = statementsFor(({ orm }) => ({
+  session: orm
+    .select({ user: users, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now')), eq(users.active, true)))
+    .prepare(),
+  apiToken: orm
+    .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')), isNull(apiTokens.revokedAt), eq(users.active, true)))
+    .prepare(),
+}));
 
 const toAuthUser = (u: { id: number; username: string; role: AuthUser['role'] }): AuthUser => ({ id: u.id, username: u.username, role: u.role });
 
@@ -72,12 +88,7 @@ export function logout(db: Db, tokenHash: string) {
 export function resolveSession(db: Db, token: string): { user: AuthUser; tokenHash: string; renewed: boolean } | null {
   const tokenHash = sha256(token);
   const now = Date.now();
-  const row = db.orm
-    .select({ user: users, expiresAt: sessions.expiresAt })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), eq(users.active, true)))
-    .get();
+  const row = authStatements(db).session.get({ tokenHash, now });
   if (!row) return null;
   // Sliding expiry, renewed at most once per half-life; the caller sends the cookie again when renewed.
   let renewed = false;
@@ -93,12 +104,7 @@ export function resolveSession(db: Db, token: string): { user: AuthUser; tokenHa
 
 export function resolveApiToken(db: Db, token: string): AuthUser | null {
   const now = Date.now();
-  const row = db.orm
-    .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt), eq(users.active, true)))
-    .get();
+  const row = authStatements(db).apiToken.get({ tokenHash: sha256(token) });
   if (!row) return null;
   if (row.lastUsedAt === null || now - row.lastUsedAt > ACTIVITY_RESOLUTION_MS) {
     bestEffort(() => db.orm.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)).run());

@@ -12,7 +12,7 @@ import { findRanking, toStoredRanking } from './rankings.usecases.ts';
 /** A lease counts against a comparison's overlap while it is neither answered, skipped nor expired. */
 const LIVE = 'a.completed_at IS NULL AND a.skipped_at IS NULL AND a.expires_at > @now';
 
-export const queueStatements = statementsFor((s) => {
+export const queueStatements = statementsFor(({ sqlite: s }) => {
   // The conditions under which a trainer may be handed a comparison, shared by `next` and the counts.
   const available = `
     c.project_id = @projectId AND c.done = 0

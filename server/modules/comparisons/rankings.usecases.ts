@@ -1,12 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '#server/db/client.ts';
+import { statementsFor, type Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { AppError, badRequest, conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { candidatesOf } from '#server/modules/conversations/conversations.repository.ts';
 import { projects } from '#server/modules/projects/projects.table.ts';
 import { rankingProblems, type StoredRanking, type SubmitRanking } from '#shared/rankings.ts';
-import { assignments, comparisons, rankingRevisions, rankings, type RankingRow } from './comparisons.table.ts';
+import { assignments, comparisons, rankings, type RankingRow } from './comparisons.table.ts';
 
 export const toStoredRanking = (row: RankingRow): StoredRanking => ({
   comparisonId: String(row.comparisonId),
@@ -21,12 +21,47 @@ export const toStoredRanking = (row: RankingRow): StoredRanking => ({
   updatedAt: new Date(row.updatedAt).toISOString(),
 });
 
-export const findRanking = (db: Db, comparisonId: number, userId: number) =>
-  db.orm
+/** The ranking path is the hottest write there is: its statements are prepared once. */
+const rankingStatements = statementsFor(({ orm, sqlite }) => ({
+  comparison: orm.select().from(comparisons).where(eq(comparisons.id, sql.placeholder('id'))).prepare(),
+  project: orm.select().from(projects).where(eq(projects.id, sql.placeholder('id'))).prepare(),
+  assignment: orm
+    .select()
+    .from(assignments)
+    .where(and(eq(assignments.comparisonId, sql.placeholder('comparisonId')), eq(assignments.userId, sql.placeholder('userId'))))
+    .prepare(),
+  ranking: orm
     .select()
     .from(rankings)
-    .where(and(eq(rankings.comparisonId, comparisonId), eq(rankings.userId, userId)))
-    .get();
+    .where(and(eq(rankings.comparisonId, sql.placeholder('comparisonId')), eq(rankings.userId, sql.placeholder('userId'))))
+    .prepare(),
+  othersLive: sqlite.prepare<{ comparisonId: number; userId: number; now: number }, { n: number }>(
+    `SELECT count(*) AS n FROM assignments WHERE comparison_id = @comparisonId AND user_id != @userId AND completed_at IS NULL AND skipped_at IS NULL AND expires_at > @now`,
+  ),
+  insert: sqlite.prepare<StoredColumns & { comparisonId: number; userId: number; shownOrder: string; now: number }>(`
+    INSERT INTO rankings (comparison_id, user_id, ranking, ratings, flags, note, duration_ms, shown_order, revision, created_at, updated_at)
+    VALUES (@comparisonId, @userId, @ranking, @ratings, @flags, @note, @durationMs, @shownOrder, 1, @now, @now)`),
+  replace: sqlite.prepare<StoredColumns & { id: number; revision: number; now: number }>(`
+    UPDATE rankings SET ranking = @ranking, ratings = @ratings, flags = @flags, note = @note, duration_ms = @durationMs,
+                        revision = @revision, updated_at = @now WHERE id = @id`),
+  revision: sqlite.prepare<StoredColumns & { rankingId: number | bigint; revision: number; now: number }>(`
+    INSERT INTO ranking_revisions (ranking_id, revision, ranking, ratings, flags, note, duration_ms, submitted_at)
+    VALUES (@rankingId, @revision, @ranking, @ratings, @flags, @note, @durationMs, @now)`),
+  complete: sqlite.prepare<{ id: number; now: number }>('UPDATE assignments SET completed_at = @now WHERE id = @id'),
+  count: sqlite.prepare<{ id: number; overlap: number }>(`
+    UPDATE comparisons SET ranking_count = ranking_count + 1, done = gold_ranking IS NOT NULL OR ranking_count + 1 >= @overlap WHERE id = @id`),
+}));
+
+/** An answer's columns as stored (JSON as text). */
+interface StoredColumns {
+  ranking: string;
+  ratings: string;
+  flags: string;
+  note: string;
+  durationMs: number | null;
+}
+
+export const findRanking = (db: Db, comparisonId: number, userId: number) => rankingStatements(db).ranking.get({ comparisonId, userId });
 
 /** JSON with sorted object keys, so that equal answers compare equal whatever their key order. */
 function canonical(value: unknown): string {
@@ -46,16 +81,13 @@ function answerOf(body: SubmitRanking) {
  * ranking_revisions. Checked against the comparison's candidates and the project's settings.
  */
 export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body: SubmitRanking, now = Date.now()): StoredRanking {
+  const q = rankingStatements(db);
   return db.sqlite.transaction((): StoredRanking => {
-    const comparison = db.orm.select().from(comparisons).where(eq(comparisons.id, comparisonId)).get();
+    const comparison = q.comparison.get({ id: comparisonId });
     if (!comparison) throw notFound(`Comparison ${comparisonId}`);
-    const project = db.orm.select().from(projects).where(eq(projects.id, comparison.projectId)).get()!;
+    const project = q.project.get({ id: comparison.projectId })!;
     if (project.archivedAt !== null) throw conflict('project.archived', `Project "${project.slug}" is archived and takes no more answers.`);
-    const assignment = db.orm
-      .select()
-      .from(assignments)
-      .where(and(eq(assignments.comparisonId, comparisonId), eq(assignments.userId, user.id)))
-      .get();
+    const assignment = q.assignment.get({ comparisonId, userId: user.id });
     if (!assignment) {
       throw conflict('comparison.not_assigned', `Comparison ${comparisonId} was not given to you: fetch work with GET /projects/${project.slug}/next.`);
     }
@@ -65,57 +97,47 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
     if (problems.length) throw badRequest('ranking.invalid', `Invalid ranking: ${problems.join('; ')}`, { problems });
 
     const answer = answerOf(body);
-    const existing = findRanking(db, comparisonId, user.id);
+    const columns: StoredColumns = {
+      ranking: JSON.stringify(answer.ranking),
+      ratings: JSON.stringify(answer.ratings),
+      flags: JSON.stringify(answer.flags),
+      note: answer.note,
+      durationMs: answer.durationMs,
+    };
+    const existing = q.ranking.get({ comparisonId, userId: user.id });
     if (existing) {
       const stored = { ranking: existing.ranking, ratings: existing.ratings, flags: existing.flags, note: existing.note, durationMs: existing.durationMs };
       if (canonical(stored) === canonical(answer)) return toStoredRanking(existing);
-      const updated = db.orm
-        .update(rankings)
-        .set({ ...answer, revision: existing.revision + 1, updatedAt: now })
-        .where(eq(rankings.id, existing.id))
-        .returning()
-        .get();
-      db.orm.insert(rankingRevisions).values({ rankingId: updated.id, revision: updated.revision, ...answer, submittedAt: now }).run();
-      audit(db, user.id, 'ranking.replace', `comparison:${comparisonId}`, { revision: updated.revision });
-      return toStoredRanking(updated);
+      const revision = existing.revision + 1;
+      q.replace.run({ ...columns, id: existing.id, revision, now });
+      q.revision.run({ ...columns, rankingId: existing.id, revision, now });
+      audit(db, user.id, 'ranking.replace', `comparison:${comparisonId}`, { revision });
+      return toStoredRanking({ ...existing, ...answer, revision, updatedAt: now });
     }
 
     if (assignment.skippedAt !== null) throw conflict('comparison.skipped', 'You skipped this comparison; it has gone back to the queue.');
     // Gold items have no overlap to fill: a late answer is always welcome.
     if (assignment.expiresAt <= now && comparison.goldRanking === null) {
-      const othersLive = db.sqlite
-        .prepare<[number, number, number], { n: number }>(
-          `SELECT count(*) AS n FROM assignments WHERE comparison_id = ? AND user_id != ? AND completed_at IS NULL AND skipped_at IS NULL AND expires_at > ?`,
-        )
-        .get(comparisonId, user.id, now)!.n;
-      if (comparison.rankingCount + othersLive >= project.overlap) {
+      if (comparison.rankingCount + q.othersLive.get({ comparisonId, userId: user.id, now })!.n >= project.overlap) {
         throw new AppError(409, 'lease.expired', 'Your time on this comparison ran out and it went to another trainer. Your answer was not stored.');
       }
     }
 
-    const row = db.orm
-      .insert(rankings)
-      .values({
-        comparisonId,
-        userId: user.id,
-        ...answer,
-        shownOrder: assignment.shownOrder,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .get();
-    db.orm.insert(rankingRevisions).values({ rankingId: row.id, revision: 1, ...answer, submittedAt: now }).run();
-    db.orm.update(assignments).set({ completedAt: now }).where(eq(assignments.id, assignment.id)).run();
-    db.orm
-      .update(comparisons)
-      .set({
-        rankingCount: sql`${comparisons.rankingCount} + 1`,
-        done: sql`${comparisons.goldRanking} IS NOT NULL OR ${comparisons.rankingCount} + 1 >= ${project.overlap}`,
-      })
-      .where(eq(comparisons.id, comparisonId))
-      .run();
+    const id = q.insert.run({ ...columns, comparisonId, userId: user.id, shownOrder: JSON.stringify(assignment.shownOrder), now }).lastInsertRowid;
+    q.revision.run({ ...columns, rankingId: id, revision: 1, now });
+    q.complete.run({ id: assignment.id, now });
+    q.count.run({ id: comparisonId, overlap: project.overlap });
     audit(db, user.id, 'ranking.create', `comparison:${comparisonId}`);
-    return toStoredRanking(row);
+    return toStoredRanking({
+      id: Number(id),
+      comparisonId,
+      userId: user.id,
+      ...answer,
+      shownOrder: assignment.shownOrder,
+      suggestionVisible: false,
+      revision: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
   }).immediate();
 }

@@ -19,7 +19,7 @@ export interface MessageProvenance {
   suggestionEditDistance: number | null;
 }
 
-const stmts = statementsFor((sqlite) => {
+const stmts = statementsFor(({ sqlite }) => {
   return {
     path: sqlite.prepare<[number], { role: Role; content: string }>(`
       WITH RECURSIVE path(id, parent_id, role, content, depth) AS (

@@ -21,7 +21,7 @@ interface MessageFields {
 
 const noProvenance = { authorId: null, model: null, params: null, finishReason: null, usage: null, latencyMs: null, fromSuggestion: 0, suggestionModel: null, suggestionEditDistance: null } as const;
 
-export const writerStatements = statementsFor((s) => {
+export const writerStatements = statementsFor(({ sqlite: s }) => {
   return {
     conversation: s.prepare<{ projectId: number; externalId: string; metadata: string | null; source: ConversationSource; createdBy: number | null; now: number }>(`
       INSERT INTO conversations (project_id, external_id, metadata, source, created_by, created_at)

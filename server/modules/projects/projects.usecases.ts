@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '#server/db/client.ts';
+import { statementsFor, type Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
@@ -28,8 +28,10 @@ export const toProject = (row: ProjectRow, viewer?: AuthUser | null): Project =>
   createdAt: new Date(row.createdAt).toISOString(),
 });
 
+const findBySlug = statementsFor(({ orm }) => orm.select().from(projects).where(eq(projects.slug, sql.placeholder('slug'))).prepare());
+
 export function findProject(db: Db, slug: string) {
-  return db.orm.select().from(projects).where(eq(projects.slug, slug)).get();
+  return findBySlug(db).get({ slug });
 }
 
 /** The project, or 404. Trainers are told archived projects do not exist. */
