@@ -38,6 +38,8 @@ export interface AppOptions {
 export function createApp({ db, logger, allowedOrigins = [], serveClient = true }: AppOptions) {
   const app = express();
   app.disable('x-powered-by');
+  // API answers are never cached, so hashing every JSON body for an ETag is wasted work.
+  app.set('etag', false);
   app.set('trust proxy', process.env.ORDINAL_TRUST_PROXY ?? 'loopback');
   app.use(
     helmet({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Flag, RatingQuestion } from './projects.ts';
-import { rankingPairs, rankingProblems, type SubmitRanking } from './rankings.ts';
+import { rankingPairs, rankingProblems } from './ranking-rules.ts';
+import type { SubmitRanking } from './rankings.ts';
 
 describe('rankingPairs', () => {
   it('turns a 4-way ranking without ties into its 6 pairs, best candidates first', () => {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { idSchema } from './ids.ts';
-import type { Flag, RatingQuestion } from './projects.ts';
 
 /** Candidates best first; a group of two or more is a tie. */
 export const rankingGroupsSchema = z.array(z.array(idSchema).min(1, 'a group is empty')).min(1);
@@ -34,58 +33,3 @@ export const storedRankingSchema = z.object({
 });
 export type StoredRanking = z.infer<typeof storedRankingSchema>;
 
-/**
- * Everything wrong with a ranking for a comparison's candidates under a project's settings,
- * as readable messages. Pure, so the ranking page can check before it sends.
- */
-export function rankingProblems(
-  body: SubmitRanking,
-  candidateIds: readonly string[],
-  settings: { allowTies: boolean; ratings: RatingQuestion[]; flags: Flag[] },
-): string[] {
-  const problems: string[] = [];
-  const known = new Set(candidateIds);
-  const seen = new Set<string>();
-  for (const id of body.ranking.flat()) {
-    if (!known.has(id)) problems.push(`ranking: ${id} is not a candidate of this comparison`);
-    else if (seen.has(id)) problems.push(`ranking: ${id} appears more than once`);
-    seen.add(id);
-  }
-  const missing = candidateIds.filter((id) => !seen.has(id));
-  if (missing.length) problems.push(`ranking: missing candidate${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
-  if (!settings.allowTies && body.ranking.some((g) => g.length > 1)) {
-    problems.push('ranking: this project does not allow ties (every group must hold one candidate)');
-  }
-  const questions = new Map(settings.ratings.map((q) => [q.key, q]));
-  for (const [candidate, answers] of Object.entries(body.ratings ?? {})) {
-    if (!known.has(candidate)) problems.push(`ratings: ${candidate} is not a candidate of this comparison`);
-    for (const [key, value] of Object.entries(answers)) {
-      const q = questions.get(key);
-      if (!q) problems.push(`ratings.${candidate}.${key}: this project asks no rating "${key}"`);
-      else if (value < q.min || value > q.max) problems.push(`ratings.${candidate}.${key}: must be from ${q.min} to ${q.max}`);
-    }
-  }
-  for (const q of settings.ratings.filter((r) => r.required)) {
-    for (const candidate of candidateIds) {
-      if (body.ratings?.[candidate]?.[q.key] === undefined) problems.push(`ratings.${candidate}.${q.key}: required`);
-    }
-  }
-  const flagKeys = new Set(settings.flags.map((f) => f.key));
-  for (const [candidate, keys] of Object.entries(body.flags ?? {})) {
-    if (!known.has(candidate)) problems.push(`flags: ${candidate} is not a candidate of this comparison`);
-    for (const key of keys) if (!flagKeys.has(key)) problems.push(`flags.${candidate}: this project has no flag "${key}"`);
-    if (new Set(keys).size !== keys.length) problems.push(`flags.${candidate}: a flag is listed twice`);
-  }
-  return problems;
-}
-
-/** Every (better, worse) pair across groups, best groups first; tied candidates make no pair. */
-export function rankingPairs(ranking: RankingGroups): Array<{ chosen: string; rejected: string; distance: number }> {
-  const pairs: Array<{ chosen: string; rejected: string; distance: number }> = [];
-  ranking.forEach((better, i) => {
-    ranking.slice(i + 1).forEach((worse, offset) => {
-      for (const chosen of better) for (const rejected of worse) pairs.push({ chosen, rejected, distance: offset + 1 });
-    });
-  });
-  return pairs;
-}

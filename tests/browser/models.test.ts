@@ -191,7 +191,9 @@ describe('chatting with the model', () => {
 
     const comparison = await storedComparison(researcher, comparisonId);
     expect(comparison.candidates).toHaveLength(3);
-    const modelAnswerIds = chat.messages.filter((m) => m.role === 'assistant' && m.model === MODEL).map((m) => m.id);
+    // Every assistant turn of a chat is the model's; the trainer is not told which model.
+    expect(chat.messages.every((m) => m.model === null)).toBe(true);
+    const modelAnswerIds = chat.messages.filter((m) => m.role === 'assistant').map((m) => m.id);
     expect(comparison.candidates.filter((c) => modelAnswerIds.includes(c.id))).toHaveLength(1);
     expect(comparison.rankings).toEqual([]);
 

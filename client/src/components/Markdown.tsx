@@ -1,6 +1,7 @@
 import { memo, useEffect, useState } from 'react';
 import ReactMarkdown, { defaultUrlTransform } from 'react-markdown';
-import remarkGfm from 'remark-gfm';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
 import type { PluggableList } from 'unified';
 
 /**
@@ -16,6 +17,16 @@ function htmlAsText() {
     };
     visit(tree);
   };
+}
+
+/**
+ * GitHub-flavoured Markdown (tables, strikethrough, task lists, autolinks, footnotes) for parsing
+ * only: remark-gfm would also bundle the Markdown serializer, which rendering never uses.
+ */
+function remarkGfmParseOnly(this: { data(): Record<string, unknown[] | undefined> }) {
+  const data = this.data();
+  (data.micromarkExtensions ??= []).push(gfm());
+  (data.fromMarkdownExtensions ??= []).push(gfmFromMarkdown());
 }
 
 const safeUrl = (url: string) => {
@@ -67,7 +78,7 @@ function useExtras(text: string) {
   }, [missing.join()]);
   const ready = wanted.flatMap((kind) => (loaded[kind] ? [loaded[kind]] : []));
   return {
-    remark: [remarkGfm, ...ready.flatMap((e) => e.remark), htmlAsText] as PluggableList,
+    remark: [remarkGfmParseOnly, ...ready.flatMap((e) => e.remark), htmlAsText] as PluggableList,
     rehype: ready.flatMap((e) => e.rehype),
   };
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { apiErrorSchema } from '#shared/errors.ts';
+import type { ApiErrorBody } from '#shared/errors.ts';
 
 /** An API error in plain words, with the server's stable code. */
 export class ApiError extends Error {
@@ -24,7 +24,16 @@ const plainWords: Record<number, string> = {
   503: 'The server is busy. Try again in a moment.',
 };
 
-/** The API client: JSON in and out, cookies for auth, errors as ApiError with a readable message. */
+/** The API's error shape, checked by hand: zod stays out of the pages trainers load first. */
+export function isApiError(json: unknown): json is ApiErrorBody {
+  const error = (json as ApiErrorBody | null)?.error;
+  return typeof error?.code === 'string' && typeof error.message === 'string';
+}
+
+/**
+ * The API client: JSON in and out, cookies for auth, errors as ApiError with a readable message.
+ * A `schema` checks the answer at run time; pages on the trainer's path leave it out to stay small.
+ */
 export async function api<T = unknown>(method: string, path: string, options: { body?: unknown; schema?: z.ZodType<T> } = {}): Promise<T> {
   let response: Response;
   try {
@@ -51,8 +60,7 @@ export async function errorFrom(response: Response): Promise<ApiError> {
   } catch {
     json = undefined;
   }
-  const parsed = apiErrorSchema.safeParse(json);
-  if (parsed.success) return new ApiError(response.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.details);
+  if (isApiError(json)) return new ApiError(response.status, json.error.code, json.error.message, json.error.details);
   return new ApiError(response.status, 'http', plainWords[response.status] ?? `The server answered ${response.status}.`);
 }
 

@@ -1,5 +1,4 @@
-import { apiErrorSchema } from '#shared/errors.ts';
-import { ApiError, errorFrom } from './api.ts';
+import { ApiError, errorFrom, isApiError } from './api.ts';
 
 /**
  * POSTs JSON and reads the server-sent events that answer it: `onDelta` for each piece of text,
@@ -38,8 +37,7 @@ export async function postEventStream<T>(path: string, body: unknown, onDelta: (
       if (event === 'delta') onDelta((data as { text: string }).text);
       else if (event === 'done') return data as T;
       else if (event === 'error') {
-        const parsed = apiErrorSchema.safeParse(data);
-        throw parsed.success ? new ApiError(502, parsed.data.error.code, parsed.data.error.message) : new ApiError(502, 'stream', 'The model’s answer broke off.');
+        throw isApiError(data) ? new ApiError(502, data.error.code, data.error.message) : new ApiError(502, 'stream', 'The model’s answer broke off.');
       }
     }
   }

@@ -1,13 +1,9 @@
-import { z } from 'zod';
-import { projectSchema, projectSummarySchema, type CreateProject, type UpdateProject } from '#shared/projects.ts';
+import type { CreateProject, Project, ProjectSummary, UpdateProject } from '#shared/projects.ts';
 import { api } from './api.ts';
 
-export const fetchProjects = async () => (await api('GET', '/projects', { schema: z.object({ projects: z.array(projectSummarySchema) }) })).projects;
-
-export const fetchProject = async (slug: string) =>
-  (await api('GET', `/projects/${encodeURIComponent(slug)}`, { schema: z.object({ project: projectSummarySchema }) })).project;
-
-export const createProject = async (body: CreateProject) => (await api('POST', '/projects', { body, schema: z.object({ project: projectSchema }) })).project;
-
+// Used on the trainer's path too: answers are typed, not checked at run time (see api()).
+export const fetchProjects = async () => (await api<{ projects: ProjectSummary[] }>('GET', '/projects')).projects;
+export const fetchProject = async (slug: string) => (await api<{ project: ProjectSummary }>('GET', `/projects/${encodeURIComponent(slug)}`)).project;
+export const createProject = async (body: CreateProject) => (await api<{ project: Project }>('POST', '/projects', { body })).project;
 export const updateProject = async (slug: string, body: UpdateProject) =>
-  (await api('PATCH', `/projects/${encodeURIComponent(slug)}`, { body, schema: z.object({ project: projectSchema }) })).project;
+  (await api<{ project: Project }>('PATCH', `/projects/${encodeURIComponent(slug)}`, { body })).project;

@@ -1,5 +1,4 @@
-import { apiErrorSchema } from '#shared/errors.ts';
-import { ApiError } from './api.ts';
+import { ApiError, isApiError } from './api.ts';
 
 /**
  * POSTs a file as the raw request body, reporting upload progress (fetch cannot). Resolves with
@@ -23,8 +22,7 @@ export function uploadFile(path: string, file: Blob, onProgress: (share: number)
         resolve({ status: xhr.status, body });
         return;
       }
-      const parsed = apiErrorSchema.safeParse(body);
-      reject(parsed.success ? new ApiError(xhr.status, parsed.data.error.code, parsed.data.error.message) : new ApiError(xhr.status, 'http', `The server answered ${xhr.status}.`));
+      reject(isApiError(body) ? new ApiError(xhr.status, body.error.code, body.error.message) : new ApiError(xhr.status, 'http', `The server answered ${xhr.status}.`));
     };
     xhr.send(file);
   });

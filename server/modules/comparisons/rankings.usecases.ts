@@ -5,7 +5,8 @@ import { AppError, badRequest, conflict, notFound } from '#server/http/errors.ts
 import { audit } from '#server/modules/audit/audit.ts';
 import { candidatesOf } from '#server/modules/conversations/conversations.repository.ts';
 import { projects } from '#server/modules/projects/projects.table.ts';
-import { rankingProblems, type StoredRanking, type SubmitRanking } from '#shared/rankings.ts';
+import { rankingProblems } from '#shared/ranking-rules.ts';
+import type { StoredRanking, SubmitRanking } from '#shared/rankings.ts';
 import { assignments, comparisons, rankings, type RankingRow } from './comparisons.table.ts';
 
 export const toStoredRanking = (row: RankingRow): StoredRanking => ({

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '#shared/conversations.ts';
-import { rankingPairs, type RankingGroups } from '#shared/rankings.ts';
+import { rankingPairs } from '#shared/ranking-rules.ts';
+import type { RankingGroups } from '#shared/rankings.ts';
 import type { ExportOptions } from '#shared/exports.ts';
 
 /** One ranking of one comparison with everything any export format needs. */

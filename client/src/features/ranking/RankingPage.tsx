@@ -15,7 +15,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { NextComparison } from '#shared/comparisons.ts';
 import type { ProjectSummary } from '#shared/projects.ts';
-import { rankingProblems } from '#shared/rankings.ts';
+import { rankingProblems } from '#shared/ranking-rules.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Markdown } from '../../components/Markdown.tsx';
 import { errorMessage } from '../../lib/api.ts';
