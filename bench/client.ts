@@ -6,6 +6,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { buildClient } from '../scripts/client-build.ts';
 import { absoluteFigure, log, median, ordinal, ordinalBin, root, round, startChild, stopChild, tempDir, writeConversations, type Figure } from './lib.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -21,20 +22,6 @@ function ensureChromium() {
     if (fs.existsSync(CHROMIUM)) return;
   }
   throw new Error(`The client benchmark needs Chromium at ${CHROMIUM}: "sudo apt-get install -y chromium", or set CHROMIUM_PATH.`);
-}
-
-/** `vite build` when dist/client is missing or older than a client source. */
-function ensureClientBuilt() {
-  const index = path.join(root, 'dist/client/index.html');
-  const newest = (dir: string): number =>
-    fs.readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
-      const p = path.join(dir, e.name);
-      return Math.max(max, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-    }, 0);
-  const sources = Math.max(newest(path.join(root, 'client')), newest(path.join(root, 'shared')), fs.statSync(path.join(root, 'vite.config.ts')).mtimeMs);
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs > sources) return;
-  log('client: building the web app (vite build)');
-  execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 }
 
 const gzipSize = (bytes: Buffer) => zlib.gzipSync(bytes).length;
@@ -128,7 +115,9 @@ const timeSubmit = (page: Page) =>
 
 export async function clientBench(): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
   ensureChromium();
-  ensureClientBuilt();
+  // Always a fresh build: the figure is about the code as it is now.
+  log('client: building the web app (vite build)');
+  buildClient({ force: true });
   const dir = tempDir('client');
   const db = path.join(dir, 'client.db');
   const file = path.join(dir, 'client.jsonl');

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../server/db/client.ts';
-import { ensureChromium, ensureClientBuilt } from './browser.ts';
+import { buildClient } from '../../scripts/client-build.ts';
+import { ensureChromium } from './browser.ts';
 
 /**
  * Migrates one template database; every test copies it instead of migrating again
@@ -10,7 +11,7 @@ import { ensureChromium, ensureClientBuilt } from './browser.ts';
  * client and makes sure Chromium is there, for the browser tests.
  */
 export default function setup() {
-  ensureClientBuilt();
+  buildClient();
   ensureChromium();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordinal-template-'));
   const file = path.join(dir, 'template.db');
