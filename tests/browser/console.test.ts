@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestUser } from '../support/app.ts';
 import { runCli } from '../support/child-server.ts';
-import { logIn, newPage, sharedBrowser, startBrowserServer, storedComparison, type BrowserTestServer } from './support.ts';
+import { logIn, sharedBrowser, startBrowserServer, storedComparison, type BrowserTestServer, withPage } from './support.ts';
 
 /**
  * The researcher's console (issue 7), used the way a researcher who has never opened a terminal
@@ -20,14 +20,7 @@ beforeAll(async () => {
   researcher = await server.user('researcher');
 });
 
-async function inBrowser(body: (page: Page) => Promise<void>) {
-  const { context, page } = await newPage(browser, { acceptDownloads: true });
-  try {
-    await body(page);
-  } finally {
-    await context.close();
-  }
-}
+const inBrowser = (body: (page: Page) => Promise<void>) => withPage(browser, body, { acceptDownloads: true });
 
 /** A conversation with a system prompt and three answers from named models. */
 const line = (id: string, completions = 3) => ({

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestUser } from '../support/app.ts';
 import { fakeAnswer, startFakeModel, type FakeModel } from '../support/fake-model.ts';
-import { cardOrder, logIn, moveByKeyboard, newPage, sharedBrowser, startBrowserServer, storedComparison, type BrowserTestServer } from './support.ts';
+import { cardOrder, logIn, moveByKeyboard, sharedBrowser, startBrowserServer, storedComparison, type BrowserTestServer, withPage } from './support.ts';
 
 const MODEL = 'fake-model';
 
@@ -24,15 +24,7 @@ async function modelProject() {
   return slug;
 }
 
-/** Runs a test body with a fresh browser context, closed whatever happens. */
-async function inBrowser(body: (page: Page) => Promise<void>) {
-  const { context, page } = await newPage(browser);
-  try {
-    await body(page);
-  } finally {
-    await context.close();
-  }
-}
+const inBrowser = (body: (page: Page) => Promise<void>) => withPage(browser, body);
 
 /** What the fake model answered (choice 0) to the last chat completion request it received. */
 const lastAnswer = () => fakeAnswer(fake.completions().at(-1)!, 0).content;

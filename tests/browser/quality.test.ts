@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestUser } from '../support/app.ts';
-import { logIn, newPage, sharedBrowser, startBrowserServer, type BrowserTestServer } from './support.ts';
+import { logIn, sharedBrowser, startBrowserServer, type BrowserTestServer, withPage } from './support.ts';
 
 /**
  * The researcher's quality dashboard (issue 5): the figures it shows are the API's, its charts
@@ -99,14 +99,7 @@ beforeAll(async () => {
   expect(stats.trainers.find((t) => t.username === 'longfan')).toMatchObject({ longerPreferred: 1, lengthPairs: 26 });
 });
 
-async function inBrowser(body: (page: Page) => Promise<void>) {
-  const { context, page } = await newPage(browser);
-  try {
-    await body(page);
-  } finally {
-    await context.close();
-  }
-}
+const inBrowser = (body: (page: Page) => Promise<void>) => withPage(browser, body);
 
 const percent = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 const trainerColumn = (page: Page) => page.getByRole('table', { name: 'Trainers' }).locator('tbody tr td:first-child').allTextContents();

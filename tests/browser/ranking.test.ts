@@ -8,12 +8,12 @@ import {
   heldComparisonId,
   logIn,
   moveByKeyboard,
-  newPage,
   openRanking,
   sharedBrowser,
   startBrowserServer,
   storedComparison,
   type BrowserTestServer,
+  withPage,
 } from './support.ts';
 
 let server: BrowserTestServer;
@@ -39,15 +39,7 @@ const withCandidates = (id: string, contents: string[], messages = [{ role: 'use
   completions: contents.map((content, i) => ({ content, model: `model-${i}` })),
 });
 
-/** Runs a test body with a fresh browser context, closed whatever happens. */
-async function inBrowser(body: (page: Page) => Promise<void>, options: Parameters<Browser['newContext']>[0] = {}) {
-  const { context, page } = await newPage(browser, options);
-  try {
-    await body(page);
-  } finally {
-    await context.close();
-  }
-}
+const inBrowser = (body: (page: Page) => Promise<void>, options: Parameters<Browser['newContext']>[0] = {}) => withPage(browser, body, options);
 
 describe('ranking page', () => {
   it('a trainer ranks by dragging with the mouse, and the next comparison comes without a page load', async () => {

@@ -29,6 +29,16 @@ export async function newPage(browser: Browser, options: Parameters<Browser['new
   return { context, page };
 }
 
+/** Runs `body` on a page of a fresh context (own cookies and storage), closed whatever happens. */
+export async function withPage(browser: Browser, body: (page: Page) => Promise<void>, options: Parameters<Browser['newContext']>[0] = {}) {
+  const { context, page } = await newPage(browser, options);
+  try {
+    await body(page);
+  } finally {
+    await context.close();
+  }
+}
+
 /** Opens `path` and logs in through the login form; the app then shows that path. */
 export async function logIn(page: Page, server: BrowserTestServer, user: TestUser, path = '/') {
   await page.goto(`${server.clientUrl}${path}`);
