@@ -41,6 +41,22 @@ function Chart({ title, description, children }: { title: string; description: s
   );
 }
 
+/** Bars of shares from 0 to 100%, optionally with the 50% line an unbiased trainer would sit on. */
+function ShareChart(props: { title: string; description: string; data: object[]; x: string; y: string; name: string; fill?: string; evenLine?: boolean }) {
+  return (
+    <Chart title={props.title} description={props.description}>
+      <BarChart data={props.data} accessibilityLayer>
+        <CartesianGrid strokeDasharray="3 3" vertical={false} />
+        <XAxis dataKey={props.x} fontSize={12} />
+        <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} fontSize={12} />
+        <Tooltip formatter={(v) => percent(Number(v))} />
+        {props.evenLine && <ReferenceLine y={0.5} stroke="var(--muted)" strokeDasharray="4 4" />}
+        <Bar dataKey={props.y} name={props.name} fill={props.fill ?? 'var(--accent)'} isAnimationActive={false} />
+      </BarChart>
+    </Chart>
+  );
+}
+
 function TrainerTable({ trainers }: { trainers: TrainerStats[] }) {
   const [sort, setSort] = useState<{ key: keyof TrainerStats; descending: boolean }>({ key: 'rankings', descending: true });
   const sorted = useMemo(() => {
@@ -123,35 +139,18 @@ export default function QualityDashboard({ slug }: { slug: string }) {
             <Bar dataKey="rankings" fill="var(--accent)" isAnimationActive={false} />
           </BarChart>
         </Chart>
-        <Chart title="Win rate by shown position" description="unbiased trainers give every position about 50%">
-          <BarChart data={positions} accessibilityLayer>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="position" fontSize={12} />
-            <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} fontSize={12} />
-            <Tooltip formatter={(v) => percent(Number(v))} />
-            <ReferenceLine y={0.5} stroke="var(--muted)" strokeDasharray="4 4" />
-            <Bar dataKey="winRate" name="win rate" fill="var(--accent)" isAnimationActive={false} />
-          </BarChart>
-        </Chart>
-        <Chart title="Longer answer preferred, by length ratio" description="how often the longer of two answers won">
-          <BarChart data={lengthBuckets} accessibilityLayer>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="bucket" fontSize={12} />
-            <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} fontSize={12} />
-            <Tooltip formatter={(v) => percent(Number(v))} />
-            <ReferenceLine y={0.5} stroke="var(--muted)" strokeDasharray="4 4" />
-            <Bar dataKey="longerPreferred" name="longer preferred" fill="var(--tie)" isAnimationActive={false} />
-          </BarChart>
-        </Chart>
-        <Chart title="Agreement with the others’ consensus" description="per trainer, leave-one-out">
-          <BarChart data={agreementByTrainer} accessibilityLayer>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="username" fontSize={12} />
-            <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} fontSize={12} />
-            <Tooltip formatter={(v) => percent(Number(v))} />
-            <Bar dataKey="agreement" fill="var(--accent)" isAnimationActive={false} />
-          </BarChart>
-        </Chart>
+        <ShareChart title="Win rate by shown position" description="unbiased trainers give every position about 50%" data={positions} x="position" y="winRate" name="win rate" evenLine />
+        <ShareChart
+          title="Longer answer preferred, by length ratio"
+          description="how often the longer of two answers won"
+          data={lengthBuckets}
+          x="bucket"
+          y="longerPreferred"
+          name="longer preferred"
+          fill="var(--tie)"
+          evenLine
+        />
+        <ShareChart title="Agreement with the others’ consensus" description="per trainer, leave-one-out" data={agreementByTrainer} x="username" y="agreement" name="agreement" />
       </div>
 
       <h3>Trainers</h3>
