@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '#server/db/client.ts';
 import { badRequest, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
@@ -36,13 +36,19 @@ export function researcherComparison(db: Db, comparisonId: number): ResearcherCo
   const comparison = db.orm.select().from(comparisons).where(eq(comparisons.id, comparisonId)).get();
   if (!comparison) throw notFound(`Comparison ${comparisonId}`);
   const project = db.orm.select({ slug: projects.slug }).from(projects).where(eq(projects.id, comparison.projectId)).get()!;
-  const authors = new Map(db.orm.select({ id: users.id, username: users.username }).from(users).all().map((u) => [u.id, u.username]));
+  const candidates = candidatesOf(db, comparison.parentMessageId);
+  const rows = db.orm.select().from(rankings).where(eq(rankings.comparisonId, comparisonId)).orderBy(rankings.id).all();
+  // Only the people this page names, not every user.
+  const ids = [...new Set([...candidates.map((c) => c.authorId), ...rows.map((r) => r.userId)].filter((id): id is number => id !== null))];
+  const authors = new Map(
+    (ids.length ? db.orm.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ids)).all() : []).map((u) => [u.id, u.username]),
+  );
   return {
     id: String(comparison.id),
     project: project.slug,
     conversationId: String(comparison.conversationId),
     context: pathTo(db, comparison.parentMessageId),
-    candidates: candidatesOf(db, comparison.parentMessageId).map((c) => ({
+    candidates: candidates.map((c) => ({
       id: String(c.id),
       content: c.content,
       model: c.model,
@@ -52,13 +58,7 @@ export function researcherComparison(db: Db, comparisonId: number): ResearcherCo
     })),
     rankingCount: comparison.rankingCount,
     goldRanking: comparison.goldRanking,
-    rankings: db.orm
-      .select()
-      .from(rankings)
-      .where(eq(rankings.comparisonId, comparisonId))
-      .orderBy(rankings.id)
-      .all()
-      .map((r) => ({ ...toStoredRanking(r), annotator: authors.get(r.userId) ?? '' })),
+    rankings: rows.map((r) => ({ ...toStoredRanking(r), annotator: authors.get(r.userId) ?? '' })),
   };
 }
 
