@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { createGroupCommit, type GroupCommit } from './group-commit.ts';
 
 const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
@@ -14,6 +15,8 @@ export interface Db {
   orm: Orm;
   sqlite: Sqlite;
   file: string;
+  /** Runs a hot write in the next group transaction (see group-commit.ts). */
+  grouped: GroupCommit;
 }
 
 export const DEFAULT_DB_FILE = './data/ordinal.db';
@@ -33,7 +36,7 @@ export function openDatabase(file: string): Db {
   applyPragmas(sqlite);
   const orm = drizzle(sqlite);
   migrate(orm, { migrationsFolder });
-  return { orm, sqlite, file };
+  return { orm, sqlite, file, grouped: createGroupCommit(sqlite) };
 }
 
 /**

@@ -30,6 +30,8 @@ export function validationError(error: z.ZodError, where: string) {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     if (error instanceof AppError) {
+      // A 5xx of ours (the database failing a commit) is the server's trouble: keep what caused it.
+      if (error.status >= 500) logger.error({ err: error.cause ?? error, method: req.method, url: req.originalUrl }, error.message);
       res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
       return;
     }

@@ -27,8 +27,9 @@ export const comparisonRoutes = (db: Db) => [
     params: projectParams,
     query: z.object({ kind: z.literal('comparison').default('comparison') }),
     response: nextComparisonSchema,
-    handler: ({ user, params, res }) => {
-      const next = nextComparison(db, getProject(db, params.slug, user), user!);
+    handler: async ({ user, params, res }) => {
+      const project = getProject(db, params.slug, user);
+      const next = await db.grouped(() => nextComparison(db, project, user!));
       if (!next) res.status(204).end();
       return next ?? undefined;
     },
@@ -61,7 +62,7 @@ export const comparisonRoutes = (db: Db) => [
     params: comparisonParams,
     body: submitRankingSchema,
     response: z.object({ ranking: storedRankingSchema }),
-    handler: ({ user, params, body }) => ({ ranking: submitRanking(db, Number(params.id), user!, body) }),
+    handler: async ({ user, params, body }) => ({ ranking: await db.grouped(() => submitRanking(db, Number(params.id), user!, body)) }),
   }),
   defineRoute({
     method: 'put',
