@@ -141,7 +141,12 @@ describe('leases', () => {
     const [a, b] = [await server.user('trainer'), await server.user('trainer')];
     return { slug, a, b };
   }
-  const expireLeaseOf = (user: TestUser) => server.db.sqlite.prepare('UPDATE assignments SET expires_at = ? WHERE user_id = ?').run(Date.now() - 1, user.id);
+  /** As if the lease's time had run out: its expiry, and so the comparison's full_until, move into the past. */
+  const expireLeaseOf = (user: TestUser) => {
+    const past = Date.now() - 1;
+    server.db.sqlite.prepare('UPDATE assignments SET expires_at = ? WHERE user_id = ?').run(past, user.id);
+    server.db.sqlite.prepare('UPDATE comparisons SET full_until = min(full_until, ?) WHERE id IN (SELECT comparison_id FROM assignments WHERE user_id = ?)').run(past, user.id);
+  };
 
   it('returns a comparison to the queue when its lease expires, and refuses the late answer once another trainer holds it', async () => {
     const { slug, a, b } = await oneComparison();

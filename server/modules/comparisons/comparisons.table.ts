@@ -19,6 +19,12 @@ export const comparisons = sqliteTable(
     rankingCount: integer('ranking_count').notNull().default(0),
     /** rankingCount has reached the project's overlap (or it is gold): the regular queue skips it without counting. */
     done: integer('done', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * Until when the comparison is certainly full: when a lease filled its last slot, the earliest
+     * expiry among its live leases (0 once a slot may be free). Lets `next` pass over comparisons
+     * other trainers hold without counting their leases; the exact count still decides the rest.
+     */
+    fullUntil: integer('full_until').notNull().default(0),
     /** A researcher's expected order: the comparison is then a gold item, mixed into every trainer's queue. */
     goldRanking: json<RankingGroups>('gold_ranking'),
     createdAt: createdAt(),

@@ -15,7 +15,7 @@ const LIVE = 'a.completed_at IS NULL AND a.skipped_at IS NULL AND a.expires_at >
 export const queueStatements = statementsFor(({ sqlite: s }) => {
   // The conditions under which a trainer may be handed a comparison, shared by `next` and the counts.
   const available = `
-    c.project_id = @projectId AND c.done = 0
+    c.project_id = @projectId AND c.done = 0 AND c.full_until <= @now
     AND (c.author_id IS NULL OR c.author_id != @userId)
     AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.comparison_id = c.id AND a.user_id = @userId)
     AND c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND ${LIVE}) < @overlap`;
@@ -48,6 +48,14 @@ export const queueStatements = statementsFor(({ sqlite: s }) => {
     insertAssignment: s.prepare<{ comparisonId: number; userId: number; shownOrder: string; now: number; expiresAt: number }>(`
       INSERT INTO assignments (comparison_id, user_id, shown_order, leased_at, expires_at)
       VALUES (@comparisonId, @userId, @shownOrder, @now, @expiresAt)`),
+    /** After a new lease: if it took the last free slot, the comparison is full until a live lease expires. */
+    markFull: s.prepare<{ id: number; now: number; overlap: number }>(`
+      UPDATE comparisons SET full_until =
+        CASE WHEN ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = @id AND ${LIVE}) >= @overlap
+             THEN (SELECT min(a.expires_at) FROM assignments a WHERE a.comparison_id = @id AND ${LIVE}) ELSE 0 END
+      WHERE id = @id`),
+    /** A slot came free before the leases' expiry (a skip): `next` counts again. */
+    clearFull: s.prepare<[number]>('UPDATE comparisons SET full_until = 0 WHERE id = ?'),
     renewLease: s.prepare<{ id: number; expiresAt: number }>('UPDATE assignments SET expires_at = @expiresAt WHERE id = @id'),
     assignmentOf: s.prepare<{ comparisonId: number; userId: number }, { id: number; shownOrder: string; skippedAt: number | null }>(
       'SELECT id, shown_order AS shownOrder, skipped_at AS skippedAt FROM assignments WHERE comparison_id = @comparisonId AND user_id = @userId',
@@ -103,6 +111,7 @@ export function nextComparison(db: Db, project: ProjectRow, user: AuthUser, now 
     const picked = (project.goldRate > 0 && Math.random() < project.goldRate && s.pickGold.get({ projectId: project.id, userId: user.id })) || regular;
     const shownOrder = shuffled(candidatesOf(db, picked.parentMessageId).map((c) => String(c.id)));
     s.insertAssignment.run({ comparisonId: picked.id, userId: user.id, shownOrder: JSON.stringify(shownOrder), now, expiresAt });
+    if (picked === regular) s.markFull.run({ id: picked.id, now, overlap: project.overlap });
     return {
       comparison: trainerView(db, project, picked.id, picked.parentMessageId, shownOrder),
       leaseExpiresAt: new Date(expiresAt).toISOString(),
@@ -122,7 +131,10 @@ export function skipComparison(db: Db, comparisonId: number, user: AuthUser, rea
     const assignment = s.assignmentOf.get({ comparisonId, userId: user.id });
     if (!assignment) throw notFound(`Comparison ${comparisonId} among yours`);
     if (findRanking(db, comparisonId, user.id)) throw conflict('comparison.answered', 'You have already ranked this comparison.');
-    if (assignment.skippedAt === null) s.skip.run({ id: assignment.id, now: Date.now(), reason });
+    if (assignment.skippedAt === null) {
+      s.skip.run({ id: assignment.id, now: Date.now(), reason });
+      s.clearFull.run(comparisonId);
+    }
     audit(db, user.id, 'comparison.skip', `comparison:${comparisonId}`, { reason });
   }).immediate();
 }

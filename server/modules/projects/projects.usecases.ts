@@ -84,7 +84,7 @@ export function updateProject(db: Db, slug: string, changes: UpdateProject, acto
     if (updated.overlap !== row.overlap) {
       db.orm
         .update(comparisons)
-        .set({ done: sql`${comparisons.goldRanking} IS NOT NULL OR ${comparisons.rankingCount} >= ${updated.overlap}` })
+        .set({ done: sql`${comparisons.goldRanking} IS NOT NULL OR ${comparisons.rankingCount} >= ${updated.overlap}`, fullUntil: 0 })
         .where(eq(comparisons.projectId, row.id))
         .run();
     }

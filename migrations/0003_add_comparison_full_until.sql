@@ -1,0 +1,1 @@
+ALTER TABLE `comparisons` ADD `full_until` integer DEFAULT 0 NOT NULL;
