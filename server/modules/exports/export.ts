@@ -51,10 +51,13 @@ function agreementOf(rows: ExportedRanking[]): number | null {
 }
 
 function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions): Generator<RankedComparison> {
+  // `+c.project_id` keeps SQLite off the (project_id, done, id) index, which cannot give rows in id
+  // order: with it every page sorted all the project's comparisons again (3.7 s of a 100k export).
+  // Walking the primary key from `after` reads each comparison once.
   const page = db.sqlite.prepare<[number, number, number], { id: number; parentMessageId: number; conversationKey: string }>(`
     SELECT c.id, c.parent_message_id AS parentMessageId, v.external_id AS conversationKey
     FROM comparisons c JOIN conversations v ON v.id = c.conversation_id
-    WHERE c.project_id = ? AND c.id > ? AND c.ranking_count > 0
+    WHERE +c.project_id = ? AND c.id > ? AND c.ranking_count > 0
     ORDER BY c.id LIMIT ?`);
   const rankingsOf = db.sqlite.prepare<[string], ExportedRanking>(`
     SELECT r.comparison_id AS comparisonId, u.username, r.ranking, r.ratings, r.flags, r.note,
