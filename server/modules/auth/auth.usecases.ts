@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import { statementsFor, type Db } from '#server/db/client.ts';
 import type { ApiToken } from '#shared/users.ts';
 import { AppError, notFound } from '#server/http/errors.ts';
@@ -20,20 +20,19 @@ const TOKEN_PREFIX = 'ord_';
 // Writing last-active on every request would turn reads into writes; once a minute is enough.
 const ACTIVITY_RESOLUTION_MS = 60_000;
 
-// Every request asks one of these: prepared once, not rebuilt per call.
-const authStatements = statementsFor(({ orm }) => ({
-  session: orm
-    .select({ user: users, expiresAt: sessions.expiresAt })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now')), eq(users.active, true)))
-    .prepare(),
-  apiToken: orm
-    .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')), isNull(apiTokens.revokedAt), eq(users.active, true)))
-    .prepare(),
+// Every request asks one of these: prepared once, raw rows with only the columns needed.
+interface Asker extends AuthUser {
+  lastActiveAt: number | null;
+}
+const authStatements = statementsFor(({ sqlite }) => ({
+  session: sqlite.prepare<{ tokenHash: string; now: number }, Asker & { expiresAt: number }>(`
+    SELECT u.id, u.username, u.role, u.last_active_at AS lastActiveAt, s.expires_at AS expiresAt
+    FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.token_hash = @tokenHash AND s.expires_at > @now AND u.active = 1`),
+  apiToken: sqlite.prepare<{ tokenHash: string }, Asker & { tokenId: number; lastUsedAt: number | null }>(`
+    SELECT u.id, u.username, u.role, u.last_active_at AS lastActiveAt, t.id AS tokenId, t.last_used_at AS lastUsedAt
+    FROM api_tokens t JOIN users u ON u.id = t.user_id
+    WHERE t.token_hash = @tokenHash AND t.revoked_at IS NULL AND u.active = 1`),
 }));
 
 const toAuthUser = (u: { id: number; username: string; role: AuthUser['role'] }): AuthUser => ({ id: u.id, username: u.username, role: u.role });
@@ -98,8 +97,8 @@ export function resolveSession(db: Db, token: string): { user: AuthUser; tokenHa
       renewed = true;
     });
   }
-  touch(db, row.user.id, row.user.lastActiveAt, now);
-  return { user: toAuthUser(row.user), tokenHash, renewed };
+  touch(db, row.id, row.lastActiveAt, now);
+  return { user: toAuthUser(row), tokenHash, renewed };
 }
 
 export function resolveApiToken(db: Db, token: string): AuthUser | null {
@@ -109,8 +108,8 @@ export function resolveApiToken(db: Db, token: string): AuthUser | null {
   if (row.lastUsedAt === null || now - row.lastUsedAt > ACTIVITY_RESOLUTION_MS) {
     bestEffort(() => db.orm.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)).run());
   }
-  touch(db, row.user.id, row.user.lastActiveAt, now);
-  return toAuthUser(row.user);
+  touch(db, row.id, row.lastActiveAt, now);
+  return toAuthUser(row);
 }
 
 const toApiToken = (row: typeof apiTokens.$inferSelect): ApiToken => ({

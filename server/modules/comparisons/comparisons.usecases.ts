@@ -5,7 +5,7 @@ import { audit } from '#server/modules/audit/audit.ts';
 import { rankingProblems } from '#shared/ranking-rules.ts';
 import type { RankingGroups } from '#shared/rankings.ts';
 import { candidatesOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
-import { projects } from '#server/modules/projects/projects.table.ts';
+import { projectById } from '#server/modules/projects/projects.usecases.ts';
 import { users } from '#server/modules/users/users.table.ts';
 import type { ComparisonList, ResearcherComparison } from '#shared/comparisons.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
@@ -17,7 +17,7 @@ export function setGold(db: Db, comparisonId: number, ranking: RankingGroups | n
   db.sqlite.transaction(() => {
     const comparison = db.orm.select().from(comparisons).where(eq(comparisons.id, comparisonId)).get();
     if (!comparison) throw notFound(`Comparison ${comparisonId}`);
-    const project = db.orm.select().from(projects).where(eq(projects.id, comparison.projectId)).get()!;
+    const project = projectById(db, comparison.projectId)!;
     if (ranking) {
       const problems = rankingProblems({ ranking }, candidatesOf(db, comparison.parentMessageId).map((c) => String(c.id)), { ...project, ratings: [], flags: [] });
       if (problems.length) throw badRequest('gold.invalid', `Invalid gold ranking: ${problems.join('; ')}`, { problems });
@@ -35,7 +35,7 @@ export function setGold(db: Db, comparisonId: number, ranking: RankingGroups | n
 export function researcherComparison(db: Db, comparisonId: number): ResearcherComparison {
   const comparison = db.orm.select().from(comparisons).where(eq(comparisons.id, comparisonId)).get();
   if (!comparison) throw notFound(`Comparison ${comparisonId}`);
-  const project = db.orm.select({ slug: projects.slug }).from(projects).where(eq(projects.id, comparison.projectId)).get()!;
+  const project = projectById(db, comparison.projectId)!;
   const candidates = candidatesOf(db, comparison.parentMessageId);
   const rows = db.orm.select().from(rankings).where(eq(rankings.comparisonId, comparisonId)).orderBy(rankings.id).all();
   // Only the people this page names, not every user.

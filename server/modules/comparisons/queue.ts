@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { statementsFor, type Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { candidatesOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
-import { projects, type ProjectRow } from '#server/modules/projects/projects.table.ts';
+import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
+import { projectById } from '#server/modules/projects/projects.usecases.ts';
 import type { NextComparison } from '#shared/comparisons.ts';
 import { findRanking, toStoredRanking } from './rankings.usecases.ts';
 
@@ -74,8 +74,8 @@ function shuffled<T>(items: readonly T[]): T[] {
 }
 
 /** The comparison as this trainer sees it: candidates in their shown order, no provenance. */
-export function trainerView(db: Db, project: ProjectRow, comparisonId: number, parentMessageId: number, shownOrder: string[]) {
-  const byId = new Map(candidatesOf(db, parentMessageId).map((c) => [String(c.id), c.content]));
+export function trainerView(db: Db, project: ProjectRow, comparisonId: number, parentMessageId: number, shownOrder: string[], candidates = candidatesOf(db, parentMessageId)) {
+  const byId = new Map(candidates.map((c) => [String(c.id), c.content]));
   return {
     id: String(comparisonId),
     project: project.slug,
@@ -109,11 +109,12 @@ export function nextComparison(db: Db, project: ProjectRow, user: AuthUser, now 
     if (!regular) return null;
     // Gold items come unannounced at the project's rate, and only while regular work remains.
     const picked = (project.goldRate > 0 && Math.random() < project.goldRate && s.pickGold.get({ projectId: project.id, userId: user.id })) || regular;
-    const shownOrder = shuffled(candidatesOf(db, picked.parentMessageId).map((c) => String(c.id)));
+    const candidates = candidatesOf(db, picked.parentMessageId);
+    const shownOrder = shuffled(candidates.map((c) => String(c.id)));
     s.insertAssignment.run({ comparisonId: picked.id, userId: user.id, shownOrder: JSON.stringify(shownOrder), now, expiresAt });
     if (picked === regular) s.markFull.run({ id: picked.id, now, overlap: project.overlap });
     return {
-      comparison: trainerView(db, project, picked.id, picked.parentMessageId, shownOrder),
+      comparison: trainerView(db, project, picked.id, picked.parentMessageId, shownOrder, candidates),
       leaseExpiresAt: new Date(expiresAt).toISOString(),
     };
   }).immediate();
@@ -145,7 +146,7 @@ export function heldComparison(db: Db, comparisonId: number, userId: number) {
   const comparison = s.comparison.get(comparisonId);
   const assignment = comparison && s.assignmentOf.get({ comparisonId, userId });
   if (!comparison || !assignment) throw notFound(`Comparison ${comparisonId} among yours`);
-  const project = db.orm.select().from(projects).where(eq(projects.id, comparison.projectId)).get()!;
+  const project = projectById(db, comparison.projectId)!;
   const ranking = findRanking(db, comparisonId, userId);
   return {
     comparison: trainerView(db, project, comparison.id, comparison.parentMessageId, JSON.parse(assignment.shownOrder)),

@@ -3,11 +3,11 @@ import { statementsFor, type Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { AppError, badRequest, conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
-import { candidatesOf } from '#server/modules/conversations/conversations.repository.ts';
-import { projects } from '#server/modules/projects/projects.table.ts';
+import { candidateIdsOf } from '#server/modules/conversations/conversations.repository.ts';
+import { projectById } from '#server/modules/projects/projects.usecases.ts';
 import { rankingProblems } from '#shared/ranking-rules.ts';
 import type { StoredRanking, SubmitRanking } from '#shared/rankings.ts';
-import { assignments, comparisons, rankings, type RankingRow } from './comparisons.table.ts';
+import { rankings, type RankingRow } from './comparisons.table.ts';
 
 export const toStoredRanking = (row: RankingRow): StoredRanking => ({
   comparisonId: String(row.comparisonId),
@@ -22,15 +22,17 @@ export const toStoredRanking = (row: RankingRow): StoredRanking => ({
   updatedAt: new Date(row.updatedAt).toISOString(),
 });
 
-/** The ranking path is the hottest write there is: its statements are prepared once. */
+/** The ranking path is the hottest write there is: its statements are prepared once, its lookups joined. */
 const rankingStatements = statementsFor(({ orm, sqlite }) => ({
-  comparison: orm.select().from(comparisons).where(eq(comparisons.id, sql.placeholder('id'))).prepare(),
-  project: orm.select().from(projects).where(eq(projects.id, sql.placeholder('id'))).prepare(),
-  assignment: orm
-    .select()
-    .from(assignments)
-    .where(and(eq(assignments.comparisonId, sql.placeholder('comparisonId')), eq(assignments.userId, sql.placeholder('userId'))))
-    .prepare(),
+  /** What the checks need in one lookup: the comparison, and this trainer's lease and answer if any. */
+  target: sqlite.prepare<{ comparisonId: number; userId: number }, Target>(`
+    SELECT c.project_id AS projectId, c.parent_message_id AS parentMessageId, c.ranking_count AS rankingCount,
+           c.gold_ranking IS NOT NULL AS gold, a.id AS assignmentId, a.shown_order AS shownOrder,
+           a.expires_at AS expiresAt, a.skipped_at AS skippedAt, r.id AS rankingId
+    FROM comparisons c
+    LEFT JOIN assignments a ON a.comparison_id = c.id AND a.user_id = @userId
+    LEFT JOIN rankings r ON r.comparison_id = c.id AND r.user_id = @userId
+    WHERE c.id = @comparisonId`),
   ranking: orm
     .select()
     .from(rankings)
@@ -52,6 +54,18 @@ const rankingStatements = statementsFor(({ orm, sqlite }) => ({
   count: sqlite.prepare<{ id: number; overlap: number }>(`
     UPDATE comparisons SET ranking_count = ranking_count + 1, done = gold_ranking IS NOT NULL OR ranking_count + 1 >= @overlap WHERE id = @id`),
 }));
+
+interface Target {
+  projectId: number;
+  parentMessageId: number;
+  rankingCount: number;
+  gold: number;
+  assignmentId: number | null;
+  shownOrder: string | null;
+  expiresAt: number | null;
+  skippedAt: number | null;
+  rankingId: number | null;
+}
 
 /** An answer's columns as stored (JSON as text). */
 interface StoredColumns {
@@ -84,16 +98,15 @@ function answerOf(body: SubmitRanking) {
 export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body: SubmitRanking, now = Date.now()): StoredRanking {
   const q = rankingStatements(db);
   return db.sqlite.transaction((): StoredRanking => {
-    const comparison = q.comparison.get({ id: comparisonId });
-    if (!comparison) throw notFound(`Comparison ${comparisonId}`);
-    const project = q.project.get({ id: comparison.projectId })!;
+    const target = q.target.get({ comparisonId, userId: user.id });
+    if (!target) throw notFound(`Comparison ${comparisonId}`);
+    const project = projectById(db, target.projectId)!;
     if (project.archivedAt !== null) throw conflict('project.archived', `Project "${project.slug}" is archived and takes no more answers.`);
-    const assignment = q.assignment.get({ comparisonId, userId: user.id });
-    if (!assignment) {
+    if (target.assignmentId === null) {
       throw conflict('comparison.not_assigned', `Comparison ${comparisonId} was not given to you: fetch work with GET /projects/${project.slug}/next.`);
     }
 
-    const candidateIds = candidatesOf(db, comparison.parentMessageId).map((c) => String(c.id));
+    const candidateIds = candidateIdsOf(db, target.parentMessageId);
     const problems = rankingProblems(body, candidateIds, project);
     if (problems.length) throw badRequest('ranking.invalid', `Invalid ranking: ${problems.join('; ')}`, { problems });
 
@@ -105,7 +118,7 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
       note: answer.note,
       durationMs: answer.durationMs,
     };
-    const existing = q.ranking.get({ comparisonId, userId: user.id });
+    const existing = target.rankingId === null ? undefined : q.ranking.get({ comparisonId, userId: user.id });
     if (existing) {
       const stored = { ranking: existing.ranking, ratings: existing.ratings, flags: existing.flags, note: existing.note, durationMs: existing.durationMs };
       if (canonical(stored) === canonical(answer)) return toStoredRanking(existing);
@@ -116,17 +129,17 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
       return toStoredRanking({ ...existing, ...answer, revision, updatedAt: now });
     }
 
-    if (assignment.skippedAt !== null) throw conflict('comparison.skipped', 'You skipped this comparison; it has gone back to the queue.');
+    if (target.skippedAt !== null) throw conflict('comparison.skipped', 'You skipped this comparison; it has gone back to the queue.');
     // Gold items have no overlap to fill: a late answer is always welcome.
-    if (assignment.expiresAt <= now && comparison.goldRanking === null) {
-      if (comparison.rankingCount + q.othersLive.get({ comparisonId, userId: user.id, now })!.n >= project.overlap) {
+    if (target.expiresAt! <= now && !target.gold) {
+      if (target.rankingCount + q.othersLive.get({ comparisonId, userId: user.id, now })!.n >= project.overlap) {
         throw new AppError(409, 'lease.expired', 'Your time on this comparison ran out and it went to another trainer. Your answer was not stored.');
       }
     }
 
-    const id = q.insert.run({ ...columns, comparisonId, userId: user.id, shownOrder: JSON.stringify(assignment.shownOrder), now }).lastInsertRowid;
+    const id = q.insert.run({ ...columns, comparisonId, userId: user.id, shownOrder: target.shownOrder!, now }).lastInsertRowid;
     q.revision.run({ ...columns, rankingId: id, revision: 1, now });
-    q.complete.run({ id: assignment.id, now });
+    q.complete.run({ id: target.assignmentId, now });
     q.count.run({ id: comparisonId, overlap: project.overlap });
     audit(db, user.id, 'ranking.create', `comparison:${comparisonId}`);
     return toStoredRanking({
@@ -134,7 +147,7 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
       comparisonId,
       userId: user.id,
       ...answer,
-      shownOrder: assignment.shownOrder,
+      shownOrder: JSON.parse(target.shownOrder!) as string[],
       suggestionVisible: false,
       revision: 1,
       createdAt: now,

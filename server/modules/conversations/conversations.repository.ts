@@ -48,6 +48,7 @@ const stmts = statementsFor(({ sqlite }) => {
     manyCandidates: sqlite.prepare<[string], CandidateRow & { parentId: number }>(`
       SELECT parent_id AS parentId, id, content, model, params, finish_reason AS finishReason, author_id AS authorId
       FROM messages WHERE parent_id IN (SELECT value FROM json_each(?)) AND role = 'assistant' ORDER BY parent_id, id`),
+    candidateIds: sqlite.prepare<[number], number>(`SELECT id FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id`).pluck(),
     candidates: sqlite.prepare<[number], CandidateRow>(`
       SELECT id, content, model, params, finish_reason AS finishReason, author_id AS authorId
       FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id`),
@@ -60,6 +61,9 @@ export const pathTo = (db: Db, messageId: number): ChatMessage[] => stmts(db).pa
 
 /** The assistant children of a message: a comparison's candidates, oldest first. */
 export const candidatesOf = (db: Db, parentMessageId: number): CandidateRow[] => stmts(db).candidates.all(parentMessageId);
+
+/** The ids of a comparison's candidates, as the API spells them, oldest first. */
+export const candidateIdsOf = (db: Db, parentMessageId: number): string[] => stmts(db).candidateIds.all(parentMessageId).map(String);
 
 /** Provenance of each message on the path from the root to `messageId`, in the same order as pathTo. */
 export const provenanceOfPath = (db: Db, messageId: number) =>

@@ -28,10 +28,62 @@ export const toProject = (row: ProjectRow, viewer?: AuthUser | null): Project =>
   createdAt: new Date(row.createdAt).toISOString(),
 });
 
-const findBySlug = statementsFor(({ orm }) => orm.select().from(projects).where(eq(projects.slug, sql.placeholder('slug'))).prepare());
+/**
+ * Every trainer request reads its project, and projects rarely change, so rows are kept in memory.
+ * The cache is dropped whenever another connection (the CLI, another server) has committed to the
+ * file, which SQLite's data_version tells for a microsecond, and when this process writes a project.
+ */
+const projectCache = statementsFor(({ orm, sqlite }) => ({
+  dataVersion: sqlite.prepare<[], number>('PRAGMA data_version').pluck(),
+  seenVersion: -1,
+  bySlug: new Map<string, Readonly<ProjectRow>>(),
+  byId: new Map<number, Readonly<ProjectRow>>(),
+  selectBySlug: orm.select().from(projects).where(eq(projects.slug, sql.placeholder('slug'))).prepare(),
+  selectById: orm.select().from(projects).where(eq(projects.id, sql.placeholder('id'))).prepare(),
+}));
+
+function freshCache(db: Db) {
+  const cache = projectCache(db);
+  const version = cache.dataVersion.get()!;
+  if (version !== cache.seenVersion) {
+    forgetProjects(db);
+    cache.seenVersion = version;
+  }
+  return cache;
+}
+
+function forgetProjects(db: Db) {
+  const cache = projectCache(db);
+  cache.bySlug.clear();
+  cache.byId.clear();
+}
+
+function remember(db: Db, row: ProjectRow | undefined): Readonly<ProjectRow> | undefined {
+  if (!row) return undefined;
+  const cache = projectCache(db);
+  Object.freeze(row);
+  cache.bySlug.set(row.slug, row);
+  cache.byId.set(row.id, row);
+  return row;
+}
 
 export function findProject(db: Db, slug: string) {
-  return findBySlug(db).get({ slug });
+  const cache = freshCache(db);
+  return cache.bySlug.get(slug) ?? remember(db, cache.selectBySlug.get({ slug }));
+}
+
+export function projectById(db: Db, id: number) {
+  const cache = freshCache(db);
+  return cache.byId.get(id) ?? remember(db, cache.selectById.get({ id }));
+}
+
+/** Runs a write of projects; whatever was cached is forgotten, committed or not. */
+function writingProjects<T>(db: Db, write: () => T): T {
+  try {
+    return db.sqlite.transaction(write).immediate();
+  } finally {
+    forgetProjects(db);
+  }
 }
 
 /** The project, or 404. Trainers are told archived projects do not exist. */
@@ -56,16 +108,16 @@ const auditable = <T extends { modelEndpoint?: UpdateProject['modelEndpoint'] }>
 
 export function createProject(db: Db, input: CreateProject, actorId: number | null): Project {
   const { modelEndpoint, ...values } = createProjectSchema.parse(input);
-  return db.sqlite.transaction(() => {
+  return writingProjects(db, () => {
     if (findProject(db, values.slug)) throw conflict('project.exists', `A project with slug "${values.slug}" already exists.`);
     const row = db.orm.insert(projects).values({ ...values, ...endpointColumns(modelEndpoint), createdBy: actorId }).returning().get();
     audit(db, actorId, 'project.create', `project:${row.slug}`, { settings: auditable({ ...values, modelEndpoint }) });
     return toProject(row);
-  }).immediate();
+  });
 }
 
 export function updateProject(db: Db, slug: string, changes: UpdateProject, actorId: number | null): Project {
-  return db.sqlite.transaction(() => {
+  return writingProjects(db, () => {
     const row = getProject(db, slug);
     const { archived, modelEndpoint, sampling, ...settings } = changes;
     const archivedAt = archived === undefined ? undefined : archived ? (row.archivedAt ?? Date.now()) : null;
@@ -90,7 +142,7 @@ export function updateProject(db: Db, slug: string, changes: UpdateProject, acto
     }
     audit(db, actorId, 'project.update', `project:${slug}`, { changes: auditable(changes) });
     return toProject(updated);
-  }).immediate();
+  });
 }
 
 function progress(db: Db, projectId: number) {
