@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../server/db/client.ts';
+import { updateProject } from '../server/modules/projects/projects.usecases.ts';
 import { conversation, startServer, type TestServer, type TestUser } from './support/app.ts';
 
 interface Served {
@@ -250,6 +252,23 @@ describe('changing the overlap', () => {
 
     expect((await take(b, slug)).id).toBe(id);
     expect((await next(a, slug)).status).toBe(204);
+  });
+
+  it('frees a held comparison’s second slot at once when the overlap is raised from the command line while serving', async () => {
+    const slug = await projectWith({ overlap: 1 }, [conversation('raise-cli', 3)]);
+    const [a, b] = [await server.user('trainer'), await server.user('trainer')];
+    const held = await take(a, slug);
+    expect((await next(b, slug)).status).toBe(204);
+
+    // What `ordinal projects update --overlap 2` does: another connection to the same file.
+    const cli = openDatabase(server.db.file);
+    try {
+      updateProject(cli, slug, { overlap: 2 }, null);
+    } finally {
+      cli.sqlite.close();
+    }
+
+    expect((await take(b, slug)).id).toBe(held.id);
   });
 });
 
