@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import helmet from 'helmet';
 import type { Db } from './db/client.ts';
-import { authenticate } from './http/auth.ts';
+import { authenticator } from './http/auth.ts';
 import { AppError, errorHandler } from './http/errors.ts';
 import { openApiDocument } from './http/openapi.ts';
-import { mountRoutes, type RouteSpec } from './http/route.ts';
+import { routeTable, sendJson, type RouteSpec } from './http/route.ts';
 import type { Logger } from './logger.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { LoginThrottle } from './modules/auth/login-throttle.ts';
@@ -69,26 +69,20 @@ export function createApp({ db, logger, allowedOrigins = [], serveClient = true 
   ];
   const document = openApiDocument(specs, version);
 
-  const api = express.Router();
-  api.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, user: req.auth?.user.username }, 'request');
-    });
-    next();
+  const routes = routeTable(specs);
+  const authenticate = authenticator(db, allowedOrigins);
+  const logRequests = logger.isLevelEnabled('info');
+  app.use('/api/v1', async (req, res) => {
+    if (logRequests) {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => {
+        logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, user: req.auth?.user.username }, 'request');
+      });
+    }
+    if (req.method === 'GET' && req.path === '/openapi.json') return sendJson(res, 200, document);
+    authenticate(req, res);
+    await routes(req, res);
   });
-  // Upload routes read the raw stream themselves; every other body is JSON.
-  const json = express.json({ limit: '20mb' });
-  api.use((req, res, next) => (/\/import(\?|$)/.test(req.url) ? next() : json(req, res, next)));
-  api.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  api.use(authenticate(db, allowedOrigins));
-  mountRoutes(api, specs);
-  api.use((req) => {
-    throw new AppError(404, 'not_found', `No route ${req.method} ${req.baseUrl}${req.path}.`);
-  });
-  app.use('/api/v1', api);
   app.use('/api', (req) => {
     throw new AppError(404, 'not_found', `No route ${req.method} ${req.originalUrl}; the API lives under /api/v1.`);
   });

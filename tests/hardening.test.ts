@@ -67,3 +67,34 @@ describe('admins', () => {
     expect((await second.api('PATCH', `/users/${only.username}`, { active: false })).status).toBe(200);
   });
 });
+
+describe('request bodies', () => {
+  const post = (headers: Record<string, string>, body: string | Buffer) => fetch(`${server.url}/api/v1/session`, { method: 'POST', headers, body });
+  const errorOf = async (res: Response) => ({ status: res.status, ...((await res.json()) as { error: { code: string; message: string } }).error });
+
+  it('are refused with a status and a message that say what is wrong with them', async () => {
+    expect(await errorOf(await post({ 'content-type': 'application/json' }, '{"username": '))).toMatchObject({ status: 400, code: 'body.invalid_json' });
+    expect(await errorOf(await post({ 'content-type': 'application/json; charset=latin1' }, '{}'))).toMatchObject({
+      status: 415,
+      code: 'body.unsupported_charset',
+      message: expect.stringContaining('latin1'),
+    });
+    expect(await errorOf(await post({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, '{}'))).toMatchObject({ status: 415, code: 'body.unsupported_encoding' });
+    expect(await errorOf(await post({ 'content-type': 'application/json' }, Buffer.alloc(21 * 1024 * 1024, 0x20)))).toMatchObject({
+      status: 413,
+      code: 'body.too_large',
+      message: expect.stringContaining('20 MiB'),
+    });
+    // Not sent as JSON: as if no body came, so the schema names every missing field.
+    const plain = await errorOf(await post({ 'content-type': 'text/plain' }, '{"username":"a","password":"b"}'));
+    expect(plain).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect(plain.message).toMatch(/username/);
+  });
+
+  it('reach routes spelled with a trailing slash or in another case, as before', async () => {
+    const trainer = await server.user('trainer');
+    expect((await trainer.api('GET', '/session/')).status).toBe(200);
+    expect((await trainer.api('GET', '/SESSION')).status).toBe(200);
+    expect((await trainer.api('GET', '/no/such/route')).status).toBe(404);
+  });
+});

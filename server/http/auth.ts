@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, Response } from 'express';
 import type { UserRole } from '#shared/users.ts';
 import type { Db } from '#server/db/client.ts';
 import { resolveApiToken, resolveSession, SESSION_COOKIE, setSessionCookie } from '#server/modules/auth/auth.usecases.ts';
@@ -33,22 +33,21 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * requests, and an Origin / Sec-Fetch-Site check (the rule of Go's CrossOriginProtection) stops the
  * rest. A request with neither header is not from a browser, so a cookie-jar script still works.
  */
-export function authenticate(db: Db, allowedOrigins: string[]): RequestHandler {
-  return (req, res, next) => {
-    const header = req.get('authorization');
+export function authenticator(db: Db, allowedOrigins: string[]) {
+  return (req: Request, res: Response) => {
+    const header = req.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const user = match ? resolveApiToken(db, match[1]!) : null;
       if (!user) throw unauthorized('The API token is invalid or revoked.');
       req.auth = { user, via: 'token' };
-      return next();
+      return;
     }
-    const token = readCookie(req.get('cookie'), SESSION_COOKIE);
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     const session = token ? resolveSession(db, token) : null;
     if (session) req.auth = { user: session.user, via: 'cookie', sessionTokenHash: session.tokenHash };
     if (session?.renewed) setSessionCookie(res, token!, req.secure);
     if (!SAFE_METHODS.has(req.method) && (session || req.path === '/session')) checkOrigin(req.get('origin'), req.get('sec-fetch-site'), req.get('host'), allowedOrigins);
-    next();
   };
 }
 

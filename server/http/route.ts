@@ -1,7 +1,7 @@
-import type { Request, Response, Router } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { UserRole } from '#shared/users.ts';
-import { forbidden, unauthorized, validationError } from './errors.ts';
+import { AppError, badRequest, forbidden, unauthorized, validationError } from './errors.ts';
 import type { AuthUser } from './auth.ts';
 
 type Schema = z.ZodType;
@@ -48,26 +48,123 @@ function parse(schema: Schema | undefined, value: unknown, where: string) {
   return result.data;
 }
 
+/** The largest JSON body a route takes (uploads stream their own, larger bodies). */
+const MAX_JSON_BYTES = 20 * 1024 * 1024;
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
 /**
- * Mounts specs on a router: each request is checked for who is asking and what the role allows,
- * its params, query and body parsed with the route's zod schemas, then handed to the handler.
- * A handler's return value is sent as JSON; a handler that streams writes to `res` itself.
+ * The request's JSON body, or undefined when it is not sent as JSON (the route's schema then says
+ * what is missing). Read here rather than by body-parser: only routes that take a body read one,
+ * and the trainer's hot path pays for no content negotiation it never uses.
  */
-export function mountRoutes(router: Router, specs: readonly RouteSpec[]) {
-  for (const spec of specs) {
-    router[spec.method](spec.path, async (req, res) => {
-      const user = req.auth?.user ?? null;
-      if (spec.roles !== 'public') {
-        if (!user) throw unauthorized();
-        if (!spec.roles.includes(user.role)) throw forbidden();
-      }
-      const params = parse(spec.params, req.params, 'path parameters');
-      const query = parse(spec.query, req.query, 'query');
-      const body = spec.rawBody ? undefined : parse(spec.body, req.body ?? {}, 'request body');
-      const result = await spec.handler({ user, params, query, body, req, res });
-      if (res.headersSent || res.writableEnded) return;
-      if (result === undefined) res.status(spec.successStatus ?? 204).end();
-      else res.status(spec.successStatus ?? 200).json(result);
-    });
+function readJsonBody(req: Request): Promise<unknown> {
+  const type = req.headers['content-type'];
+  if (type === undefined || !JSON_TYPE.test(type)) return Promise.resolve(undefined);
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    return Promise.reject(new AppError(415, 'body.unsupported_charset', `The request body must be UTF-8, not ${charset}.`));
   }
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+    return Promise.reject(new AppError(415, 'body.unsupported_encoding', `Send the JSON body uncompressed, not as ${encoding}.`));
+  }
+  const tooLarge = () => new AppError(413, 'body.too_large', `The request body is larger than ${MAX_JSON_BYTES / 1024 / 1024} MiB.`);
+  if (Number(req.headers['content-length']) > MAX_JSON_BYTES) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_JSON_BYTES) {
+        req.removeAllListeners('data').resume();
+        reject(tooLarge());
+      } else chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+      if (text.trim() === '') return resolve(undefined);
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        reject(badRequest('body.invalid_json', 'The request body is not valid JSON.'));
+      }
+    });
+  });
+}
+
+/** A JSON answer, written directly: the API sends no ETags and needs none of res.json's negotiation. */
+export function sendJson(res: Response, status: number, value: unknown) {
+  const body = JSON.stringify(value);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+interface CompiledRoute {
+  spec: RouteSpec;
+  pattern: RegExp;
+  keys: string[];
+}
+
+/** `/projects/:slug/next` as a pattern: case-insensitive, a trailing slash allowed, as in Express. */
+function compile(spec: RouteSpec): CompiledRoute {
+  const keys: string[] = [];
+  const source = spec.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_, key: string) => (keys.push(key), '([^/]+)'));
+  return { spec, pattern: new RegExp(`^${source}/?$`, 'i'), keys };
+}
+
+function paramsOf(route: CompiledRoute, match: RegExpExecArray): Record<string, string> {
+  const params: Record<string, string> = {};
+  route.keys.forEach((key, i) => {
+    try {
+      params[key] = decodeURIComponent(match[i + 1]!);
+    } catch {
+      throw badRequest('bad_request', `The path parameter ${key} is not valid percent-encoding.`);
+    }
+  });
+  return params;
+}
+
+/**
+ * The API's routes as one handler: the request's method and path pick a spec; the asker is checked
+ * against its roles, its params, query and body parsed with its zod schemas, and its handler called.
+ * A handler's return value is sent as JSON; a handler that streams writes to `res` itself.
+ * Nothing matching is a 404 in the API's error shape.
+ */
+export function routeTable(specs: readonly RouteSpec[]) {
+  const byMethod = new Map<string, CompiledRoute[]>();
+  for (const spec of specs) {
+    const method = spec.method.toUpperCase();
+    if (!byMethod.has(method)) byMethod.set(method, []);
+    byMethod.get(method)!.push(compile(spec));
+  }
+
+  return async function dispatch(req: Request, res: Response) {
+    const path = req.path;
+    let route: CompiledRoute | undefined;
+    let match: RegExpExecArray | null = null;
+    for (const candidate of byMethod.get(req.method === 'HEAD' ? 'GET' : req.method) ?? []) {
+      if ((match = candidate.pattern.exec(path))) {
+        route = candidate;
+        break;
+      }
+    }
+    if (!route || !match) throw new AppError(404, 'not_found', `No route ${req.method} ${req.baseUrl}${path}.`);
+    const { spec } = route;
+
+    const user = req.auth?.user ?? null;
+    if (spec.roles !== 'public') {
+      if (!user) throw unauthorized();
+      if (!spec.roles.includes(user.role)) throw forbidden();
+    }
+    const params = parse(spec.params, paramsOf(route, match), 'path parameters');
+    const query = parse(spec.query, req.query, 'query');
+    const body = spec.body && !spec.rawBody ? parse(spec.body, (await readJsonBody(req)) ?? {}, 'request body') : undefined;
+    const result = await spec.handler({ user, params, query, body, req, res });
+    if (res.headersSent || res.writableEnded) return;
+    if (result === undefined) res.status(spec.successStatus ?? 204).end();
+    else sendJson(res, spec.successStatus ?? 200, result);
+  };
 }
