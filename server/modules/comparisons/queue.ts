@@ -3,7 +3,7 @@ import { statementsFor, type Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
-import { candidatesOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
+import { candidateTextsOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { projectById } from '#server/modules/projects/projects.usecases.ts';
 import type { NextComparison } from '#shared/comparisons.ts';
@@ -74,7 +74,7 @@ function shuffled<T>(items: readonly T[]): T[] {
 }
 
 /** The comparison as this trainer sees it: candidates in their shown order, no provenance. */
-export function trainerView(db: Db, project: ProjectRow, comparisonId: number, parentMessageId: number, shownOrder: string[], candidates = candidatesOf(db, parentMessageId)) {
+export function trainerView(db: Db, project: ProjectRow, comparisonId: number, parentMessageId: number, shownOrder: string[], candidates = candidateTextsOf(db, parentMessageId)) {
   const byId = new Map(candidates.map((c) => [String(c.id), c.content]));
   return {
     id: String(comparisonId),
@@ -109,7 +109,7 @@ export function nextComparison(db: Db, project: ProjectRow, user: AuthUser, now 
     if (!regular) return null;
     // Gold items come unannounced at the project's rate, and only while regular work remains.
     const picked = (project.goldRate > 0 && Math.random() < project.goldRate && s.pickGold.get({ projectId: project.id, userId: user.id })) || regular;
-    const candidates = candidatesOf(db, picked.parentMessageId);
+    const candidates = candidateTextsOf(db, picked.parentMessageId);
     const shownOrder = shuffled(candidates.map((c) => String(c.id)));
     s.insertAssignment.run({ comparisonId: picked.id, userId: user.id, shownOrder: JSON.stringify(shownOrder), now, expiresAt });
     if (picked === regular) s.markFull.run({ id: picked.id, now, overlap: project.overlap });

@@ -141,7 +141,7 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
     q.revision.run({ ...columns, rankingId: id, revision: 1, now });
     q.complete.run({ id: target.assignmentId, now });
     q.count.run({ id: comparisonId, overlap: project.overlap });
-    audit(db, user.id, 'ranking.create', `comparison:${comparisonId}`);
+    // No audit entry: the ranking and its first revision already record who answered and when.
     return toStoredRanking({
       id: Number(id),
       comparisonId,

@@ -48,6 +48,9 @@ const stmts = statementsFor(({ sqlite }) => {
     manyCandidates: sqlite.prepare<[string], CandidateRow & { parentId: number }>(`
       SELECT parent_id AS parentId, id, content, model, params, finish_reason AS finishReason, author_id AS authorId
       FROM messages WHERE parent_id IN (SELECT value FROM json_each(?)) AND role = 'assistant' ORDER BY parent_id, id`),
+    candidateTexts: sqlite.prepare<[number], { id: number; content: string }>(
+      `SELECT id, content FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id`,
+    ),
     candidateIds: sqlite.prepare<[number], number>(`SELECT id FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id`).pluck(),
     candidates: sqlite.prepare<[number], CandidateRow>(`
       SELECT id, content, model, params, finish_reason AS finishReason, author_id AS authorId
@@ -61,6 +64,9 @@ export const pathTo = (db: Db, messageId: number): ChatMessage[] => stmts(db).pa
 
 /** The assistant children of a message: a comparison's candidates, oldest first. */
 export const candidatesOf = (db: Db, parentMessageId: number): CandidateRow[] => stmts(db).candidates.all(parentMessageId);
+
+/** A comparison's candidates as trainers see them: the text alone. */
+export const candidateTextsOf = (db: Db, parentMessageId: number) => stmts(db).candidateTexts.all(parentMessageId);
 
 /** The ids of a comparison's candidates, as the API spells them, oldest first. */
 export const candidateIdsOf = (db: Db, parentMessageId: number): string[] => stmts(db).candidateIds.all(parentMessageId).map(String);
