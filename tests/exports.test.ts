@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { writeLines } from '#server/modules/exports/export.ts';
 import { conversation, startServer, type TestUser } from './support/app.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -547,5 +549,43 @@ describe('a large export', () => {
 
   it('exports one native record per ranking of the large project', async () => {
     expect(await exportRows(researcher, slug, 'format=rankings')).toHaveLength(COMPARISONS);
+  });
+});
+
+describe('writing lines to a stream', () => {
+  /** A stream that keeps every chunk as given (no copy) and calls back only after a delay, as a slow reader does. */
+  function slowReader(onWrite?: (stream: Writable, writes: number) => void) {
+    const chunks: Buffer[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        onWrite?.(stream, chunks.length);
+        setTimeout(callback, 2);
+      },
+    });
+    return { stream, bytes: () => Buffer.concat(chunks) };
+  }
+
+  it('writes every byte in order: multi-byte text, lines longer than a write buffer, many short lines', async () => {
+    const lines = ['{"a":1}\n', `${'é€😀'.repeat(200_000)}\n`, ...Array.from({ length: 50_000 }, (_, i) => `{"n":${i},"s":"ü${'x'.repeat(i % 90)}"}\n`), `${'y'.repeat(3 << 20)}\n`, 'last\n'];
+    const { stream, bytes } = slowReader();
+    expect(await writeLines(lines, stream)).toBe(lines.length);
+    // The reader keeps the written buffers uncopied: were a buffer refilled before its write was done, this would differ.
+    expect(bytes().equals(Buffer.from(lines.join('')))).toBe(true);
+  });
+
+  it('stops, and closes the line source, when the reader goes away', async () => {
+    let closed = false;
+    function* lines() {
+      try {
+        for (let i = 0; ; i++) yield `${'z'.repeat(1000)} ${i}\n`;
+      } finally {
+        closed = true;
+      }
+    }
+    const { stream } = slowReader((s, writes) => writes === 3 && s.destroy());
+    const written = await writeLines(lines(), stream);
+    expect(written).toBeGreaterThan(0);
+    expect(closed).toBe(true);
   });
 });
