@@ -225,6 +225,17 @@ export function startChild(command: string, args: string[], ready: RegExp, env: 
   });
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc; null where there is none. */
+export function cpuSecondsOf(pid: number | undefined): number | null {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, counted after the command name in parentheses; Linux ticks are 1/100 s.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** Stops a child we started (SIGTERM, then SIGKILL after a grace period) and waits for it. */
 export async function stopChild(child: ReturnType<typeof spawn>, graceMs = 5000) {
   if (child.exitCode !== null || child.signalCode !== null) return;

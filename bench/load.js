@@ -76,13 +76,14 @@ function once(duration, stats) {
 }
 
 const fresh = () => ({ next: {}, ranking: {}, cycles: [] });
-if (config.warmup > 0) await once(config.warmup, fresh());
+const warm = config.warmup > 0 ? await once(config.warmup, fresh()) : null;
 const stats = fresh();
 const result = await once(config.duration, stats);
 process.stdout.write(
   `${JSON.stringify({
     requestsPerSecond: result.requests.average,
     requestsTotal: result.requests.total,
+    warmupRequests: warm?.requests.total ?? 0,
     durationS: result.duration,
     latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.mean },
     non2xx: result.non2xx,

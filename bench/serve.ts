@@ -3,7 +3,7 @@
 // app answering a small JSON body under the same load.
 import fs from 'node:fs';
 import path from 'node:path';
-import { absoluteFigure, benchDir, log, ordinal, ordinalBin, ratioFigure, round, run, scaled, SCALE, startChild, stopChild, tempDir, writeConversations, type Figure } from './lib.ts';
+import { absoluteFigure, benchDir, cpuSecondsOf, log, ordinal, ordinalBin, ratioFigure, round, run, scaled, SCALE, startChild, stopChild, tempDir, writeConversations, type Figure } from './lib.ts';
 
 const CONNECTIONS = 64;
 const PASSWORD = 'bench-password-1';
@@ -11,6 +11,7 @@ const PASSWORD = 'bench-password-1';
 interface LoadResult {
   requestsPerSecond: number;
   requestsTotal: number;
+  warmupRequests: number;
   durationS: number;
   latency: { p50: number; p90: number; p99: number; max: number; mean: number };
   non2xx: number;
@@ -21,11 +22,19 @@ interface LoadResult {
   cycles: { count: number; perSecond: number; p50: number | null; p99: number | null };
 }
 
-async function load(dir: string, name: string, config: Record<string, unknown>): Promise<LoadResult> {
+/**
+ * Loads the server (process `serverPid`) from a second process. Also returns the server's CPU time
+ * per request over warm-up and run: unlike requests/s, it hardly moves when other work shares the machine.
+ */
+async function load(dir: string, name: string, serverPid: number | undefined, config: Record<string, unknown>) {
   const file = path.join(dir, `${name}.load.json`);
   fs.writeFileSync(file, JSON.stringify(config));
+  const cpuBefore = cpuSecondsOf(serverPid);
   const { stdout } = await run(process.execPath, [path.join(benchDir, 'load.js'), file]);
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
+  const cpuAfter = cpuSecondsOf(serverPid);
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
+  const cpuPerRequestUs = cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) / (result.requestsTotal + result.warmupRequests)) * 1e6;
+  return { ...result, cpuPerRequestUs };
 }
 
 /** Logs in (no Origin header: a script) and returns the session cookie. */
@@ -72,6 +81,8 @@ async function makeTrainers(base: string, count: number): Promise<string[]> {
   });
 }
 
+const cpuNote = (us: number | null) => (us === null ? 'unknown' : `${Math.round(us)} µs`);
+
 export async function serveBench(): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
   const dir = tempDir('serve');
   const db = path.join(dir, 'serve.db');
@@ -90,9 +101,9 @@ export async function serveBench(): Promise<{ figures: Figure[]; details: Record
   // The bare ceiling first, then Ordinal: each server alone on the machine with the load generator.
   log(`serve: bare Express under ${CONNECTIONS} connections for ${duration} s (after ${warmup} s warm-up)`);
   const bare = await startChild(process.execPath, [path.join(benchDir, 'bare-server.js'), '0'], /listening on (\d+)/);
-  let bareResult: LoadResult;
+  let bareResult: Awaited<ReturnType<typeof load>>;
   try {
-    bareResult = await load(dir, 'bare', { url: `http://127.0.0.1:${bare.match[1]}`, mode: 'bare', path: '/api/v1/ping', connections: CONNECTIONS, duration, warmup });
+    bareResult = await load(dir, 'bare', bare.child.pid, { url: `http://127.0.0.1:${bare.match[1]}`, mode: 'bare', path: '/api/v1/ping', connections: CONNECTIONS, duration, warmup });
   } finally {
     await stopChild(bare.child);
   }
@@ -102,12 +113,12 @@ export async function serveBench(): Promise<{ figures: Figure[]; details: Record
     LOG_LEVEL: 'warn',
   });
   const base = `http://127.0.0.1:${server.match[1]}`;
-  let result: LoadResult;
+  let result: Awaited<ReturnType<typeof load>>;
   try {
     const started = performance.now();
     const tokens = await makeTrainers(base, CONNECTIONS);
     log(`serve: ${tokens.length} trainers with tokens in ${((performance.now() - started) / 1000).toFixed(1)} s; trainer cycle under ${CONNECTIONS} connections for ${duration} s`);
-    result = await load(dir, 'ordinal', { url: base, mode: 'cycle', slug: 'srv', tokens, connections: CONNECTIONS, duration, warmup });
+    result = await load(dir, 'ordinal', server.child.pid, { url: base, mode: 'cycle', slug: 'srv', tokens, connections: CONNECTIONS, duration, warmup });
   } finally {
     await stopChild(server.child);
   }
@@ -130,7 +141,7 @@ export async function serveBench(): Promise<{ figures: Figure[]; details: Record
         ratio: result.requestsPerSecond / bareResult.requestsPerSecond,
         min: 0.5,
         unit: 'req/s',
-        note: `${round(result.cycles.perSecond, 0)} rankings/s; status codes ${statusLine}; non-2xx ${result.non2xx}; errors ${result.errors}`,
+        note: `${round(result.cycles.perSecond, 0)} rankings/s; status codes ${statusLine}; non-2xx ${result.non2xx}; errors ${result.errors}; server CPU per request ${cpuNote(result.cpuPerRequestUs)} vs bare ${cpuNote(bareResult.cpuPerRequestUs)}`,
       }),
       absoluteFigure({
         name: 'serve: trainer cycle p99 latency per request (baseline: bare Express p99)',
