@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { openReadConnection, type Db } from '#server/db/client.ts';
+import { createGroupCommit } from '#server/db/group-commit.ts';
 import { pathsTo, pathTo, provenanceOfPath } from '#server/modules/conversations/conversations.repository.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { rankedPairsConsensus } from '#shared/consensus.ts';
@@ -181,7 +182,8 @@ function* demonstrationRecords(db: Db, project: ProjectRow, options: ExportOptio
  */
 export function* exportRecords(dbFile: string, project: ProjectRow, options: ExportOptions): Generator<string> {
   const sqlite = openReadConnection(dbFile);
-  const db: Db = { sqlite, orm: drizzle(sqlite), file: dbFile };
+  // The handle the repositories take; its group commit stays idle, as an export writes nothing.
+  const db: Db = { sqlite, orm: drizzle(sqlite), file: dbFile, grouped: createGroupCommit(sqlite) };
   sqlite.exec('BEGIN');
   try {
     if (options.format === 'sft') {
