@@ -3,14 +3,23 @@ import { rankingPairs } from '#shared/ranking-rules.ts';
 import type { RankingGroups } from '#shared/rankings.ts';
 import type { ExportOptions } from '#shared/exports.ts';
 
-/** One ranking of one comparison with everything any export format needs. */
-export interface RankedComparison {
+/**
+ * What every ranking of one comparison shares, built once per comparison. Rankings point to it
+ * rather than copying its fields: `{ ...shared, ...ranking }` per ranking made V8 promote ~3 MB
+ * per young-generation collection, and the old generation grew by tens of MB between collections.
+ */
+export interface ExportedComparison {
   comparisonId: string;
   project: string;
   context: ChatMessage[];
   /** Who or what wrote each context message (same order as context). */
   contextProvenance: ContextProvenance[];
   candidates: Array<{ id: string; content: string; model: string | null; params: Record<string, unknown> | null; finish_reason: string | null }>;
+}
+
+/** One ranking of one comparison with everything any export format needs. */
+export interface RankedComparison {
+  comparison: ExportedComparison;
   ranking: RankingGroups;
   /** A username, or "consensus" for the consensus row. */
   annotator: string;
@@ -47,14 +56,15 @@ export function hhDialogue(messages: ChatMessage[]): string {
  * Pure: field order is fixed here, so the same data gives the same bytes.
  */
 export function rankedComparisonRecords(item: RankedComparison, options: ExportOptions): string[] {
+  const { comparison } = item;
   if (options.format === 'rankings') {
     return [
       JSON.stringify({
-        comparison_id: item.comparisonId,
-        project: item.project,
-        context: item.context,
-        context_provenance: item.contextProvenance,
-        candidates: item.candidates,
+        comparison_id: comparison.comparisonId,
+        project: comparison.project,
+        context: comparison.context,
+        context_provenance: comparison.contextProvenance,
+        candidates: comparison.candidates,
         ranking: item.ranking,
         annotator: item.annotator,
         annotators: item.annotators,
@@ -67,7 +77,7 @@ export function rankedComparisonRecords(item: RankedComparison, options: ExportO
         ...(options.withFeatures
           ? {
               features: {
-                lengths: Object.fromEntries(item.candidates.map((c) => [c.id, c.content.length])),
+                lengths: Object.fromEntries(comparison.candidates.map((c) => [c.id, c.content.length])),
                 shown_positions: item.shownOrder && Object.fromEntries(item.shownOrder.map((id, i) => [id, i + 1])),
                 duration_ms: item.durationMs,
                 suggestion_visible: item.suggestionVisible,
@@ -77,7 +87,7 @@ export function rankedComparisonRecords(item: RankedComparison, options: ExportO
       }),
     ];
   }
-  const pieces = piecesOf(item);
+  const pieces = piecesOf(comparison);
   const shownPosition = (id: string) => (item.shownOrder ? item.shownOrder.indexOf(id) + 1 : null);
   const features = (p: { chosen: string; rejected: string }) => {
     const [chosen, rejected] = [pieces.content.get(p.chosen)!, pieces.content.get(p.rejected)!];
@@ -92,7 +102,7 @@ export function rankedComparisonRecords(item: RankedComparison, options: ExportO
     });
   };
   const pairs = rankingPairs(item.ranking);
-  const group = JSON.stringify(item.comparisonId);
+  const group = JSON.stringify(comparison.comparisonId);
   // Records are assembled from pieces serialized once per comparison: byte for byte what
   // JSON.stringify of the whole object gives, without serializing the prompt again for every pair.
   switch (options.format) {
@@ -109,11 +119,11 @@ export function rankedComparisonRecords(item: RankedComparison, options: ExportO
         (p) => `{"input":{"messages":${pieces.prompt}},"preferred_output":${pieces.reply(p.chosen)},"non_preferred_output":${pieces.reply(p.rejected)},"group_id":${group}}`,
       );
     case 'hh':
-      return pairs.map((p) => JSON.stringify({ chosen: pieces.hhPrefix + pieces.content.get(p.chosen)!, rejected: pieces.hhPrefix + pieces.content.get(p.rejected)!, group_id: item.comparisonId }));
+      return pairs.map((p) => JSON.stringify({ chosen: pieces.hhPrefix + pieces.content.get(p.chosen)!, rejected: pieces.hhPrefix + pieces.content.get(p.rejected)!, group_id: comparison.comparisonId }));
     case 'sft': {
       const top = item.ranking[0];
       if (top?.length !== 1) return [];
-      return [JSON.stringify({ messages: [...item.context, { role: 'assistant', content: pieces.content.get(top[0]!)! }] })];
+      return [JSON.stringify({ messages: [...comparison.context, { role: 'assistant', content: pieces.content.get(top[0]!)! }] })];
     }
   }
 }
@@ -124,26 +134,28 @@ interface Pieces {
   reply: (candidateId: string) => string;
   hhPrefix: string;
 }
-/** Keyed by the context array, which every ranking of one comparison shares. */
-const piecesCache = new WeakMap<ChatMessage[], Pieces>();
+/**
+ * The pieces of the last comparison: its rankings come one after another, so one entry is enough.
+ * (A WeakMap keyed by comparison kept every comparison's pieces alive through young-generation
+ * collections, which promoted megabytes a second to the old generation.)
+ */
+let last: { comparison: ExportedComparison; pieces: Pieces } | null = null;
 
-function piecesOf(item: RankedComparison): Pieces {
-  let pieces = piecesCache.get(item.context);
-  if (!pieces) {
-    const content = new Map(item.candidates.map((c) => [c.id, c.content]));
-    const replies = new Map<string, string>();
-    pieces = {
-      content,
-      prompt: JSON.stringify(item.context),
-      reply: (id) => {
-        let reply = replies.get(id);
-        if (reply === undefined) replies.set(id, (reply = JSON.stringify(assistant(content.get(id)!))));
-        return reply;
-      },
-      hhPrefix: `${hhDialogue(item.context)}\n\nAssistant: `,
-    };
-    piecesCache.set(item.context, pieces);
-  }
+function piecesOf(comparison: ExportedComparison): Pieces {
+  if (last?.comparison === comparison) return last.pieces;
+  const content = new Map(comparison.candidates.map((c) => [c.id, c.content]));
+  const replies = new Map<string, string>();
+  const pieces: Pieces = {
+    content,
+    prompt: JSON.stringify(comparison.context),
+    reply: (id) => {
+      let reply = replies.get(id);
+      if (reply === undefined) replies.set(id, (reply = JSON.stringify(assistant(content.get(id)!))));
+      return reply;
+    },
+    hhPrefix: `${hhDialogue(comparison.context)}\n\nAssistant: `,
+  };
+  last = { comparison, pieces };
   return pieces;
 }
 
