@@ -31,5 +31,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** A hash to verify against when the user does not exist, so timing does not reveal usernames. */
 export const dummyHashPromise = hashPassword(crypto.randomBytes(16).toString('hex'));
 
-export const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+// crypto.hash: the one-shot digest (Node ≥ 20.12), cheaper than a Hash object on every request.
+export const sha256 = (text: string) => crypto.hash('sha256', text);
 export const randomToken = (prefix: string) => `${prefix}${crypto.randomBytes(32).toString('base64url')}`;
