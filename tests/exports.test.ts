@@ -552,6 +552,52 @@ describe('a large export', () => {
   });
 });
 
+describe('export counts', () => {
+  let slug: string;
+  let researcher: TestUser;
+  const CONVERSATIONS = 24;
+
+  beforeAll(async () => {
+    slug = server.project({ allowTies: true, overlap: 2 });
+    const lines = Array.from({ length: CONVERSATIONS }, (_, i) => conversation(`count-${i}`, 2 + (i % 4)));
+    expect((await server.importLines(slug, lines)).status).toBe(200);
+    researcher = await server.user('researcher');
+    const trainers = [await server.user('trainer'), await server.user('trainer')];
+    // Rankings that agree, disagree, tie at the top or elsewhere, and comparisons ranked once.
+    for (let i = 0; i < CONVERSATIONS; i++) {
+      for (const [t, trainer] of trainers.entries()) {
+        if (t === 1 && i % 3 === 0) continue;
+        const { id, shownOrder } = await take(trainer, slug);
+        const ids = [...shownOrder].sort();
+        const order = (i + t) % 2 ? ids : [...ids].reverse();
+        const ranking = (i + t) % 4 === 0 ? [order.slice(0, 2), ...order.slice(2).map((x) => [x])] : order.map((x) => [x]);
+        await rank(trainer, id, { ranking });
+      }
+    }
+    for (const n of [1, 2, 3]) {
+      const res = await trainers[0]!.api('POST', `/projects/${slug}/demonstrations`, {
+        messages: [
+          { role: 'user', content: `Demonstration ${n}?` },
+          { role: 'assistant', content: `Answer ${n}.` },
+        ],
+      });
+      expect(res.status).toBe(201);
+    }
+  });
+
+  it('counts exactly the lines the export writes, for every format and option', async () => {
+    const options = ['', 'rows=consensus', 'split=train', 'split=test&testShare=0.5', 'minAgreement=0.5', 'rows=consensus&minAgreement=1', 'includeTopRanked=true', 'includeTopRanked=true&split=test&testShare=0.5', 'margin=rank&withFeatures=true', 'provenance=true'];
+    for (const format of ['rankings', 'trl', 'openai-dpo', 'hh', 'sft']) {
+      for (const option of options) {
+        const query = `format=${format}${option ? `&${option}` : ''}`;
+        const lines = (await exportRows(researcher, slug, query)).length;
+        const res = await researcher.api('GET', `/projects/${slug}/export/count?${query}`);
+        expect({ query, rows: ((await res.json()) as { rows: number }).rows }).toEqual({ query, rows: lines });
+      }
+    }
+  });
+});
+
 describe('writing lines to a stream', () => {
   /** A stream that keeps every chunk as given (no copy) and calls back only after a delay, as a slow reader does. */
   function slowReader(onWrite?: (stream: Writable, writes: number) => void) {

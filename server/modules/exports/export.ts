@@ -6,10 +6,11 @@ import { createGroupCommit } from '#server/db/group-commit.ts';
 import { pathsTo, pathTo, provenanceOfPath } from '#server/modules/conversations/conversations.repository.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { rankedPairsConsensus } from '#shared/consensus.ts';
+import type { ChatMessage } from '#shared/conversations.ts';
 import type { ExportOptions } from '#shared/exports.ts';
 import type { RankingGroups } from '#shared/rankings.ts';
 import { pairwiseAgreement } from '#shared/quality.ts';
-import { rankedComparisonRecords, sftRecord, type ExportedComparison, type RankedComparison } from './exporters.ts';
+import { rankedComparisonRecordCount, rankedComparisonRecords, sftRecord, type ExportedComparison, type RankedComparison } from './exporters.ts';
 
 /**
  * Comparisons per page. Small enough that a page's rows die young: at 500, a page outlived two
@@ -65,7 +66,13 @@ function agreementOf(rows: ExportedRanking[]): number | null {
   return pairs ? agree / pairs : null;
 }
 
-function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions): Generator<RankedComparison> {
+/**
+ * What an export reads: everything its records hold, or, to count them, no text at all (how many
+ * records a ranking gives depends only on the ranking and the candidates' ids).
+ */
+type Reading = 'records' | 'count';
+
+function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions, reading: Reading): Generator<RankedComparison> {
   // `+c.project_id` keeps SQLite off the (project_id, done, id) index, which cannot give rows in id
   // order: with it every page sorted all the project's comparisons again (3.7 s of a 100k export).
   // Walking the primary key from `after` reads each comparison once.
@@ -83,8 +90,9 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
   // Only the native format writes a candidate's model, sampling params and finish reason. The other
   // formats read just the text: this is the export's largest query, and three columns fewer halve it.
   const native = options.format === 'rankings';
+  const columns = reading === 'count' ? "'' AS content" : native ? 'content, model, params, finish_reason AS finishReason' : 'content';
   const candidatesOf = db.sqlite.prepare<[string], ExportedCandidate>(`
-    SELECT parent_id AS parentId, id, content${native ? ', model, params, finish_reason AS finishReason' : ''}
+    SELECT parent_id AS parentId, id, ${columns}
     FROM messages WHERE parent_id IN (SELECT value FROM json_each(?)) AND role = 'assistant' ORDER BY parent_id, id`);
 
   for (let after = 0; ; ) {
@@ -98,7 +106,7 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
       list.push(r);
       byComparison.set(r.comparisonId, list);
     }
-    const contexts = pathsTo(db, wanted.map((c) => c.parentMessageId));
+    const contexts = reading === 'records' ? pathsTo(db, wanted.map((c) => c.parentMessageId)) : new Map<number, ChatMessage[]>();
     const candidatesByParent = new Map<number, ExportedCandidate[]>();
     for (const m of candidatesOf.all(JSON.stringify(wanted.map((c) => c.parentMessageId)))) {
       const list = candidatesByParent.get(m.parentId) ?? [];
@@ -112,8 +120,8 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
       const comparison: ExportedComparison = {
         comparisonId: String(c.id),
         project: project.slug,
-        context: contexts.get(c.parentMessageId)!,
-        contextProvenance: options.format === 'rankings' ? provenanceOfPath(db, c.parentMessageId) : [],
+        context: contexts.get(c.parentMessageId) ?? [],
+        contextProvenance: native && reading === 'records' ? provenanceOfPath(db, c.parentMessageId) : [],
         candidates: (candidatesByParent.get(c.parentMessageId) ?? []).map((m) => ({
           id: String(m.id),
           content: m.content,
@@ -161,8 +169,8 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions)
   }
 }
 
-/** Demonstrations split by the prompt they started from, so a prompt's demonstrations stay on one side. */
-function* demonstrationRecords(db: Db, project: ProjectRow, options: ExportOptions): Generator<string> {
+/** Demonstrations' last messages, split by the prompt they started from, so a prompt's demonstrations stay on one side. */
+function* demonstrationLeaves(db: Db, project: ProjectRow, options: ExportOptions): Generator<number> {
   const page = db.sqlite.prepare<[number, number, number], { id: number; leafMessageId: number; conversationKey: string }>(`
     SELECT d.id, d.leaf_message_id AS leafMessageId, coalesce(p.external_id, v.external_id) AS conversationKey
     FROM demonstrations d JOIN conversations v ON v.id = d.conversation_id
@@ -174,33 +182,68 @@ function* demonstrationRecords(db: Db, project: ProjectRow, options: ExportOptio
     after = rows.at(-1)!.id;
     for (const d of rows) {
       if (options.split && splitOf(d.conversationKey, options.testShare) !== options.split) continue;
-      yield sftRecord(pathTo(db, d.leafMessageId), options.provenance ? provenanceOfPath(db, d.leafMessageId) : undefined);
+      yield d.leafMessageId;
     }
   }
 }
 
 /**
- * Every record of an export, one JSON line each, read in pages from its own read-only connection
- * inside one read transaction: one consistent snapshot, memory flat whatever the size, and the same
- * bytes for the same data. The CLI and the API both write exactly these lines.
+ * A read-only connection of its own inside one read transaction: one consistent snapshot, however
+ * long the read takes. `end` commits the transaction and closes the connection.
+ */
+function openSnapshot(dbFile: string): { db: Db; end: () => void } {
+  const sqlite = openReadConnection(dbFile);
+  sqlite.exec('BEGIN');
+  return {
+    // The handle the repositories take; its group commit stays idle, as an export writes nothing.
+    db: { sqlite, orm: drizzle(sqlite), file: dbFile, grouped: createGroupCommit(sqlite) },
+    end: () => {
+      sqlite.exec('COMMIT');
+      sqlite.close();
+    },
+  };
+}
+
+/** The options for sft's ranked part: with includeTopRanked, each comparison's consensus winner after the demonstrations; else none. */
+const sftComparisons = (options: ExportOptions): ExportOptions | null => (options.includeTopRanked ? { ...options, rows: 'consensus' } : null);
+
+/**
+ * Every record of an export, one JSON line each, read in pages from one snapshot: memory flat
+ * whatever the size, and the same bytes for the same data. The CLI and the API both write exactly these lines.
  */
 export function* exportRecords(dbFile: string, project: ProjectRow, options: ExportOptions): Generator<string> {
-  const sqlite = openReadConnection(dbFile);
-  // The handle the repositories take; its group commit stays idle, as an export writes nothing.
-  const db: Db = { sqlite, orm: drizzle(sqlite), file: dbFile, grouped: createGroupCommit(sqlite) };
-  sqlite.exec('BEGIN');
+  const { db, end } = openSnapshot(dbFile);
   try {
+    let ranked: ExportOptions | null = options;
     if (options.format === 'sft') {
-      for (const record of demonstrationRecords(db, project, options)) yield `${record}\n`;
-      if (!options.includeTopRanked) return;
-      options = { ...options, rows: 'consensus' };
+      for (const leaf of demonstrationLeaves(db, project, options)) {
+        yield `${sftRecord(pathTo(db, leaf), options.provenance ? provenanceOfPath(db, leaf) : undefined)}\n`;
+      }
+      ranked = sftComparisons(options);
     }
-    for (const item of rankedComparisons(db, project, options)) {
-      for (const record of rankedComparisonRecords(item, options)) yield `${record}\n`;
+    if (!ranked) return;
+    for (const item of rankedComparisons(db, project, ranked, 'records')) {
+      for (const record of rankedComparisonRecords(item, ranked)) yield `${record}\n`;
     }
   } finally {
-    sqlite.exec('COMMIT');
-    sqlite.close();
+    end();
+  }
+}
+
+/** How many lines exportRecords writes with these options, counted without reading any text or building any record. */
+export function exportCount(dbFile: string, project: ProjectRow, options: ExportOptions): number {
+  const { db, end } = openSnapshot(dbFile);
+  try {
+    let rows = 0;
+    let ranked: ExportOptions | null = options;
+    if (options.format === 'sft') {
+      for (const _ of demonstrationLeaves(db, project, options)) rows++;
+      ranked = sftComparisons(options);
+    }
+    if (ranked) for (const item of rankedComparisons(db, project, ranked, 'count')) rows += rankedComparisonRecordCount(item, ranked);
+    return rows;
+  } finally {
+    end();
   }
 }
 

@@ -128,6 +128,18 @@ export function rankedComparisonRecords(item: RankedComparison, options: ExportO
   }
 }
 
+/** How many records rankedComparisonRecords gives for this ranking, without building them (for export counts). */
+export function rankedComparisonRecordCount(item: RankedComparison, options: ExportOptions): number {
+  switch (options.format) {
+    case 'rankings':
+      return 1;
+    case 'sft':
+      return item.ranking[0]?.length === 1 ? 1 : 0;
+    default:
+      return rankingPairs(item.ranking).length;
+  }
+}
+
 interface Pieces {
   content: Map<string, string>;
   prompt: string;

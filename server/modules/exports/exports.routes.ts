@@ -4,7 +4,7 @@ import { defineRoute, researchers } from '#server/http/route.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { projectParams } from '#server/modules/projects/projects.routes.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
-import { exportRecords, writeLines } from './export.ts';
+import { exportCount, exportRecords, writeLines } from './export.ts';
 
 export const exportRoutes = (db: Db) => [
   defineRoute({
@@ -35,10 +35,6 @@ export const exportRoutes = (db: Db) => [
     params: projectParams,
     query: exportOptionsSchema,
     response: exportCountSchema,
-    handler: ({ params, query }) => {
-      let rows = 0;
-      for (const _ of exportRecords(db.file, getProject(db, params.slug), query)) rows++;
-      return { rows };
-    },
+    handler: ({ params, query }) => ({ rows: exportCount(db.file, getProject(db, params.slug), query) }),
   }),
 ];
