@@ -14,6 +14,7 @@ import { exportBench } from './export.ts';
 import { importBench } from './import.ts';
 import { benchDir, cleanTemp, ensureSqlite3, log, SCALE, type Figure, type Result } from './lib.ts';
 import { serveBench } from './serve.ts';
+import { buildServer } from '../scripts/server-build.js';
 
 const benches: Record<string, () => Promise<{ figures: Figure[]; details: unknown }>> = {
   serve: serveBench,
@@ -47,6 +48,9 @@ if (selected.includes('export')) {
 const loadAtStart = os.loadavg()[0]!;
 log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; scale ${SCALE}; load average ${loadAtStart.toFixed(2)}`);
 if (loadAtStart > 0.5 * machine.cores) log(`warning: the machine is busy (load average ${loadAtStart.toFixed(2)} on ${machine.cores} cores): figures will be low`);
+
+// The CLI as `npm start` leaves it: compiled into dist/server (rebuilt when a source changed).
+if (await buildServer()) log('compiled the CLI into dist/server');
 
 const figures: Figure[] = [];
 const details: Record<string, unknown> = {};

@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// The `ordinal` command. The code is TypeScript run through tsx, so there is no server build step.
-import { register } from 'tsx/esm/api';
+// The `ordinal` command. After `npm run build` (which `npm start` runs) it is the compiled CLI in
+// dist/server, as long as that is newer than every source; otherwise the TypeScript runs through tsx.
+import { compiledCli, compiledCliIsFresh } from '../scripts/server-build.js';
 
-register();
-await import('../server/cli/main.ts');
+if (compiledCliIsFresh()) {
+  await import(compiledCli);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../server/cli/main.ts');
+}

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Db } from './db/client.ts';
 import { authenticator } from './http/auth.ts';
@@ -9,6 +8,7 @@ import { openApiDocument } from './http/openapi.ts';
 import { securityHeaders, setSecurityHeaders } from './http/security-headers.ts';
 import { routeTable, sendJson, type RouteSpec } from './http/route.ts';
 import type { Logger } from './logger.ts';
+import { packageRoot } from './paths.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { LoginThrottle } from './modules/auth/login-throttle.ts';
 import { comparisonRoutes } from './modules/comparisons/comparisons.routes.ts';
@@ -22,9 +22,8 @@ import { demonstrationRoutes } from './modules/demonstrations/demonstrations.rou
 import { modelRoutes } from './modules/models/models.routes.ts';
 import { SampleJobs } from './modules/models/sample-jobs.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const clientDist = path.join(root, 'dist/client');
-const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+export const clientDist = path.join(packageRoot, 'dist/client');
+const version = (JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface AppOptions {
   db: Db;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { compiledCliIsFresh } from '../scripts/server-build.js';
 import { bearer, cli, logIn, runCli, startChildServer, tempDir, type ChildServer } from './support/child-server.ts';
 
 /** A JSONL import file of `n` conversations with three candidates each. */
@@ -248,6 +249,19 @@ describe('the server and the commands on one database', () => {
         expect(restored.status, restored.stderr).toBe(0);
         expect(original.stdoutBytes.length).toBeGreaterThan(0);
         expect(restored.stdoutBytes.equals(original.stdoutBytes), format).toBe(true);
+      }
+    });
+
+    it('the compiled CLI (npm run build) and the TypeScript sources export the same bytes', async () => {
+      expect(compiledCliIsFresh(), 'the global setup compiles the CLI, and bin/ordinal.js then runs it').toBe(true);
+      for (const format of ['rankings', 'trl', 'sft']) {
+        const [compiled, typescript] = await Promise.all([
+          runCli(['--db', db, 'export', '--project', slug, '--format', format]),
+          runCli(['--db', db, 'export', '--project', slug, '--format', format], { typescript: true }),
+        ]);
+        expect(compiled.status, compiled.stderr).toBe(0);
+        expect(typescript.status, typescript.stderr).toBe(0);
+        expect(compiled.stdoutBytes.equals(typescript.stdoutBytes), format).toBe(true);
       }
     });
 

@@ -3,12 +3,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll } from 'vitest';
 
 /** The repository root, where `bin/ordinal.js` lives. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(repoRoot, 'bin/ordinal.js');
+/** tsx's loader, as a URL: `--import tsx` would be looked up from the child's working directory. */
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** A new, empty temp dir; a database path inside it does not exist yet. */
 export function tempDir(): string {
@@ -37,9 +40,14 @@ export interface CliResult {
 }
 
 /** Runs `node bin/ordinal.js <args>` to completion, optionally feeding standard input. */
-export function runCli(args: string[], options: { input?: string; env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliResult> {
+/**
+ * Runs `ordinal` as a user would: bin/ordinal.js, which the global setup's build makes the compiled
+ * CLI. With `typescript`, the CLI's TypeScript sources run through tsx instead.
+ */
+export function runCli(args: string[], options: { input?: string; env?: Record<string, string | undefined>; cwd?: string; typescript?: boolean } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? os.tmpdir(), env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const entry = options.typescript ? ['--import', tsxLoader, path.join(repoRoot, 'server/cli/main.ts')] : [bin];
+    const child = spawn(process.execPath, [...entry, ...args], { cwd: options.cwd ?? os.tmpdir(), env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -3,15 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../server/db/client.ts';
 import { buildClient } from '../../scripts/client-build.ts';
+import { buildServer } from '../../scripts/server-build.js';
 import { ensureChromium } from './browser.ts';
 
 /**
  * Migrates one template database; every test copies it instead of migrating again
  * (the Epic Stack's decision 038), so tests never share or clean up a database. Also builds the
- * client and makes sure Chromium is there, for the browser tests.
+ * client and the compiled CLI, as `npm start` does, and makes sure Chromium is there, for the browser tests.
  */
-export default function setup() {
+export default async function setup() {
   buildClient();
+  await buildServer();
   ensureChromium();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordinal-template-'));
   const file = path.join(dir, 'template.db');

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '#server/paths.ts';
 import type { Db } from '#server/db/client.ts';
 import { importFile } from '#server/modules/conversations/import.ts';
 import { createProject, findProject } from '#server/modules/projects/projects.usecases.ts';
 import { countUsers, createUser } from '#server/modules/users/users.usecases.ts';
 
-const demoFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo.jsonl');
+const demoFile = path.join(packageRoot, 'server/modules/demo/demo.jsonl');
 
 const guidelines = `# How to rank
 
