@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { statementsFor, type Db } from '#server/db/client.ts';
+import { atomically, statementsFor, type Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
@@ -88,13 +88,13 @@ export function trainerView(db: Db, project: ProjectRow, comparisonId: number, p
  * Hands the trainer a comparison: the one they already hold (a reload gives back the same order),
  * else the oldest they have never been given whose overlap is not met counting live leases (or, at
  * the project's gold rate, a gold item they have not had).
- * Runs as one IMMEDIATE transaction, so concurrent calls, even from other processes, never
- * over-assign. Returns null when nothing is left for this trainer.
+ * Runs atomically under the write lock (its own IMMEDIATE transaction, or the group commit's), so
+ * concurrent calls, even from other processes, never over-assign. Returns null when nothing is left for this trainer.
  */
 export function nextComparison(db: Db, project: ProjectRow, user: AuthUser, now = Date.now()): NextComparison | null {
   const s = queueStatements(db);
   const expiresAt = now + project.leaseMinutes * 60_000;
-  return db.sqlite.transaction((): NextComparison | null => {
+  return atomically(db, (): NextComparison | null => {
     for (const held of s.openAssignments.all({ projectId: project.id, userId: user.id })) {
       const live = held.expiresAt > now;
       if (!live && !s.hasRoomFor.get({ comparisonId: held.comparisonId, userId: user.id, now, overlap: project.overlap })?.ok) continue;
@@ -117,7 +117,7 @@ export function nextComparison(db: Db, project: ProjectRow, user: AuthUser, now 
       comparison: trainerView(db, project, picked.id, picked.parentMessageId, shownOrder, candidates),
       leaseExpiresAt: new Date(expiresAt).toISOString(),
     };
-  }).immediate();
+  });
 }
 
 /** How many comparisons `next` could still hand this trainer. */

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { statementsFor, type Db } from '#server/db/client.ts';
+import { atomically, statementsFor, type Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { AppError, badRequest, conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
@@ -97,7 +97,7 @@ function answerOf(body: SubmitRanking) {
  */
 export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body: SubmitRanking, now = Date.now()): StoredRanking {
   const q = rankingStatements(db);
-  return db.sqlite.transaction((): StoredRanking => {
+  return atomically(db, (): StoredRanking => {
     const target = q.target.get({ comparisonId, userId: user.id });
     if (!target) throw notFound(`Comparison ${comparisonId}`);
     const project = projectById(db, target.projectId)!;
@@ -153,5 +153,5 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
       createdAt: now,
       updatedAt: now,
     });
-  }).immediate();
+  });
 }
