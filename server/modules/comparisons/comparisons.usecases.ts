@@ -4,7 +4,7 @@ import { badRequest, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { rankingProblems } from '#shared/ranking-rules.ts';
 import type { RankingGroups } from '#shared/rankings.ts';
-import { candidatesOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
+import { candidateIdsOf, candidatesOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
 import { projectById } from '#server/modules/projects/projects.usecases.ts';
 import { users } from '#server/modules/users/users.table.ts';
 import type { ComparisonList, ResearcherComparison } from '#shared/comparisons.ts';
@@ -19,7 +19,7 @@ export function setGold(db: Db, comparisonId: number, ranking: RankingGroups | n
     if (!comparison) throw notFound(`Comparison ${comparisonId}`);
     const project = projectById(db, comparison.projectId)!;
     if (ranking) {
-      const problems = rankingProblems({ ranking }, candidatesOf(db, comparison.parentMessageId).map((c) => String(c.id)), { ...project, ratings: [], flags: [] });
+      const problems = rankingProblems({ ranking }, candidateIdsOf(db, comparison.parentMessageId), { ...project, ratings: [], flags: [] });
       if (problems.length) throw badRequest('gold.invalid', `Invalid gold ranking: ${problems.join('; ')}`, { problems });
     }
     db.orm

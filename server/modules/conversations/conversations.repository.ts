@@ -45,9 +45,6 @@ const stmts = statementsFor(({ sqlite }) => {
         SELECT path.start, m.id, m.parent_id, path.depth + 1 FROM messages m JOIN path ON m.id = path.parent_id
       )
       SELECT path.start, m.role, m.content FROM path JOIN messages m ON m.id = path.id ORDER BY path.start, path.depth DESC`),
-    manyCandidates: sqlite.prepare<[string], CandidateRow & { parentId: number }>(`
-      SELECT parent_id AS parentId, id, content, model, params, finish_reason AS finishReason, author_id AS authorId
-      FROM messages WHERE parent_id IN (SELECT value FROM json_each(?)) AND role = 'assistant' ORDER BY parent_id, id`),
     candidateTexts: sqlite.prepare<[number], { id: number; content: string }>(
       `SELECT id, content FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id`,
     ),
@@ -95,9 +92,4 @@ function groupBy<T extends object, K>(rows: T[], key: (row: T) => K): Map<K, T[]
 export function pathsTo(db: Db, messageIds: number[]): Map<number, ChatMessage[]> {
   const rows = groupBy(stmts(db).paths.all(JSON.stringify(messageIds)), (r) => r.start);
   return new Map(messageIds.map((id) => [id, (rows.get(id) ?? []).map(({ role, content }) => ({ role, content }))]));
-}
-
-/** candidatesOf for many parents in one query. */
-export function candidatesOfMany(db: Db, parentMessageIds: number[]): Map<number, CandidateRow[]> {
-  return groupBy(stmts(db).manyCandidates.all(JSON.stringify(parentMessageIds)), (r) => r.parentId);
 }
