@@ -26,11 +26,11 @@ export const writerStatements = statementsFor(({ sqlite: s }) => {
     conversation: s.prepare<{ projectId: number; externalId: string; metadata: string | null; source: ConversationSource; createdBy: number | null; now: number }>(`
       INSERT INTO conversations (project_id, external_id, metadata, source, created_by, created_at)
       VALUES (@projectId, @externalId, @metadata, @source, @createdBy, @now)`),
-    message: s.prepare<MessageFields & { now: number }>(`
+    // Positional: binding named parameters from a spread object cost an import 5x more per message.
+    message: s.prepare<MessageArgs>(`
       INSERT INTO messages (conversation_id, parent_id, role, content, author_id, model, params, finish_reason, usage, latency_ms,
                             from_suggestion, suggestion_model, suggestion_edit_distance, created_at)
-      VALUES (@conversationId, @parentId, @role, @content, @authorId, @model, @params, @finishReason, @usage, @latencyMs,
-              @fromSuggestion, @suggestionModel, @suggestionEditDistance, @now)`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     comparison: s.prepare<{ projectId: number; conversationId: number | bigint; parentMessageId: number | bigint; authorId: number | null; now: number }>(`
       INSERT INTO comparisons (project_id, conversation_id, parent_message_id, author_id, created_at)
       VALUES (@projectId, @conversationId, @parentMessageId, @authorId, @now)`),
@@ -38,6 +38,29 @@ export const writerStatements = statementsFor(({ sqlite: s }) => {
 });
 
 type ConversationSource = 'import' | 'demonstration' | 'chat';
+
+/** A message row's values in the statement's column order. */
+type MessageArgs = [
+  conversationId: number | bigint,
+  parentId: number | bigint | null,
+  role: string,
+  content: string,
+  authorId: number | null,
+  model: string | null,
+  params: string | null,
+  finishReason: string | null,
+  usage: string | null,
+  latencyMs: number | null,
+  fromSuggestion: 0 | 1,
+  suggestionModel: string | null,
+  suggestionEditDistance: number | null,
+  createdAt: number,
+];
+
+const messageArgs = (f: MessageFields, now: number): MessageArgs => [
+  f.conversationId, f.parentId, f.role, f.content, f.authorId, f.model, f.params, f.finishReason,
+  f.usage, f.latencyMs, f.fromSuggestion, f.suggestionModel, f.suggestionEditDistance, now,
+];
 
 /** Starts a conversation written in Ordinal (a demonstration or a chat), with a generated id. Call inside a transaction. */
 export function insertOwnConversation(db: Db, projectId: number, source: Exclude<ConversationSource, 'import'>, createdBy: number, metadata?: Record<string, unknown>): number {
@@ -56,7 +79,7 @@ export function insertOwnConversation(db: Db, projectId: number, source: Exclude
 
 /** Inserts one message; returns its id. Call inside a transaction. */
 export function insertMessage(db: Db, fields: Pick<MessageFields, 'conversationId' | 'parentId' | 'role' | 'content'> & Partial<MessageFields>): number {
-  return Number(writerStatements(db).message.run({ ...noProvenance, ...fields, now: Date.now() }).lastInsertRowid);
+  return Number(writerStatements(db).message.run(...messageArgs({ ...noProvenance, ...fields }, Date.now())).lastInsertRowid);
 }
 
 /**
@@ -77,20 +100,11 @@ export function insertConversation(db: Db, projectId: number, line: ImportLine, 
   }).lastInsertRowid;
   let parentId: number | bigint | null = null;
   for (const m of line.messages) {
-    parentId = s.message.run({ ...noProvenance, conversationId, parentId, role: m.role, content: m.content, authorId, now }).lastInsertRowid;
+    parentId = s.message.run(conversationId, parentId, m.role, m.content, authorId, null, null, null, null, null, 0, null, null, now).lastInsertRowid;
   }
   for (const c of line.completions) {
-    s.message.run({
-      ...noProvenance,
-      conversationId,
-      parentId,
-      role: 'assistant',
-      content: c.content,
-      model: c.model ?? null,
-      params: c.params ? JSON.stringify(c.params) : null,
-      finishReason: c.finish_reason ?? null,
-      now,
-    });
+    const params = c.params ? JSON.stringify(c.params) : null;
+    s.message.run(conversationId, parentId, 'assistant', c.content, null, c.model ?? null, params, c.finish_reason ?? null, null, null, 0, null, null, now);
   }
   if (line.completions.length >= 2) {
     s.comparison.run({ projectId, conversationId, parentMessageId: parentId!, authorId, now });
