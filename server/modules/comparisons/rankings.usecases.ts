@@ -41,15 +41,16 @@ const rankingStatements = statementsFor(({ orm, sqlite }) => ({
   othersLive: sqlite.prepare<{ comparisonId: number; userId: number; now: number }, { n: number }>(
     `SELECT count(*) AS n FROM assignments WHERE comparison_id = @comparisonId AND user_id != @userId AND completed_at IS NULL AND skipped_at IS NULL AND expires_at > @now`,
   ),
-  insert: sqlite.prepare<StoredColumns & { comparisonId: number; userId: number; shownOrder: string; now: number }>(`
-    INSERT INTO rankings (comparison_id, user_id, ranking, ratings, flags, note, duration_ms, shown_order, revision, created_at, updated_at)
-    VALUES (@comparisonId, @userId, @ranking, @ratings, @flags, @note, @durationMs, @shownOrder, 1, @now, @now)`),
-  replace: sqlite.prepare<StoredColumns & { id: number; revision: number; now: number }>(`
-    UPDATE rankings SET ranking = @ranking, ratings = @ratings, flags = @flags, note = @note, duration_ms = @durationMs,
-                        revision = @revision, updated_at = @now WHERE id = @id`),
-  revision: sqlite.prepare<StoredColumns & { rankingId: number | bigint; revision: number; now: number }>(`
-    INSERT INTO ranking_revisions (ranking_id, revision, ranking, ratings, flags, note, duration_ms, submitted_at)
-    VALUES (@rankingId, @revision, @ranking, @ratings, @flags, @note, @durationMs, @now)`),
+  // Positional, the answer's columns always in AnswerColumns' order: binding named parameters from
+  // spread objects cost more than the inserts themselves.
+  insert: sqlite.prepare<[comparisonId: number, userId: number, shownOrder: string, createdAt: number, updatedAt: number, ...AnswerColumns]>(`
+    INSERT INTO rankings (comparison_id, user_id, shown_order, revision, created_at, updated_at, ranking, ratings, flags, note, duration_ms)
+    VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`),
+  replace: sqlite.prepare<[revision: number, updatedAt: number, ...AnswerColumns, id: number]>(`
+    UPDATE rankings SET revision = ?, updated_at = ?, ranking = ?, ratings = ?, flags = ?, note = ?, duration_ms = ? WHERE id = ?`),
+  revision: sqlite.prepare<[rankingId: number | bigint, revision: number, now: number, ...AnswerColumns]>(`
+    INSERT INTO ranking_revisions (ranking_id, revision, submitted_at, ranking, ratings, flags, note, duration_ms)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
   complete: sqlite.prepare<{ id: number; now: number }>('UPDATE assignments SET completed_at = @now WHERE id = @id'),
   count: sqlite.prepare<{ id: number; overlap: number }>(`
     UPDATE comparisons SET ranking_count = ranking_count + 1, done = gold_ranking IS NOT NULL OR ranking_count + 1 >= @overlap WHERE id = @id`),
@@ -67,14 +68,8 @@ interface Target {
   rankingId: number | null;
 }
 
-/** An answer's columns as stored (JSON as text). */
-interface StoredColumns {
-  ranking: string;
-  ratings: string;
-  flags: string;
-  note: string;
-  durationMs: number | null;
-}
+/** An answer's columns as stored (JSON as text), in the order the statements above take them. */
+type AnswerColumns = [ranking: string, ratings: string, flags: string, note: string, durationMs: number | null];
 
 export const findRanking = (db: Db, comparisonId: number, userId: number) => rankingStatements(db).ranking.get({ comparisonId, userId });
 
@@ -111,20 +106,14 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
     if (problems.length) throw badRequest('ranking.invalid', `Invalid ranking: ${problems.join('; ')}`, { problems });
 
     const answer = answerOf(body);
-    const columns: StoredColumns = {
-      ranking: JSON.stringify(answer.ranking),
-      ratings: JSON.stringify(answer.ratings),
-      flags: JSON.stringify(answer.flags),
-      note: answer.note,
-      durationMs: answer.durationMs,
-    };
+    const columns: AnswerColumns = [JSON.stringify(answer.ranking), JSON.stringify(answer.ratings), JSON.stringify(answer.flags), answer.note, answer.durationMs];
     const existing = target.rankingId === null ? undefined : q.ranking.get({ comparisonId, userId: user.id });
     if (existing) {
       const stored = { ranking: existing.ranking, ratings: existing.ratings, flags: existing.flags, note: existing.note, durationMs: existing.durationMs };
       if (canonical(stored) === canonical(answer)) return toStoredRanking(existing);
       const revision = existing.revision + 1;
-      q.replace.run({ ...columns, id: existing.id, revision, now });
-      q.revision.run({ ...columns, rankingId: existing.id, revision, now });
+      q.replace.run(revision, now, ...columns, existing.id);
+      q.revision.run(existing.id, revision, now, ...columns);
       audit(db, user.id, 'ranking.replace', `comparison:${comparisonId}`, { revision });
       return toStoredRanking({ ...existing, ...answer, revision, updatedAt: now });
     }
@@ -137,8 +126,8 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
       }
     }
 
-    const id = q.insert.run({ ...columns, comparisonId, userId: user.id, shownOrder: target.shownOrder!, now }).lastInsertRowid;
-    q.revision.run({ ...columns, rankingId: id, revision: 1, now });
+    const id = q.insert.run(comparisonId, user.id, target.shownOrder!, now, now, ...columns).lastInsertRowid;
+    q.revision.run(id, 1, now, ...columns);
     q.complete.run({ id: target.assignmentId, now });
     q.count.run({ id: comparisonId, overlap: project.overlap });
     // No audit entry: the ranking and its first revision already record who answered and when.
