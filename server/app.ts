@@ -66,7 +66,8 @@ export function createApp({ db, logger, allowedOrigins = [], serveClient = true 
         logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, user: req.auth?.user.username }, 'request');
       });
     }
-    if (req.method === 'GET' && req.path === '/openapi.json') return sendJson(res, 200, document);
+    // The API's description is public, even to a script whose token is wrong: served before authentication.
+    if ((req.method === 'GET' || req.method === 'HEAD') && /^\/openapi\.json\/?$/i.test(req.path)) return sendJson(res, 200, document);
     authenticate(req, res);
     await routes(req, res);
   });

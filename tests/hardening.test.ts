@@ -85,13 +85,24 @@ describe('request bodies', () => {
       code: 'body.too_large',
       message: expect.stringContaining('20 MiB'),
     });
+    for (const bare of ['null', '42', '"text"']) {
+      expect(await errorOf(await post({ 'content-type': 'application/json' }, bare)), bare).toMatchObject({ status: 400, code: 'body.invalid_json' });
+    }
     // Not sent as JSON: as if no body came, so the schema names every missing field.
     const plain = await errorOf(await post({ 'content-type': 'text/plain' }, '{"username":"a","password":"b"}'));
     expect(plain).toMatchObject({ status: 400, code: 'validation_failed' });
     expect(plain.message).toMatch(/username/);
   });
 
+  it('may begin with a byte-order mark, as files saved by some editors do', async () => {
+    const trainer = await server.user('trainer');
+    const res = await post({ 'content-type': 'application/json' }, `\uFEFF${JSON.stringify({ username: trainer.username, password: trainer.password })}`);
+    expect(res.status, await res.clone().text()).toBe(200);
+  });
+
   it('reach routes spelled with a trailing slash or in another case, as before', async () => {
+    for (const path of ['/openapi.json', '/openapi.json/', '/OpenAPI.json']) expect((await fetch(`${server.url}/api/v1${path}`)).status, path).toBe(200);
+    expect((await fetch(`${server.url}/api/v1/openapi.json`, { method: 'HEAD' })).status).toBe(200);
     const trainer = await server.user('trainer');
     expect((await trainer.api('GET', '/session/')).status).toBe(200);
     expect((await trainer.api('GET', '/SESSION')).status).toBe(200);

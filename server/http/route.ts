@@ -82,12 +82,17 @@ function readJsonBody(req: Request): Promise<unknown> {
     });
     req.on('error', reject);
     req.on('end', () => {
-      const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
-      if (text.trim() === '') return resolve(undefined);
+      // A byte-order mark (files saved by some editors, sent with curl -d @file) is not part of the JSON.
+      const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8').replace(/^\uFEFF/, '');
+      const start = text.trimStart();
+      if (start === '') return resolve(undefined);
+      // As body-parser's strict mode: a body is an object or an array, never a bare null, number or string.
+      const invalid = () => badRequest('body.invalid_json', 'The request body is not valid JSON (an object or an array).');
+      if (start[0] !== '{' && start[0] !== '[') return reject(invalid());
       try {
         resolve(JSON.parse(text));
       } catch {
-        reject(badRequest('body.invalid_json', 'The request body is not valid JSON.'));
+        reject(invalid());
       }
     });
   });

@@ -91,10 +91,13 @@ export function trainerView(db: Db, project: ProjectRow, comparisonId: number, p
  * Runs atomically under the write lock (its own IMMEDIATE transaction, or the group commit's), so
  * concurrent calls, even from other processes, never over-assign. Returns null when nothing is left for this trainer.
  */
-export function nextComparison(db: Db, project: ProjectRow, user: AuthUser, now = Date.now()): NextComparison | null {
+export function nextComparison(db: Db, projectAsAsked: ProjectRow, user: AuthUser, now = Date.now()): NextComparison | null {
   const s = queueStatements(db);
-  const expiresAt = now + project.leaseMinutes * 60_000;
   return atomically(db, (): NextComparison | null => {
+    // Read again under the write lock: a group commit runs this a moment after the request was read,
+    // and a changed overlap or lease length must count from the start.
+    const project = projectById(db, projectAsAsked.id)!;
+    const expiresAt = now + project.leaseMinutes * 60_000;
     for (const held of s.openAssignments.all({ projectId: project.id, userId: user.id })) {
       const live = held.expiresAt > now;
       if (!live && !s.hasRoomFor.get({ comparisonId: held.comparisonId, userId: user.id, now, overlap: project.overlap })?.ok) continue;
