@@ -2,10 +2,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newest } from './server-build.js';
+import { newest } from './newest.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
 
 /**
  * Builds the web app into dist/client with Vite, unless (without `force`) the build is newer

@@ -4,29 +4,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newest } from './newest.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const compiledCli = path.join(root, 'dist/server/cli.mjs');
-/** What the compiled CLI is made of: it is stale once any of these is newer. */
-const sources = ['server', 'shared', 'package.json', 'package-lock.json'];
-
-/** The newest modification time of a file, or of anything below a folder. */
-export function newest(target) {
-  const stat = fs.statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return fs.readdirSync(target).reduce((max, name) => Math.max(max, newest(path.join(target, name))), 0);
-}
+/** The newest source time the compiled CLI was built from (read before building, so an edit saved meanwhile counts as newer). */
+const stamp = path.join(root, 'dist/server/cli.sources-time');
+/** What the compiled CLI is made of, and how: it is stale once any of these is newer. */
+const sources = ['server', 'shared', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/server-build.js'];
 
 const sourcesTime = () => Math.max(...sources.map((p) => newest(path.join(root, p))));
 
-/** Whether dist/server/cli.mjs exists and is newer than every server and shared source. */
+/** Whether dist/server/cli.mjs was built from the sources as they are now. */
 export function compiledCliIsFresh() {
-  return fs.existsSync(compiledCli) && fs.statSync(compiledCli).mtimeMs > sourcesTime();
+  if (!fs.existsSync(compiledCli) || !fs.existsSync(stamp)) return false;
+  return Number(fs.readFileSync(stamp, 'utf8')) >= sourcesTime();
 }
 
 /** Bundles server/cli/main.ts with esbuild (dependencies stay in node_modules), unless it is fresh. */
 export async function buildServer({ force = false } = {}) {
   if (!force && compiledCliIsFresh()) return false;
+  const builtFrom = sourcesTime();
   const { build } = await import('esbuild');
   const { outputFiles } = await build({
     entryPoints: [path.join(root, 'server/cli/main.ts')],
@@ -42,9 +40,9 @@ export async function buildServer({ force = false } = {}) {
   });
   // Written beside, then renamed: a CLI starting meanwhile runs the old file or the new, never half of one.
   fs.mkdirSync(path.dirname(compiledCli), { recursive: true });
-  for (const file of outputFiles) {
-    fs.writeFileSync(`${file.path}.tmp`, file.contents);
-    fs.renameSync(`${file.path}.tmp`, file.path);
+  for (const [file, contents] of [...outputFiles.map((f) => [f.path, f.contents]), [stamp, String(builtFrom)]]) {
+    fs.writeFileSync(`${file}.tmp`, contents);
+    fs.renameSync(`${file}.tmp`, file);
   }
   return true;
 }

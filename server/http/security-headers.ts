@@ -8,6 +8,8 @@ import helmet from 'helmet';
  */
 function helmetHeaders(): [string, string][] {
   const headers: [string, string][] = [];
+  // helmet sets its headers synchronously; the one it removes, X-Powered-By, Express never sends
+  // (app.disable('x-powered-by')). tests/hardening.test.ts checks the headers on real responses.
   const recorder = { setHeader: (name: string, value: unknown) => headers.push([name, String(value)]), removeHeader: () => {} };
   const middleware = helmet({
     contentSecurityPolicy: {
