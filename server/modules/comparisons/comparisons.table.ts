@@ -32,6 +32,8 @@ export const comparisons = sqliteTable(
   (t) => [
     uniqueIndex('comparisons_parent_message_idx').on(t.parentMessageId),
     index('comparisons_queue_idx').on(t.projectId, t.done, t.id),
+    // Exports and counts walk one project's comparisons in id order, a page at a time.
+    index('comparisons_project_order_idx').on(t.projectId, t.id),
     index('comparisons_conversation_id_idx').on(t.conversationId),
     index('comparisons_author_id_idx').on(t.authorId),
   ],

@@ -78,7 +78,8 @@ export const provenanceOfPath = (db: Db, messageId: number) =>
     edit_distance: p.suggestionEditDistance,
   }));
 
-function groupBy<T extends object, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
+/** Rows grouped by a key, each group in the rows' order. */
+export function groupBy<T extends object, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
   for (const row of rows) {
     const k = key(row);

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { openReadConnection, type Db } from '#server/db/client.ts';
 import { createGroupCommit } from '#server/db/group-commit.ts';
-import { pathsTo, pathTo, provenanceOfPath } from '#server/modules/conversations/conversations.repository.ts';
+import { groupBy, pathsTo, pathTo, provenanceOfPath } from '#server/modules/conversations/conversations.repository.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { rankedPairsConsensus } from '#shared/consensus.ts';
 import type { ChatMessage } from '#shared/conversations.ts';
@@ -73,13 +73,12 @@ function agreementOf(rows: ExportedRanking[]): number | null {
 type Reading = 'records' | 'count';
 
 function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions, reading: Reading): Generator<RankedComparison> {
-  // `+c.project_id` keeps SQLite off the (project_id, done, id) index, which cannot give rows in id
-  // order: with it every page sorted all the project's comparisons again (3.7 s of a 100k export).
-  // Walking the primary key from `after` reads each comparison once.
+  // The (project_id, id) index gives one project's comparisons in id order from `after`: each is read
+  // once, and no page sorts the project again (the queue's index, with `done` between, could not).
   const page = db.sqlite.prepare<[number, number, number], { id: number; parentMessageId: number; conversationKey: string }>(`
     SELECT c.id, c.parent_message_id AS parentMessageId, v.external_id AS conversationKey
     FROM comparisons c JOIN conversations v ON v.id = c.conversation_id
-    WHERE +c.project_id = ? AND c.id > ? AND c.ranking_count > 0
+    WHERE c.project_id = ? AND c.id > ? AND c.ranking_count > 0
     ORDER BY c.id LIMIT ?`);
   const rankingsOf = db.sqlite.prepare<[string], ExportedRanking>(`
     SELECT r.comparison_id AS comparisonId, u.username, r.ranking, r.ratings, r.flags, r.note,
@@ -100,19 +99,9 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions,
     if (!comparisons.length) return;
     after = comparisons.at(-1)!.id;
     const wanted = comparisons.filter((c) => !options.split || splitOf(c.conversationKey, options.testShare) === options.split);
-    const byComparison = new Map<number, ExportedRanking[]>();
-    for (const r of rankingsOf.all(JSON.stringify(wanted.map((c) => c.id)))) {
-      const list = byComparison.get(r.comparisonId) ?? [];
-      list.push(r);
-      byComparison.set(r.comparisonId, list);
-    }
+    const byComparison = groupBy(rankingsOf.all(JSON.stringify(wanted.map((c) => c.id))), (r) => r.comparisonId);
     const contexts = reading === 'records' ? pathsTo(db, wanted.map((c) => c.parentMessageId)) : new Map<number, ChatMessage[]>();
-    const candidatesByParent = new Map<number, ExportedCandidate[]>();
-    for (const m of candidatesOf.all(JSON.stringify(wanted.map((c) => c.parentMessageId)))) {
-      const list = candidatesByParent.get(m.parentId) ?? [];
-      list.push(m);
-      candidatesByParent.set(m.parentId, list);
-    }
+    const candidatesByParent = groupBy(candidatesOf.all(JSON.stringify(wanted.map((c) => c.parentMessageId))), (m) => m.parentId);
     for (const c of wanted) {
       const rows = byComparison.get(c.id) ?? [];
       if (!rows.length) continue;

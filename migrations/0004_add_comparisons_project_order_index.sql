@@ -1,0 +1,1 @@
+CREATE INDEX `comparisons_project_order_idx` ON `comparisons` (`project_id`,`id`);
