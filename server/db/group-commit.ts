@@ -1,4 +1,5 @@
 import { AppError } from '#server/http/errors.ts';
+import type Database from 'better-sqlite3';
 import type { Sqlite } from './client.ts';
 
 interface Job {
@@ -20,13 +21,14 @@ interface Job {
  */
 export function createGroupCommit(sqlite: Sqlite) {
   let queue: Job[] = [];
-  const begin = sqlite.prepare('BEGIN IMMEDIATE');
-  const commit = sqlite.prepare('COMMIT');
-  const rollback = sqlite.prepare('ROLLBACK');
+  // Prepared at the first batch: a read-only handle (exports) carries a group commit it never uses.
+  let statements: Record<'begin' | 'commit' | 'rollback', Database.Statement<[]>> | undefined;
 
   function flush() {
     const jobs = queue;
     queue = [];
+    statements ??= { begin: sqlite.prepare('BEGIN IMMEDIATE'), commit: sqlite.prepare('COMMIT'), rollback: sqlite.prepare('ROLLBACK') };
+    const { begin, commit, rollback } = statements;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       begin.run();

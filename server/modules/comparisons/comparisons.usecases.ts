@@ -5,7 +5,7 @@ import { audit } from '#server/modules/audit/audit.ts';
 import { rankingProblems } from '#shared/ranking-rules.ts';
 import type { RankingGroups } from '#shared/rankings.ts';
 import { candidateIdsOf, candidatesOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
-import { projectById } from '#server/modules/projects/projects.usecases.ts';
+import { projectById } from '#server/modules/projects/projects.repository.ts';
 import { users } from '#server/modules/users/users.table.ts';
 import type { ComparisonList, ResearcherComparison } from '#shared/comparisons.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';

@@ -5,7 +5,7 @@ import { conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { candidateTextsOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
-import { projectById } from '#server/modules/projects/projects.usecases.ts';
+import { projectById } from '#server/modules/projects/projects.repository.ts';
 import type { NextComparison } from '#shared/comparisons.ts';
 import { findRanking, toStoredRanking } from './rankings.usecases.ts';
 

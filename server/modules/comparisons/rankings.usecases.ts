@@ -4,7 +4,7 @@ import type { AuthUser } from '#server/http/auth.ts';
 import { AppError, badRequest, conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { candidateIdsOf } from '#server/modules/conversations/conversations.repository.ts';
-import { projectById } from '#server/modules/projects/projects.usecases.ts';
+import { projectById } from '#server/modules/projects/projects.repository.ts';
 import { rankingProblems } from '#shared/ranking-rules.ts';
 import type { StoredRanking, SubmitRanking } from '#shared/rankings.ts';
 import { rankings, type RankingRow } from './comparisons.table.ts';

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { packageRoot } from '#server/paths.ts';
 import type { Db } from '#server/db/client.ts';
 import { importFile } from '#server/modules/conversations/import.ts';
-import { createProject, findProject } from '#server/modules/projects/projects.usecases.ts';
+import { findProject } from '#server/modules/projects/projects.repository.ts';
+import { createProject } from '#server/modules/projects/projects.usecases.ts';
 import { countUsers, createUser } from '#server/modules/users/users.usecases.ts';
 
 const demoFile = path.join(packageRoot, 'server/modules/demo/demo.jsonl');

@@ -184,7 +184,7 @@ function openSnapshot(dbFile: string): { db: Db; end: () => void } {
   const sqlite = openReadConnection(dbFile);
   sqlite.exec('BEGIN');
   return {
-    // The handle the repositories take; its group commit stays idle, as an export writes nothing.
+    // The handle the repositories take; its group commit is never used (and so never prepared): an export writes nothing.
     db: { sqlite, orm: drizzle(sqlite), file: dbFile, grouped: createGroupCommit(sqlite) },
     end: () => {
       sqlite.exec('COMMIT');

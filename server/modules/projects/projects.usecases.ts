@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { statementsFor, type Db } from '#server/db/client.ts';
+import type { Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
@@ -7,6 +7,7 @@ import { countAvailable } from '#server/modules/comparisons/queue.ts';
 import { comparisons } from '#server/modules/comparisons/comparisons.table.ts';
 import { createProjectSchema, type CreateProject, type Project, type ProjectSummary, type UpdateProject } from '#shared/projects.ts';
 import { projects, type ProjectRow } from './projects.table.ts';
+import { findProject, writingProjects } from './projects.repository.ts';
 
 /** A project as the API shows it. Trainers learn whether there is a model, not where it runs. */
 export const toProject = (row: ProjectRow, viewer?: AuthUser | null): Project => ({
@@ -27,64 +28,6 @@ export const toProject = (row: ProjectRow, viewer?: AuthUser | null): Project =>
   archived: row.archivedAt !== null,
   createdAt: new Date(row.createdAt).toISOString(),
 });
-
-/**
- * Every trainer request reads its project, and projects rarely change, so rows are kept in memory.
- * The cache is dropped whenever another connection (the CLI, another server) has committed to the
- * file, which SQLite's data_version tells for a microsecond, and when this process writes a project.
- */
-const projectCache = statementsFor(({ orm, sqlite }) => ({
-  dataVersion: sqlite.prepare<[], number>('PRAGMA data_version').pluck(),
-  seenVersion: -1,
-  bySlug: new Map<string, Readonly<ProjectRow>>(),
-  byId: new Map<number, Readonly<ProjectRow>>(),
-  selectBySlug: orm.select().from(projects).where(eq(projects.slug, sql.placeholder('slug'))).prepare(),
-  selectById: orm.select().from(projects).where(eq(projects.id, sql.placeholder('id'))).prepare(),
-}));
-
-function freshCache(db: Db) {
-  const cache = projectCache(db);
-  const version = cache.dataVersion.get()!;
-  if (version !== cache.seenVersion) {
-    forgetProjects(db);
-    cache.seenVersion = version;
-  }
-  return cache;
-}
-
-function forgetProjects(db: Db) {
-  const cache = projectCache(db);
-  cache.bySlug.clear();
-  cache.byId.clear();
-}
-
-function remember(db: Db, row: ProjectRow | undefined): Readonly<ProjectRow> | undefined {
-  if (!row) return undefined;
-  const cache = projectCache(db);
-  Object.freeze(row);
-  cache.bySlug.set(row.slug, row);
-  cache.byId.set(row.id, row);
-  return row;
-}
-
-export function findProject(db: Db, slug: string) {
-  const cache = freshCache(db);
-  return cache.bySlug.get(slug) ?? remember(db, cache.selectBySlug.get({ slug }));
-}
-
-export function projectById(db: Db, id: number) {
-  const cache = freshCache(db);
-  return cache.byId.get(id) ?? remember(db, cache.selectById.get({ id }));
-}
-
-/** Runs a write of projects; whatever was cached is forgotten, committed or not. */
-function writingProjects<T>(db: Db, write: () => T): T {
-  try {
-    return db.sqlite.transaction(write).immediate();
-  } finally {
-    forgetProjects(db);
-  }
-}
 
 /** The project, or 404. Trainers are told archived projects do not exist. */
 export function getProject(db: Db, slug: string, user?: AuthUser | null): ProjectRow {
