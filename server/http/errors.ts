@@ -35,13 +35,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
       return;
     }
-    // body-parser and friends mark client mistakes (bad JSON, too large) with a 4xx status.
+    // Express's own layers (static files, a malformed URL) mark client mistakes with a 4xx status.
     const status = typeof error?.status === 'number' ? error.status : 500;
     if (status >= 400 && status < 500) {
-      const code = error.type === 'entity.too.large' ? 'body.too_large' : error.type === 'entity.parse.failed' ? 'body.invalid_json' : 'bad_request';
-      const message =
-        code === 'body.invalid_json' ? 'The request body is not valid JSON.' : code === 'body.too_large' ? 'The request body is too large.' : String(error.message);
-      res.status(status).json({ error: { code, message } });
+      res.status(status).json({ error: { code: 'bad_request', message: String(error.message) } });
       return;
     }
     logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled error');
