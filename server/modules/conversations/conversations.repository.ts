@@ -20,6 +20,8 @@ export interface MessageProvenance {
 }
 
 const stmts = statementsFor(({ sqlite }) => {
+  /** A message's assistant children (a comparison's candidates), oldest first, with the columns asked for. */
+  const children = (columns: string) => `SELECT ${columns} FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id`;
   return {
     path: sqlite.prepare<[number], { role: Role; content: string }>(`
       WITH RECURSIVE path(id, parent_id, role, content, depth) AS (
@@ -45,13 +47,9 @@ const stmts = statementsFor(({ sqlite }) => {
         SELECT path.start, m.id, m.parent_id, path.depth + 1 FROM messages m JOIN path ON m.id = path.parent_id
       )
       SELECT path.start, m.role, m.content FROM path JOIN messages m ON m.id = path.id ORDER BY path.start, path.depth DESC`),
-    candidateTexts: sqlite.prepare<[number], { id: number; content: string }>(
-      `SELECT id, content FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id`,
-    ),
-    candidateIds: sqlite.prepare<[number], number>(`SELECT id FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id`).pluck(),
-    candidates: sqlite.prepare<[number], CandidateRow>(`
-      SELECT id, content, model, params, finish_reason AS finishReason, author_id AS authorId
-      FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id`),
+    candidateTexts: sqlite.prepare<[number], { id: number; content: string }>(children('id, content')),
+    candidateIds: sqlite.prepare<[number], number>(children('id')).pluck(),
+    candidates: sqlite.prepare<[number], CandidateRow>(children('id, content, model, params, finish_reason AS finishReason, author_id AS authorId')),
   };
 });
 
