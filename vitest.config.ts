@@ -6,6 +6,8 @@ export default defineConfig({
     globalSetup: ['tests/support/global-setup.ts'],
     env: { LOG_LEVEL: 'silent' },
     testTimeout: 30_000,
+    // expect.poll waits as long as a Playwright action (tests/browser/support.ts): 1 s is lost under load.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 120_000,
     pool: 'forks',
   },

@@ -94,6 +94,7 @@ describe('the Users page', () => {
       await dialog.getByText('Copied to the clipboard.').waitFor();
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(suggested);
       await dialog.getByRole('button', { name: 'Done' }).click();
+      await dialog.waitFor({ state: 'detached' });
       expect(await page.content()).not.toContain(suggested);
 
       const login = await fetch(`${server.url}/api/v1/session`, {
@@ -129,6 +130,7 @@ describe('the Users page', () => {
     const { context, page } = await newPage(browser);
     try {
       await logIn(page, server, trainer, '/users');
+      await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
       expect(await page.getByRole('alert').textContent()).toContain('not allowed');
       expect(await page.getByRole('table').count()).toBe(0);
     } finally {

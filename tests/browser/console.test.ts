@@ -140,8 +140,8 @@ describe('a project that trainers have ranked', () => {
       await page.getByRole('heading', { name: `Comparison ${tiedId}` }).waitFor();
 
       expect(await page.getByRole('region', { name: 'Context' }).textContent()).toContain('What is the capital of');
-      const provenance = await page.locator('.candidates .provenance').allTextContents();
-      expect(provenance.map((p) => p.trim()).sort()).toEqual(['model gpt-large', 'model gpt-small', 'model llama-7b']);
+      const provenance = async () => (await page.locator('.candidates .provenance').allTextContents()).map((p) => p.trim()).sort();
+      await expect.poll(provenance).toEqual(['model gpt-large', 'model gpt-small', 'model llama-7b']);
 
       const row = page.getByRole('row', { name: new RegExp(`^${alice.username}\\b`) });
       expect(await row.locator('td.order').textContent()).toBe(expectedOrder);
@@ -302,6 +302,8 @@ describe('the new project form without a mouse', () => {
   it('can be filled in and submitted with Tab, typing, Space and Enter', async () => {
     await inBrowser(async (page) => {
       await logIn(page, server, researcher, '/projects/new');
+      // The form loads apart from the top bar: Tab only once its first field is on the page.
+      await page.getByLabel(/^Slug/).waitFor();
       const focused = () => page.evaluate(() => {
         const el = document.activeElement as HTMLElement | null;
         return el ? `${el.tagName.toLowerCase()}:${((el.closest('label') ?? el).textContent ?? '').trim()}` : '';

@@ -202,7 +202,7 @@ describe('chatting with the model', () => {
       expect([...shown].sort()).toEqual(comparison.candidates.map((c) => c.id).sort());
       await moveByKeyboard(page, 3, -2);
       ranked = [shown[2]!, shown[0]!, shown[1]!];
-      expect(await cardOrder(page)).toEqual(ranked);
+      await expect.poll(() => cardOrder(page)).toEqual(ranked);
       await page.getByRole('button', { name: /Submit ranking/ }).click();
       await page.getByRole('heading', { name: 'All done' }).waitFor();
     });

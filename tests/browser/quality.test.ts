@@ -118,27 +118,28 @@ describe('the quality dashboard', () => {
       expect(await page.getByTestId('gold-accuracy').textContent()).toBe(percent(stats.gold.accuracy));
       expect(await page.getByTestId('agreement-tau').textContent()).toBe(stats.agreement.kendallTau!.toFixed(2));
 
-      // Charts: each a figure with an SVG and bars in it.
-      await page.locator('figure svg .recharts-bar-rectangle').first().waitFor();
+      // Charts: each a figure with an SVG and bars in it (each chart draws once it has measured its box).
       const figures = page.locator('figure');
+      const withBars = () => figures.evaluateAll((all) => all.filter((f) => f.querySelector('svg') && f.querySelectorAll('.recharts-bar-rectangle').length > 0).length);
+      await expect.poll(withBars).toBeGreaterThanOrEqual(4);
       expect(await figures.count()).toBeGreaterThanOrEqual(4);
-      const withBars = await figures.evaluateAll((all) => all.filter((f) => f.querySelector('svg') && f.querySelectorAll('.recharts-bar-rectangle').length > 0).length);
-      expect(withBars).toBeGreaterThanOrEqual(4);
 
       // The trainer table: longfan alone is marked.
       const table = page.getByRole('table', { name: 'Trainers' });
-      expect(await table.locator('tbody tr').count()).toBe(3);
+      await expect.poll(() => table.locator('tbody tr').count()).toBe(3);
       const longfanRow = table.locator('tbody tr', { hasText: 'longfan' });
       expect(await longfanRow.getByText('prefers longer').count()).toBe(1);
       expect(await table.getByText('prefers longer').count()).toBe(1);
       const longfan = stats.trainers.find((t) => t.username === 'longfan')!;
       expect(await longfanRow.textContent()).toContain(percent(longfan.longerPreferred));
 
-      // The review queue: alpha's flag on q1's answer a, middle's reason for skipping q9.
+      // The review queue (loaded apart from the figures): alpha's flag on q1's answer a, middle's reason for skipping q9.
       const flagged = page.locator('li', { hasText: 'hallucination' });
+      await flagged.first().waitFor();
       expect(await flagged.count()).toBe(1);
       expect(await flagged.textContent()).toContain('alpha');
       const skip = page.locator('li', { hasText: 'Needs a doctor to judge' });
+      await skip.first().waitFor();
       expect(await skip.count()).toBe(1);
       expect(await skip.textContent()).toContain('middle');
     });
@@ -148,7 +149,7 @@ describe('the quality dashboard', () => {
     await inBrowser(async (page) => {
       await logIn(page, server, researcher, `/projects/${slug}/quality`);
       const table = page.getByRole('table', { name: 'Trainers' });
-      await table.waitFor();
+      await expect.poll(() => table.locator('tbody tr').count()).toBe(3);
       const before = await trainerColumn(page);
 
       const byLonger = [...stats.trainers].sort((x, y) => (y.longerPreferred ?? -1) - (x.longerPreferred ?? -1)).map((t) => t.username);

@@ -4,10 +4,13 @@ import { conversation } from '../support/app.ts';
 import type { TestUser } from '../support/app.ts';
 import {
   cardOrder,
+  dragCard,
   frames,
   heldComparisonId,
+  liftFocusedCard,
   logIn,
   moveByKeyboard,
+  moveLiftedCard,
   openRanking,
   sharedBrowser,
   startBrowserServer,
@@ -56,15 +59,16 @@ describe('ranking page', () => {
       expect(await page.locator('li.card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-testid')))).toEqual(['candidate-A', 'candidate-B', 'candidate-C', 'candidate-D']);
       await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 42));
 
-      await page.locator('[data-testid=candidate-D] button.handle').dragTo(page.locator('[data-testid=candidate-A] button.handle'), { steps: 10 });
+      await dragCard(page, 'candidate-D', 'candidate-A');
       await expect.poll(() => cardOrder(page)).toEqual([shown[3], shown[0], shown[1], shown[2]]);
       await expect.poll(() => page.locator('[data-testid=candidate-D] [data-testid=rank]').textContent()).toBe('1');
-      await page.waitForTimeout(30); // some time on task
 
       await page.getByRole('button', { name: /Submit ranking/ }).click();
-      // The second comparison's cards replace the first's, with no confirmation asked.
-      await expect.poll(async () => (await cardOrder(page)).some((c) => shown.includes(c)), { timeout: 5000 }).toBe(false);
-      expect(await page.locator('li.card').count()).toBe(3);
+      // The second comparison's three cards replace the first's four, with no confirmation asked.
+      await expect.poll(async () => {
+        const now = await cardOrder(page);
+        return now.length === 3 && !now.some((c) => shown.includes(c));
+      }).toBe(true);
       expect(await page.getByRole('dialog').count()).toBe(0);
       expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(42);
 
@@ -91,13 +95,8 @@ describe('ranking page', () => {
         expect(++tabs).toBeLessThan(60);
         await page.keyboard.press('Tab');
       }
-      await page.keyboard.press('Space');
-      await frames(page);
-      await page.keyboard.press('ArrowUp');
-      await frames(page);
-      await page.keyboard.press('ArrowUp');
-      await frames(page);
-      await page.keyboard.press('Space');
+      await liftFocusedCard(page);
+      await moveLiftedCard(page, -2);
       await expect.poll(() => cardOrder(page)).toEqual([c, a, b, d]);
       // The digit keys focus a handle by position: A (now second) goes to the bottom.
       await moveByKeyboard(page, 2, 2);
@@ -139,7 +138,8 @@ describe('ranking page', () => {
     const trainer = await server.user('trainer');
     await inBrowser(async (page) => {
       await openRanking(page, server, trainer, slug);
-      await frames(page);
+      // KaTeX loads once some text has math: judge the page once it has rendered the \\href payload.
+      await page.locator('li.card .katex').first().waitFor();
       const pwned = () => page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned);
       expect(await pwned()).toBeUndefined();
       const cards = page.locator('li.card');
@@ -179,11 +179,12 @@ describe('ranking page', () => {
       await expect.poll(() => cardOrder(page)).toEqual([a, c, b]);
       await page.locator(`li.card[data-candidate-id="${c}"]`).getByLabel('Overall quality: 6').check();
       await page.locator('textarea').fill('half done');
-      await frames(page);
+      // The draft is written to localStorage after each change renders.
+      await expect.poll(() => page.evaluate(() => Object.values({ ...localStorage }).some((v) => v.includes('half done')))).toBe(true);
 
       await page.reload();
       await page.locator('li.card').first().waitFor();
-      expect(await cardOrder(page)).toEqual([a, c, b]);
+      await expect.poll(() => cardOrder(page)).toEqual([a, c, b]);
       expect(await page.locator(`li.card[data-candidate-id="${c}"]`).getByLabel('Overall quality: 6').isChecked()).toBe(true);
       expect(await page.locator(`li.card[data-candidate-id="${a}"] input[type=radio]:checked`).count()).toBe(0);
       expect(await page.locator('textarea').inputValue()).toBe('half done');
@@ -197,18 +198,25 @@ describe('ranking page', () => {
       await openRanking(page, server, trainer, slug);
       const id = await heldComparisonId(trainer, slug);
       const shown = await cardOrder(page);
+      // Every ranking the page sends: none may leave before the trainer confirms.
+      const sent: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'PUT' && request.url().endsWith('/ranking')) sent.push(request.url());
+      });
       await page.getByRole('button', { name: /Submit ranking/ }).click();
       const dialog = page.getByRole('dialog', { name: 'Submit the order as shown?' });
       await dialog.waitFor();
       await dialog.getByRole('button', { name: 'Go back' }).click();
       await dialog.waitFor({ state: 'hidden' });
-      await page.waitForTimeout(100);
+      expect(await page.getByRole('button', { name: /Submit ranking/ }).isEnabled()).toBe(true);
+      expect(sent).toEqual([]);
       expect((await storedComparison(researcher, id)).rankings).toEqual([]);
       expect(await cardOrder(page)).toEqual(shown);
 
       await page.getByRole('button', { name: /Submit ranking/ }).click();
       await dialog.getByRole('button', { name: 'Yes, submit this order' }).click();
       await page.getByRole('heading', { name: 'All done' }).waitFor();
+      expect(sent).toHaveLength(1);
       const stored = await storedComparison(researcher, id);
       expect(stored.rankings).toHaveLength(1);
       expect(stored.rankings[0]!.ranking).toEqual(shown.map((c) => [c]));
@@ -269,7 +277,10 @@ describe('ranking page', () => {
       expect(await skip.getByRole('button', { name: 'Skip', exact: true }).isDisabled()).toBe(true);
       await skip.getByRole('textbox').fill('I do not know this topic');
       await skip.getByRole('button', { name: 'Skip', exact: true }).click();
-      await expect.poll(async () => (await cardOrder(page)).some((c) => firstCards.includes(c))).toBe(false);
+      await expect.poll(async () => {
+        const now = await cardOrder(page);
+        return now.length === 2 && !now.some((c) => firstCards.includes(c));
+      }).toBe(true);
       const second = await heldComparisonId(trainer, slug);
       expect(second).not.toBe(first);
 
@@ -290,6 +301,9 @@ describe('ranking page', () => {
     await inBrowser(async (page) => {
       await openRanking(page, server, trainer, slug);
       const card = page.locator('li.card').filter({ hasText: 'The square is' });
+      // Math and code highlighting load the first time a text needs them: wait until they have rendered.
+      await card.locator('.katex').first().waitFor();
+      await card.locator('pre code.hljs').waitFor();
       expect(await card.count()).toBe(1);
       expect(await card.locator('table td').allTextContents()).toEqual(['1', '2']);
       expect(await card.locator('pre code.hljs.language-python').count()).toBe(1);
@@ -307,6 +321,8 @@ describe('ranking page', () => {
     await inBrowser(
       async (page) => {
         await openRanking(page, server, trainer, slug);
+        // Measured once the code block is highlighted, as it loads the first time a text needs it.
+        await page.locator('li.card pre code.hljs').waitFor();
         await frames(page);
         // Soft, so that the keyboard check below still runs and reports on its own.
         expect.soft(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);

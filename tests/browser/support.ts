@@ -21,10 +21,18 @@ export async function sharedBrowser(): Promise<Browser> {
   return browser;
 }
 
+/**
+ * `BROWSER_TEST_LATENCY_MS=400 npx vitest run tests/browser` holds every request the page makes
+ * (API calls and lazily loaded chunks alike) for that long, as a slow network or a busy machine
+ * would: a test that acts before the page it needs is there then fails every time, not once a week.
+ */
+const latencyMs = Number(process.env.BROWSER_TEST_LATENCY_MS ?? 0);
+
 /** A fresh context (own cookies and localStorage) and page; closed by the caller's `finally` or at exit. */
 export async function newPage(browser: Browser, options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 1400 }, ...options });
   context.setDefaultTimeout(10_000);
+  if (latencyMs > 0) await context.route('**/*', (route) => setTimeout(() => void route.continue().catch(() => {}), latencyMs));
   const page = await context.newPage();
   return { context, page };
 }
@@ -66,21 +74,82 @@ export async function settle(page: Page) {
   await expect.poll(() => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running' && (a.effect as KeyframeEffect | null)?.target?.closest('li.card')).length), { interval: 20 }).toBe(0);
 }
 
-/**
- * Moves the card at `position` (1-based) by `steps` places (negative = up) with the keyboard only:
- * the digit focuses its handle, Space lifts, arrows move, Space drops.
- */
-export async function moveByKeyboard(page: Page, position: number, steps: number) {
-  await settle(page);
-  await page.keyboard.press(String(position));
-  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-position'))).toBe(String(position));
+/** The handle of the card being moved: dnd-kit marks it pressed while it is lifted, and the card looks lifted. */
+const liftedHandle = (page: Page) => page.locator('li.card.dragging button.handle[aria-pressed=true]');
+
+/** Space on the focused handle lifts its card; waits until the card is lifted, then two frames, as dnd-kit measures on them. */
+export async function liftFocusedCard(page: Page) {
   await page.keyboard.press('Space');
+  await liftedHandle(page).waitFor();
   await frames(page);
+}
+
+/** Arrows move the lifted card by `steps` places (negative = up), then Space drops it; waits until it is down and still. */
+export async function moveLiftedCard(page: Page, steps: number) {
   for (let i = 0; i < Math.abs(steps); i++) {
     await page.keyboard.press(steps < 0 ? 'ArrowUp' : 'ArrowDown');
     await settle(page);
   }
   await page.keyboard.press('Space');
+  await liftedHandle(page).waitFor({ state: 'detached' });
+  await settle(page);
+}
+
+/**
+ * Moves the card at `position` (1-based) by `steps` places (negative = up) with the keyboard only:
+ * the digit focuses its handle, Space lifts, arrows move, Space drops.
+ */
+export async function moveByKeyboard(page: Page, position: number, steps: number) {
+  await page.locator(`li.card button.handle[data-position="${position}"]`).waitFor();
+  await settle(page);
+  await page.keyboard.press(String(position));
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-position'))).toBe(String(position));
+  await liftFocusedCard(page);
+  await moveLiftedCard(page, steps);
+}
+
+/**
+ * Drags one card's handle onto another's with the mouse, as a person does: both on screen and
+ * clear of the sticky submit bar; a few small moves to pass dnd-kit's activation distance, wait
+ * until the card is lifted, then several moves to the target, and release once the list shows the
+ * card in its new place.
+ */
+export async function dragCard(page: Page, from: string, to: string) {
+  const source = page.locator(`[data-testid=${from}] button.handle`);
+  const target = page.locator(`[data-testid=${to}] button.handle`);
+  await settle(page);
+  await target.scrollIntoViewIfNeeded();
+  await source.scrollIntoViewIfNeeded();
+  const onScreen = async (handle: typeof source, name: string) => {
+    const [box, barTop, height] = await Promise.all([
+      handle.boundingBox(),
+      page.locator('.submit-bar').evaluate((bar) => bar.getBoundingClientRect().top),
+      page.evaluate(() => window.innerHeight),
+    ]);
+    expect(box, `${name}: on the page`).not.toBeNull();
+    expect(box!.y, `${name}: on screen`).toBeGreaterThanOrEqual(0);
+    expect(box!.y + box!.height, `${name}: on screen, above the sticky submit bar`).toBeLessThanOrEqual(Math.min(barTop, height));
+    return { x: box!.x + box!.width / 2, y: box!.y + box!.height / 2 };
+  };
+  const start = await onScreen(source, from);
+  const end = await onScreen(target, to);
+
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  const direction = Math.sign(end.y - start.y) || 1;
+  for (let i = 1; i <= 4; i++) await page.mouse.move(start.x, start.y + direction * 2 * i);
+  await liftedHandle(page).waitFor();
+  await frames(page);
+  const steps = 12;
+  for (let i = 1; i <= steps; i++) {
+    await page.mouse.move(start.x, start.y + direction * 8 + ((end.y - start.y - direction * 8) * i) / steps);
+    await frames(page);
+  }
+  // What a screen reader says once the lifted card is over the target's place.
+  const targetPosition = await target.getAttribute('data-position');
+  await expect.poll(() => page.locator('[id^=DndLiveRegion]').textContent()).toContain(`moved to position ${targetPosition}.`);
+  await page.mouse.up();
+  await liftedHandle(page).waitFor({ state: 'detached' });
   await settle(page);
 }
 
