@@ -163,7 +163,7 @@ export interface GeneratedLine {
   metadata: { source: string; n: number };
 }
 
-/** One import line (DESIGN §2): a context of a system prompt (every other line) and a user turn, and k completions. */
+/** One import line (docs/import-format.md): a context of a system prompt (every other line) and a user turn, and k completions. */
 export function conversationLine(random: () => number, n: number, k: number, sizes = { prompt: 240, answer: 360 }): GeneratedLine {
   const messages: GeneratedLine['messages'] = [];
   if (n % 2 === 0) messages.push({ role: 'system', content: `You are a helpful assistant. ${text(random, 60)}` });

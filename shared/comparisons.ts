@@ -12,7 +12,7 @@ export const trainerComparisonSchema = z.object({
 });
 export type TrainerComparison = z.infer<typeof trainerComparisonSchema>;
 
-/** GET /api/v1/projects/:slug/next?kind=comparison (DESIGN §4). */
+/** GET /api/v1/projects/:slug/next?kind=comparison (docs/api.md). */
 export const nextComparisonSchema = z.object({
   comparison: trainerComparisonSchema,
   leaseExpiresAt: z.string(),

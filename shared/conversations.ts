@@ -32,7 +32,7 @@ export function contextProblems(messages: ChatMessage[]): string[] {
   return problems;
 }
 
-/** One line of an import file (DESIGN §2). */
+/** One line of an import file (docs/import-format.md). */
 export const importLineSchema = z
   .strictObject({
     id: z.string().trim().min(1, 'id is empty').max(200, 'id is longer than 200 characters'),

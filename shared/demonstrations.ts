@@ -24,7 +24,7 @@ export function dialogueProblems(messages: Array<{ role: string }>, { mustEnd }:
   return problems;
 }
 
-/** POST /api/v1/projects/:slug/demonstrations (DESIGN §4). */
+/** POST /api/v1/projects/:slug/demonstrations (docs/api.md). */
 export const submitDemonstrationSchema = z
   .strictObject({
     messages: z.array(demonstrationMessageSchema).min(2).max(200),
@@ -36,7 +36,7 @@ export const submitDemonstrationSchema = z
   });
 export type SubmitDemonstration = z.infer<typeof submitDemonstrationSchema>;
 
-/** POST /api/v1/projects/:slug/suggestions (DESIGN §4): the next message for `role`, streamed. */
+/** POST /api/v1/projects/:slug/suggestions (docs/api.md): the next message for `role`, streamed. */
 export const suggestionRequestSchema = z
   .strictObject({
     messages: z.array(chatMessageSchema).max(200),

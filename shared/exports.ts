@@ -8,7 +8,7 @@ const booleanFlag = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
   .transform((v) => v === true || v === 'true' || v === '1');
 
-/** Export options, the same for the API's query string and the CLI's flags (DESIGN §3). */
+/** Export options, the same for the API's query string and the CLI's flags (docs/export-formats.md). */
 export const exportOptionsSchema = z.strictObject({
   format: exportFormatSchema,
   /** Only the train or test share of conversations; both when absent. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Sampling parameters a project uses for candidates, suggestions and chats (DESIGN §5). */
+/** Sampling parameters a project uses for candidates, suggestions and chats (docs/api.md, project settings). */
 export const samplingSettingsSchema = z.strictObject({
   temperature: z.number().min(0).max(2),
   topP: z.number().gt(0).max(1),

@@ -41,7 +41,7 @@ export const defaultFlags: Flag[] = [
 
 const uniqueKeys = <T extends { key: string }>(items: T[]) => new Set(items.map((i) => i.key)).size === items.length;
 
-/** The settings a researcher chooses for a project (DESIGN §1), each field without its default. */
+/** The settings a researcher chooses for a project (docs/api.md, project settings), each field without its default. */
 const settingsFields = {
   name: z.string().trim().min(1).max(200),
   guidelines: z.string().max(100_000),

@@ -5,7 +5,7 @@ import { idSchema } from './ids.ts';
 export const rankingGroupsSchema = z.array(z.array(idSchema).min(1, 'a group is empty')).min(1);
 export type RankingGroups = z.infer<typeof rankingGroupsSchema>;
 
-/** The body of PUT /api/v1/comparisons/:id/ranking (DESIGN §4). */
+/** The body of PUT /api/v1/comparisons/:id/ranking (docs/api.md). */
 export const submitRankingSchema = z.strictObject({
   ranking: rankingGroupsSchema,
   /** candidate id → rating key → value */

@@ -25,7 +25,7 @@ export const trainerStatsSchema = z.object({
 });
 export type TrainerStats = z.infer<typeof trainerStatsSchema>;
 
-/** `npx ordinal stats --json` and GET /projects/:slug/stats (DESIGN §4). */
+/** `npx ordinal stats --json` and GET /projects/:slug/stats (docs/cli.md, stats). */
 export const projectStatsSchema = z.object({
   project: z.string(),
   comparisons: z.number().int(),

@@ -48,7 +48,7 @@ describe('--help', () => {
     for (const option of [...options, '--db']) expect(result.stdout).toContain(option);
   });
 
-  it('projects create and update take the model endpoint options, and `sample` exists (DESIGN §4)', async () => {
+  it('projects create and update take the model endpoint options, and `sample` exists (docs/cli.md)', async () => {
     const [create, update, sample] = await Promise.all([
       runCli(['projects', 'create', '--help']),
       runCli(['projects', 'update', '--help']),
@@ -220,7 +220,7 @@ describe('the server and the commands on one database', () => {
     });
 
 
-    it('stats --json has the agreement, bias and per-trainer figures DESIGN §4 promises', async () => {
+    it('stats --json has the agreement, bias and per-trainer figures docs/cli.md promises', async () => {
       const stats = JSON.parse(await cli(db, ['stats', '--project', slug, '--json']));
       expect(stats).toHaveProperty('agreement.pairwise');
       expect(stats).toHaveProperty('agreement.kendallTau');

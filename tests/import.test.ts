@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { conversation, freshDbFile, startServer, type TestServer, type TestUser } from './support/app.ts';
 
-// DESIGN §2: one conversation per line; any bad line imports nothing and is reported with its number.
+// docs/import-format.md: one conversation per line; any bad line imports nothing and is reported with its number.
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 

@@ -44,7 +44,7 @@ export function openApiDocument(specs: readonly RouteSpec[], version: string) {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Ordinal API', version, description: 'Rankings, demonstrations and datasets for RLHF. See DESIGN.md.' },
+    info: { title: 'Ordinal API', version, description: 'Rankings, demonstrations and datasets for RLHF. Reference: docs/api.md in the Ordinal repository.' },
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API token from `npx ordinal tokens create` or POST /api/v1/tokens' },

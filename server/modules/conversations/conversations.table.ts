@@ -4,7 +4,7 @@ import type { Role } from '#shared/conversations.ts';
 import { projects } from '#server/modules/projects/projects.table.ts';
 import { users } from '#server/modules/users/users.table.ts';
 
-/** A conversation is a tree of messages (DESIGN §1); this row holds what the whole tree shares. */
+/** A conversation is a tree of messages; this row holds what the whole tree shares. */
 export const conversations = sqliteTable(
   'conversations',
   {

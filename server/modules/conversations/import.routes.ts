@@ -39,11 +39,11 @@ export const importRoutes = (db: Db) => [
   defineRoute({
     method: 'post',
     path: '/projects/:slug/import',
-    summary: 'Import a JSONL file (DESIGN §2) sent as the raw request body: all lines or none',
+    summary: 'Import a JSONL file (docs/import-format.md) sent as the raw request body: all lines or none',
     roles: researchers,
     params: projectParams,
     query: z.object({ dryRun: z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1') }),
-    rawBody: { mediaType: 'application/x-ndjson', description: 'One conversation per line (DESIGN §2)' },
+    rawBody: { mediaType: 'application/x-ndjson', description: 'One conversation per line (docs/import-format.md)' },
     response: importResultSchema,
     handler: async ({ user, params, query, req, res }) => {
       const project = getProject(db, params.slug);

@@ -38,7 +38,7 @@ function parseLine(text: string): Parsed {
 const progressEvery = 1 << 22;
 
 /**
- * Imports a DESIGN §2 JSONL file into a project, all or nothing. A first pass checks every line
+ * Imports a JSONL file (docs/import-format.md) into a project, all or nothing. A first pass checks every line
  * and reports every bad one with its number and reason; only a clean file is then written, in one
  * transaction, reading the file again so that neither pass holds it in memory. Lines whose id the
  * project already has are skipped, so importing a file twice duplicates nothing.

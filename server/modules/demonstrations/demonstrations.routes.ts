@@ -10,7 +10,7 @@ export const demonstrationRoutes = (db: Db) => [
   defineRoute({
     method: 'post',
     path: '/projects/:slug/demonstrations',
-    summary: 'Submit a dialogue written playing both sides (DESIGN §4)',
+    summary: 'Submit a dialogue written playing both sides',
     roles: allUsers,
     params: projectParams,
     body: submitDemonstrationSchema,

@@ -10,7 +10,7 @@ export const exportRoutes = (db: Db) => [
   defineRoute({
     method: 'get',
     path: '/projects/:slug/export',
-    summary: 'Stream a dataset as JSONL (DESIGN §3)',
+    summary: 'Stream a dataset as JSONL (docs/export-formats.md)',
     roles: researchers,
     params: projectParams,
     query: exportOptionsSchema,

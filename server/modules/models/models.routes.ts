@@ -28,7 +28,7 @@ export const modelRoutes = (db: Db, jobs: SampleJobs) => [
       const endpoint = endpointOf(project);
       await streamEvents(req, res, async (delta, signal) => {
         const sample = await streamCompletion(endpoint, suggestionPrompt(body.messages, body.role), project.sampling, delta, signal);
-        // Trainers are never told model names (DESIGN §1); the server knows which model it was.
+        // Trainers are never told model names (docs/api.md, roles); the server knows which model it was.
         return { content: sample.content, ...(user!.role === 'trainer' ? {} : { model: sample.model }), finishReason: sample.finishReason };
       });
     },
