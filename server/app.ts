@@ -47,9 +47,9 @@ export function createApp({ db, logger, allowedOrigins = [], serveClient = true 
     ...importRoutes(db),
     ...comparisonRoutes(db),
     ...exportRoutes(db),
-    ...modelRoutes(db, new SampleJobs()),
+    ...modelRoutes(db, new SampleJobs(), logger),
     ...demonstrationRoutes(db),
-    ...chatRoutes(db),
+    ...chatRoutes(db, logger),
     ...statsRoutes(db),
   ];
   const document = openApiDocument(specs, version);

@@ -13,5 +13,7 @@ export const chatSchema = z.object({
   messages: z.array(chatMessageViewSchema),
   ended: z.boolean(),
   comparisonId: idSchema.nullable(),
+  /** Why an ended chat made no comparison (the model kept giving the answer it had given). */
+  notComparedReason: z.string().nullable(),
 });
 export type Chat = z.infer<typeof chatSchema>;

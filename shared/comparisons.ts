@@ -23,6 +23,8 @@ export const candidateProvenanceSchema = z.object({
   id: idSchema,
   content: z.string(),
   model: z.string().nullable(),
+  /** The model the server said answered, where it differs from `model`. */
+  servedModel: z.string().nullable(),
   params: z.record(z.string(), z.unknown()).nullable(),
   finishReason: z.string().nullable(),
   author: z.string().nullable(),

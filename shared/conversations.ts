@@ -32,6 +32,22 @@ export function contextProblems(messages: ChatMessage[]): string[] {
   return problems;
 }
 
+/**
+ * Each text that repeats an earlier one, as [its index, the index of its first occurrence]. Two
+ * identical candidates never make a comparison, whether imported or sampled: ranking a text
+ * against itself teaches a reward model nothing.
+ */
+export function repeatedTexts(texts: readonly string[]): Array<[number, number]> {
+  const first = new Map<string, number>();
+  const repeats: Array<[number, number]> = [];
+  texts.forEach((text, i) => {
+    const earlier = first.get(text);
+    if (earlier === undefined) first.set(text, i);
+    else repeats.push([i, earlier]);
+  });
+  return repeats;
+}
+
 /** One line of an import file (docs/import-format.md). */
 export const importLineSchema = z
   .strictObject({
@@ -59,13 +75,9 @@ export const importLineSchema = z
         message: `has ${n} completion${n === 1 ? '' : 's'}: a comparison needs ${MIN_CANDIDATES}–${MAX_CANDIDATES} (or none for a prompt)`,
       });
     }
-    const seen = new Map<string, number>();
-    line.completions.forEach((c, i) => {
-      const first = seen.get(c.content);
-      if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['completions', i], message: `is identical to completions[${first}]` });
-      } else seen.set(c.content, i);
-    });
+    for (const [i, first] of repeatedTexts(line.completions.map((c) => c.content))) {
+      ctx.addIssue({ code: 'custom', path: ['completions', i], message: `is identical to completions[${first}]` });
+    }
   });
 export type ImportLine = z.infer<typeof importLineSchema>;
 

@@ -30,10 +30,15 @@ export type ModelEndpointView = z.infer<typeof modelEndpointViewSchema>;
 /** What the model wrote, with everything needed to reproduce or audit it. */
 export interface Sample {
   content: string;
+  /** The model asked for: the project's setting. */
   model: string;
-  params: { temperature: number; top_p: number; max_tokens: number; seed: number };
+  /** The model the server said answered, where it differs from `model` (null when the same or not said). */
+  servedModel: string | null;
+  /** The sampling parameters sent; `n` only where one request asked for several choices. */
+  params: { temperature: number; top_p: number; max_tokens: number; seed: number; n?: number };
   finishReason: string | null;
   usage: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null;
+  /** The model's own time: from sending the answering request to its last byte; queueing and earlier failed attempts are not in it. */
   latencyMs: number;
 }
 
@@ -41,9 +46,38 @@ export const sampleJobSchema = z.object({
   state: z.enum(['idle', 'running', 'done', 'failed']),
   total: z.number().int(),
   done: z.number().int(),
+  /** Prompts whose model requests failed. */
   failed: z.number().int(),
+  /** Prompts left without candidates because the model kept giving the same (or an empty) answer. */
+  notSampled: z.number().int(),
   lastError: z.string().nullable(),
+  /** What to do about the failures, in plain words: rerun, check the settings, raise the temperature. */
+  advice: z.string().nullable(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
 });
 export type SampleJob = z.infer<typeof sampleJobSchema>;
+
+/** A project's sampling: the current (or last) job, the prompts still waiting, and why some were left. */
+export const sampleViewSchema = z.object({
+  job: sampleJobSchema,
+  waitingPrompts: z.number().int(),
+  /** Waiting prompts that sampling left without candidates, by reason. */
+  unsampled: z.array(z.object({ reason: z.string(), prompts: z.number().int() })),
+});
+export type SampleView = z.infer<typeof sampleViewSchema>;
+
+/** What one tiny request to a project's model endpoint showed. */
+export const connectionTestSchema = z.object({
+  ok: z.boolean(),
+  /** In plain words: what worked, or what failed and what to check. */
+  message: z.string(),
+  /** The model name the server put in its answer (llama.cpp echoes whatever was asked). */
+  servedModel: z.string().nullable(),
+  /** The models the server lists at GET /models, where it answers that. */
+  listedModels: z.array(z.string()).nullable(),
+  /** Whether one request may ask for K choices (`n`); null when the endpoint did not answer at all. */
+  takesN: z.boolean().nullable(),
+  latencyMs: z.number().int().nullable(),
+});
+export type ConnectionTest = z.infer<typeof connectionTestSchema>;

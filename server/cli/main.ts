@@ -207,6 +207,24 @@ projectOptions(projects.command('update <slug>').description('Change a project�
     process.stdout.write(`Updated project ${project.slug}\n`);
   });
 projects
+  .command('test-model <slug>')
+  .description('Send one tiny request to the project’s model: whether it works, which model the server reports, and whether it takes n (one request for all K candidates)')
+  .option('--json', 'print JSON')
+  .action(async (slug: string, options: { json?: boolean }) => {
+    const [{ endpointOf, nMemory }, { testConnection }] = await Promise.all([import('#server/modules/models/endpoint.ts'), import('#server/modules/models/model-client.ts')]);
+    const database = db();
+    const endpoint = endpointOf(getProject(database, slug));
+    const result = await testConnection(endpoint, nMemory(database, endpoint));
+    if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else {
+      process.stdout.write(`${result.message}\n`);
+      if (result.servedModel) process.stdout.write(`The server says it answered as: ${result.servedModel}\n`);
+      if (result.listedModels) process.stdout.write(`The server lists: ${result.listedModels.join(', ') || 'no models'}\n`);
+      if (result.latencyMs !== null) process.stdout.write(`Round trip: ${result.latencyMs} ms\n`);
+    }
+    if (!result.ok) process.exitCode = 1;
+  });
+projects
   .command('list')
   .description('List projects with their progress')
   .option('--json', 'print JSON')
@@ -292,7 +310,7 @@ program
   .option('--k <n>', 'candidates per comparison (default: the project’s setting)', integer)
   .option('--parallel <n>', 'prompts sampled at once', integer, 4)
   .action(async (options: { project: string; k?: number; parallel: number }) => {
-    const { sampleProject } = await import('#server/modules/models/sampling.ts');
+    const { sampleProject, unsampledByReason } = await import('#server/modules/models/sampling.ts');
     const database = db();
     const project = getProject(database, options.project);
     const progress = progressLine('sample');
@@ -303,9 +321,12 @@ program
       onProgress: (p) => progress.update(p.done + p.failed, p.total, ' prompts'),
     });
     progress.done();
-    process.stdout.write(`Sampled ${result.done} of ${result.total} prompts${result.failed ? `; ${result.failed} failed` : ''}.\n`);
-    if (result.failed || result.done < result.total) {
-      process.stderr.write(`${result.lastError ? `Last error: ${result.lastError}\n` : ''}Run the command again to resume.\n`);
+    const left = [result.failed && `${result.failed} failed`, result.notSampled && `${result.notSampled} not sampled`].filter(Boolean);
+    process.stdout.write(`Sampled ${result.done} of ${result.total} prompts${left.length ? `; ${left.join(', ')}` : ''}.\n`);
+    if (result.done < result.total) {
+      if (result.notSampled) for (const u of unsampledByReason(database, project)) process.stderr.write(`Not sampled (${u.prompts} prompt${u.prompts === 1 ? '' : 's'}): ${u.reason}.\n`);
+      if (result.lastError) process.stderr.write(`Last error: ${result.lastError}\n`);
+      if (result.advice) process.stderr.write(`${result.advice}\n`);
       process.exitCode = 1;
     }
   });

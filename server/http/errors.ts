@@ -5,6 +5,12 @@ import { describeIssue, describeIssues } from '#shared/validation.ts';
 
 /** An error meant for the client: a stable code, an HTTP status and a message in plain words. */
 export class AppError extends Error {
+  /**
+   * What a trainer is told instead, where the message names what trainers must not learn (a model
+   * server's address, the model's name). Researchers and the server log get the message itself.
+   */
+  forTrainers?: string;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -13,6 +19,15 @@ export class AppError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The API error body `error` shows to a user of `role`; a trainer's redacted view is logged whole. */
+export function errorBody(error: AppError, role: string | undefined, logger?: Logger) {
+  if (role === 'trainer' && error.forTrainers !== undefined) {
+    logger?.warn({ code: error.code, err: error.cause ?? error }, `shown to a trainer as: ${error.forTrainers}`);
+    return { error: { code: error.code, message: error.forTrainers } };
+  }
+  return { error: { code: error.code, message: error.message, details: error.details } };
 }
 
 export const badRequest = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
@@ -32,7 +47,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof AppError) {
       // A 5xx of ours (the database failing a commit) is the server's trouble: keep what caused it.
       if (error.status >= 500) logger.error({ err: error.cause ?? error, method: req.method, url: req.originalUrl }, error.message);
-      res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
+      res.status(error.status).json(errorBody(error, req.auth?.user.role, logger));
       return;
     }
     // Express's own layers (static files, a malformed URL) mark client mistakes with a 4xx status.

@@ -1,18 +1,19 @@
 import type { Request, Response } from 'express';
-import { AppError } from './errors.ts';
+import type { Logger } from 'pino';
+import { AppError, errorBody } from './errors.ts';
 
 /**
  * Answers with server-sent events: `produce` gets a function for each piece of text and a signal
  * that aborts when the client leaves; what it returns is the `done` event, what it throws the
  * `error` event. Refuse before calling this, while a plain JSON error can still be sent.
  */
-export async function streamEvents(req: Request, res: Response, produce: (delta: (text: string) => void, signal: AbortSignal) => Promise<unknown>) {
+export async function streamEvents(req: Request, res: Response, logger: Logger | undefined, produce: (delta: (text: string) => void, signal: AbortSignal) => Promise<unknown>) {
   const stream = openEventStream(req, res);
   try {
     stream.done(await produce(stream.delta, stream.signal));
   } catch (error) {
     // Only errors meant for the client say what happened; anything else stays on the server.
-    stream.fail(error instanceof AppError ? error : new AppError(500, 'internal', 'Something went wrong on the server.'));
+    stream.fail(errorBody(error instanceof AppError ? error : new AppError(500, 'internal', 'Something went wrong on the server.'), req.auth?.user.role, logger));
   }
 }
 
@@ -41,8 +42,8 @@ function openEventStream(req: Request, res: Response) {
       send('done', data);
       res.end();
     },
-    fail: (error: AppError) => {
-      send('error', { error: { code: error.code, message: error.message, details: error.details } });
+    fail: (body: ReturnType<typeof errorBody>) => {
+      send('error', body);
       res.end();
     },
   };

@@ -5,9 +5,9 @@ import { AppError, badRequest, conflict, notFound } from '#server/http/errors.ts
 import { audit } from '#server/modules/audit/audit.ts';
 import { pathTo } from '#server/modules/conversations/conversations.repository.ts';
 import { insertMessage, insertOwnConversation } from '#server/modules/conversations/conversations.writer.ts';
-import { endpointOf } from '#server/modules/models/endpoint.ts';
-import { sampleCompletions, streamCompletion } from '#server/modules/models/model-client.ts';
-import { sampleProvenance, storeSamples } from '#server/modules/models/sampling.ts';
+import { endpointOf, nMemory } from '#server/modules/models/endpoint.ts';
+import { streamCompletion } from '#server/modules/models/model-client.ts';
+import { markUnsampled, sampleDistinct, sampleProvenance, storeSamples } from '#server/modules/models/sampling.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import type { Chat } from '#shared/chats.ts';
 
@@ -41,12 +41,18 @@ export function chatView(db: Db, project: ProjectRow, chat: ChatRow, viewer: Aut
   const comparison = db.sqlite
     .prepare<[number], { id: number }>('SELECT id FROM comparisons WHERE conversation_id = ? ORDER BY id LIMIT 1')
     .get(chat.id);
+  const notCompared = comparison
+    ? undefined
+    : db.sqlite
+        .prepare<[number], { reason: string }>('SELECT u.reason FROM unsampled_prompts u JOIN messages m ON m.id = u.message_id WHERE m.conversation_id = ?')
+        .get(chat.id);
   return {
     id: String(chat.id),
     project: project.slug,
     messages: mainLine(db, chat.id).map((m) => ({ id: String(m.id), role: m.role, content: m.content, model: viewer.role === 'trainer' ? null : m.model })),
     ended: chat.endedAt !== null,
     comparisonId: comparison ? String(comparison.id) : null,
+    notComparedReason: notCompared?.reason ?? null,
   };
 }
 
@@ -97,8 +103,9 @@ export async function chatTurn(db: Db, project: ProjectRow, chat: ChatRow, user:
 
 /**
  * Ends a chat: picks one of the model's messages at random, samples K−1 alternatives with the same
- * context (the original stays a candidate), and queues the comparison for other trainers (its
- * author never gets it). All or nothing: if sampling fails, the chat stays open.
+ * context, all different from it and from each other (the original stays a candidate), and queues
+ * the comparison for other trainers (its author never gets it). If sampling fails, the chat stays
+ * open; if the model only repeats itself, the chat ends with no comparison and the reason is kept.
  */
 export async function endChat(db: Db, project: ProjectRow, chat: ChatRow, user: AuthUser, k?: number): Promise<Chat> {
   ownOpenChat(chat, user);
@@ -106,11 +113,13 @@ export async function endChat(db: Db, project: ProjectRow, chat: ChatRow, user: 
   const modelMessages = mainLine(db, chat.id).filter((m) => m.role === 'assistant' && m.model !== null);
   if (!modelMessages.length) throw badRequest('chat.nothing_to_compare', 'The model has not answered yet: send at least one message before ending the chat.');
   const picked = modelMessages[crypto.randomInt(modelMessages.length)]!;
-  const alternatives = await sampleCompletions(endpoint, pathTo(db, picked.parentId!), project.sampling, (k ?? project.sampling.k) - 1);
+  const alternatives = await sampleDistinct(endpoint, pathTo(db, picked.parentId!), project.sampling, (k ?? project.sampling.k) - 1, nMemory(db, endpoint), [picked.content]);
   return db.sqlite.transaction(() => {
     const current = chatRow(db, chat.id)!;
     ownOpenChat(current, user);
-    const comparisonId = storeSamples(db, project.id, chat.id, picked.parentId!, alternatives, { authorId: user.id });
+    let comparisonId: number | null = null;
+    if (alternatives.samples) comparisonId = storeSamples(db, project.id, chat.id, picked.parentId!, alternatives.samples, { authorId: user.id });
+    else markUnsampled(db, picked.parentId!, alternatives.reason);
     db.sqlite.prepare('UPDATE conversations SET ended_at = ? WHERE id = ?').run(Date.now(), chat.id);
     audit(db, user.id, 'chat.end', `chat:${chat.id}`, { comparisonId, pickedMessageId: picked.id });
     return chatView(db, project, chatRow(db, chat.id)!, user);

@@ -52,6 +52,7 @@ export function researcherComparison(db: Db, comparisonId: number): ResearcherCo
       id: String(c.id),
       content: c.content,
       model: c.model,
+      servedModel: c.servedModel,
       params: c.params ? JSON.parse(c.params) : null,
       finishReason: c.finishReason,
       author: c.authorId === null ? null : (authors.get(c.authorId) ?? null),

@@ -5,6 +5,7 @@ export interface CandidateRow {
   id: number;
   content: string;
   model: string | null;
+  servedModel: string | null;
   params: string | null;
   finishReason: string | null;
   authorId: number | null;
@@ -49,7 +50,7 @@ const stmts = statementsFor(({ sqlite }) => {
       SELECT path.start, m.role, m.content FROM path JOIN messages m ON m.id = path.id ORDER BY path.start, path.depth DESC`),
     candidateTexts: sqlite.prepare<[number], { id: number; content: string }>(children('id, content')),
     candidateIds: sqlite.prepare<[number], number>(children('id')).pluck(),
-    candidates: sqlite.prepare<[number], CandidateRow>(children('id, content, model, params, finish_reason AS finishReason, author_id AS authorId')),
+    candidates: sqlite.prepare<[number], CandidateRow>(children('id, content, model, served_model AS servedModel, params, finish_reason AS finishReason, author_id AS authorId')),
   };
 });
 

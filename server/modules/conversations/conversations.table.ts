@@ -40,6 +40,8 @@ export const messages = sqliteTable(
     content: text('content').notNull(),
     authorId: integer('author_id').references(() => users.id),
     model: text('model'),
+    /** The model the server said answered, where it differs from `model`. */
+    servedModel: text('served_model'),
     params: json<Record<string, unknown>>('params'),
     finishReason: text('finish_reason'),
     /** Token counts reported by the model server. */

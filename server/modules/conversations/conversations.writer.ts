@@ -10,6 +10,7 @@ interface MessageFields {
   content: string;
   authorId: number | null;
   model: string | null;
+  servedModel: string | null;
   params: string | null;
   finishReason: string | null;
   usage: string | null;
@@ -19,7 +20,7 @@ interface MessageFields {
   suggestionEditDistance: number | null;
 }
 
-const noProvenance = { authorId: null, model: null, params: null, finishReason: null, usage: null, latencyMs: null, fromSuggestion: 0, suggestionModel: null, suggestionEditDistance: null } as const;
+const noProvenance = { authorId: null, model: null, servedModel: null, params: null, finishReason: null, usage: null, latencyMs: null, fromSuggestion: 0, suggestionModel: null, suggestionEditDistance: null } as const;
 
 export const writerStatements = statementsFor(({ sqlite: s }) => {
   return {
@@ -28,9 +29,9 @@ export const writerStatements = statementsFor(({ sqlite: s }) => {
       VALUES (@projectId, @externalId, @metadata, @source, @createdBy, @now)`),
     // Positional: binding named parameters from a spread object per message slowed imports markedly.
     message: s.prepare<MessageArgs>(`
-      INSERT INTO messages (conversation_id, parent_id, role, content, author_id, model, params, finish_reason, usage, latency_ms,
+      INSERT INTO messages (conversation_id, parent_id, role, content, author_id, model, served_model, params, finish_reason, usage, latency_ms,
                             from_suggestion, suggestion_model, suggestion_edit_distance, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     comparison: s.prepare<{ projectId: number; conversationId: number | bigint; parentMessageId: number | bigint; authorId: number | null; now: number }>(`
       INSERT INTO comparisons (project_id, conversation_id, parent_message_id, author_id, created_at)
       VALUES (@projectId, @conversationId, @parentMessageId, @authorId, @now)`),
@@ -47,6 +48,7 @@ type MessageArgs = [
   content: string,
   authorId: number | null,
   model: string | null,
+  servedModel: string | null,
   params: string | null,
   finishReason: string | null,
   usage: string | null,
@@ -58,7 +60,7 @@ type MessageArgs = [
 ];
 
 const messageArgs = (f: MessageFields, now: number): MessageArgs => [
-  f.conversationId, f.parentId, f.role, f.content, f.authorId, f.model, f.params, f.finishReason,
+  f.conversationId, f.parentId, f.role, f.content, f.authorId, f.model, f.servedModel, f.params, f.finishReason,
   f.usage, f.latencyMs, f.fromSuggestion, f.suggestionModel, f.suggestionEditDistance, now,
 ];
 
@@ -100,11 +102,11 @@ export function insertConversation(db: Db, projectId: number, line: ImportLine, 
   }).lastInsertRowid;
   let parentId: number | bigint | null = null;
   for (const m of line.messages) {
-    parentId = s.message.run(conversationId, parentId, m.role, m.content, authorId, null, null, null, null, null, 0, null, null, now).lastInsertRowid;
+    parentId = s.message.run(conversationId, parentId, m.role, m.content, authorId, null, null, null, null, null, null, 0, null, null, now).lastInsertRowid;
   }
   for (const c of line.completions) {
     const params = c.params ? JSON.stringify(c.params) : null;
-    s.message.run(conversationId, parentId, 'assistant', c.content, null, c.model ?? null, params, c.finish_reason ?? null, null, null, 0, null, null, now);
+    s.message.run(conversationId, parentId, 'assistant', c.content, null, c.model ?? null, null, params, c.finish_reason ?? null, null, null, 0, null, null, now);
   }
   if (line.completions.length >= 2) {
     s.comparison.run({ projectId, conversationId, parentMessageId: parentId!, authorId, now });

@@ -1,20 +1,20 @@
 import { z } from 'zod';
 import { suggestionRequestSchema } from '#shared/demonstrations.ts';
-import { sampleJobSchema } from '#shared/models.ts';
+import { connectionTestSchema, sampleViewSchema } from '#shared/models.ts';
 import type { Db } from '#server/db/client.ts';
+import type { Logger } from '#server/logger.ts';
 import { allUsers, defineRoute, researchers } from '#server/http/route.ts';
 import { streamEvents } from '#server/http/sse.ts';
 import { projectParams } from '#server/modules/projects/projects.routes.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
-import { endpointOf } from './endpoint.ts';
-import { streamCompletion } from './model-client.ts';
+import { endpointOf, nMemory } from './endpoint.ts';
+import { streamCompletion, testConnection } from './model-client.ts';
 import { SampleJobs } from './sample-jobs.ts';
-import { countWaitingPrompts } from './sampling.ts';
+import { countWaitingPrompts, unsampledByReason } from './sampling.ts';
 import { suggestionPrompt } from './suggestions.ts';
 
-const jobView = z.object({ job: sampleJobSchema, waitingPrompts: z.number().int() });
 
-export const modelRoutes = (db: Db, jobs: SampleJobs) => [
+export const modelRoutes = (db: Db, jobs: SampleJobs, logger: Logger) => [
   defineRoute({
     method: 'post',
     path: '/projects/:slug/suggestions',
@@ -26,7 +26,7 @@ export const modelRoutes = (db: Db, jobs: SampleJobs) => [
     handler: async ({ user, params, body, req, res }) => {
       const project = getProject(db, params.slug, user);
       const endpoint = endpointOf(project);
-      await streamEvents(req, res, async (delta, signal) => {
+      await streamEvents(req, res, logger, async (delta, signal) => {
         const sample = await streamCompletion(endpoint, suggestionPrompt(body.messages, body.role), project.sampling, delta, signal);
         // Trainers are never told model names (docs/api.md, roles); the server knows which model it was.
         return { content: sample.content, ...(user!.role === 'trainer' ? {} : { model: sample.model }), finishReason: sample.finishReason };
@@ -41,12 +41,12 @@ export const modelRoutes = (db: Db, jobs: SampleJobs) => [
     params: projectParams,
     body: z.strictObject({ k: z.number().int().min(2).max(9).optional() }),
     successStatus: 202,
-    response: jobView,
+    response: sampleViewSchema,
     handler: ({ user, params, body }) => {
       const project = getProject(db, params.slug);
       endpointOf(project);
       const job = jobs.start(db, project, body.k, user!.id);
-      return { job, waitingPrompts: countWaitingPrompts(db, project) };
+      return { job, waitingPrompts: countWaitingPrompts(db, project), unsampled: unsampledByReason(db, project) };
     },
   }),
   defineRoute({
@@ -55,10 +55,23 @@ export const modelRoutes = (db: Db, jobs: SampleJobs) => [
     summary: 'The project’s sampling job and how many prompts wait for candidates',
     roles: researchers,
     params: projectParams,
-    response: jobView,
+    response: sampleViewSchema,
     handler: ({ params }) => {
       const project = getProject(db, params.slug);
-      return { job: jobs.status(project.id), waitingPrompts: countWaitingPrompts(db, project) };
+      return { job: jobs.status(project.id), waitingPrompts: countWaitingPrompts(db, project), unsampled: unsampledByReason(db, project) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/projects/:slug/model/test',
+    summary: 'Send one tiny request to the project’s model: whether it works, which model the server reports, and whether it takes n',
+    roles: researchers,
+    params: projectParams,
+    response: connectionTestSchema,
+    handler: async ({ params }) => {
+      const project = getProject(db, params.slug);
+      const endpoint = endpointOf(project);
+      return testConnection(endpoint, nMemory(db, endpoint));
     },
   }),
 ];

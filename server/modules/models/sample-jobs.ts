@@ -4,7 +4,7 @@ import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import type { SampleJob } from '#shared/models.ts';
 import { sampleProject } from './sampling.ts';
 
-const idle: SampleJob = { state: 'idle', total: 0, done: 0, failed: 0, lastError: null, startedAt: null, finishedAt: null };
+const idle: SampleJob = { state: 'idle', total: 0, done: 0, failed: 0, notSampled: 0, lastError: null, advice: null, startedAt: null, finishedAt: null };
 
 /**
  * The server's sampling jobs, one per project, run in the background. Kept in memory: a restart
@@ -22,7 +22,7 @@ export class SampleJobs {
     const job: SampleJob = { ...idle, state: 'running', startedAt: new Date().toISOString() };
     this.jobs.set(project.id, job);
     sampleProject(db, project, { k, actorId, onProgress: (p) => Object.assign(job, p) }).then(
-      (p) => Object.assign(job, p, { state: p.failed && !p.done ? 'failed' : 'done', finishedAt: new Date().toISOString() }),
+      (p) => Object.assign(job, p, { state: p.failed && !p.done && !p.notSampled ? 'failed' : 'done', finishedAt: new Date().toISOString() }),
       (error: Error) => Object.assign(job, { state: 'failed', lastError: error.message, finishedAt: new Date().toISOString() }),
     );
     return { ...job };
