@@ -59,6 +59,7 @@ export function ComparisonPage() {
                 <span className="spacer" />
                 <span className="provenance">
                   {c.model ? `model ${c.model}` : c.author ? `written by ${c.author}` : 'no provenance'}
+                  {c.servedModel && ` (the server said ${c.servedModel})`}
                   {c.params && ` · ${Object.entries(c.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`}
                   {c.finishReason && ` · finish ${c.finishReason}`}
                 </span>

@@ -120,7 +120,11 @@ export function ChatPage() {
           </ol>
           {chat.ended ? (
             <div role="status" className="success">
-              <p>This chat has ended. One of the model’s answers is now a comparison for other trainers to rank{chat.comparisonId ? ` (comparison ${chat.comparisonId})` : ''}. Thank you!</p>
+              {chat.notComparedReason ? (
+                <p>This chat has ended and is kept, but made no comparison: {chat.notComparedReason}. Tell your researcher.</p>
+              ) : (
+                <p>This chat has ended. One of the model’s answers is now a comparison for other trainers to rank{chat.comparisonId ? ` (comparison ${chat.comparisonId})` : ''}. Thank you!</p>
+              )}
               <button type="button" onClick={() => navigate(`/projects/${slug}/chat`)}>Start a new chat</button>
             </div>
           ) : (

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { ModelConnectionTest } from './ModelConnectionTest.tsx';
 import type { z } from 'zod';
 import { defaultSampling } from '#shared/models.ts';
 import { createProjectSchema, defaultFlags, defaultRatings, updateProjectSchema, type Flag, type Project, type RatingQuestion } from '#shared/projects.ts';
@@ -228,6 +229,7 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved: 
         </div>
         {nested('sampling')}
         {nested('modelEndpoint').filter((n) => !['modelEndpoint.baseUrl', 'modelEndpoint.model'].includes(String(n.key)))}
+        {project?.hasModel && <ModelConnectionTest slug={project.slug} />}
       </fieldset>
 
       {Object.keys(problems).length > 0 && <p role="alert" className="error">Please fix the fields marked above.</p>}

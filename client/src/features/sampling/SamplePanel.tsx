@@ -1,13 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import { z } from 'zod';
-import { sampleJobSchema, type SampleJob } from '#shared/models.ts';
+import { sampleViewSchema as jobView, type SampleView } from '#shared/models.ts';
 import { api, errorMessage } from '../../lib/api.ts';
-
-const jobView = z.object({ job: sampleJobSchema, waitingPrompts: z.number() });
 
 /** Sampling candidates for the project's prompts with its model, with the job's progress. */
 export function SamplePanel({ slug, hasModel, k, onFinished }: { slug: string; hasModel: boolean; k: number; onFinished: () => void }) {
-  const [view, setView] = useState<{ job: SampleJob; waitingPrompts: number } | null>(null);
+  const [view, setView] = useState<SampleView | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const refresh = useCallback(() => api('GET', `/projects/${slug}/sample`, { schema: jobView }).then(setView, (e) => setError(errorMessage(e))), [slug]);
@@ -35,7 +32,8 @@ export function SamplePanel({ slug, hasModel, k, onFinished }: { slug: string; h
   };
 
   if (!view) return null;
-  const { job, waitingPrompts } = view;
+  const { job, waitingPrompts, unsampled } = view;
+  const left = [job.failed && `${job.failed} failed`, job.notSampled && `${job.notSampled} not sampled`].filter(Boolean).join(', ');
   return (
     <div className="sample" aria-label="Sampling">
       <h3>Sampled candidates</h3>
@@ -49,8 +47,18 @@ export function SamplePanel({ slug, hasModel, k, onFinished }: { slug: string; h
           <progress max={job.total || 1} value={job.done + job.failed} />
         </label>
       )}
-      {job.state === 'done' && <p role="status" className="success">Sampled {job.done} of {job.total} prompts{job.failed ? `; ${job.failed} failed` : ''}.</p>}
+      {job.state === 'done' && <p role="status" className="success">Sampled {job.done} of {job.total} prompts{left ? `; ${left}` : ''}.</p>}
       {job.state === 'failed' && <p role="alert" className="error">Sampling stopped: {job.lastError}</p>}
+      {job.state !== 'running' && job.advice && <p className="muted">{job.advice}</p>}
+      {unsampled.length > 0 && (
+        <ul className="unsampled" aria-label="Prompts left without candidates">
+          {unsampled.map((u) => (
+            <li key={u.reason}>
+              {u.prompts} prompt{u.prompts === 1 ? '' : 's'} not sampled: {u.reason}.
+            </li>
+          ))}
+        </ul>
+      )}
       {error && <p role="alert" className="error">{error}</p>}
       <div className="actions start">
         <button type="button" onClick={() => void start()} disabled={!hasModel || waitingPrompts === 0 || job.state === 'running'}>
