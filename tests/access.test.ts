@@ -121,6 +121,8 @@ const cases: Case[] = [
   },
   { route: 'POST /projects/:slug/sample', path: () => `/projects/${slug}/sample`, body: () => ({}), expected: researchers(409) },
   { route: 'GET /projects/:slug/sample', path: () => `/projects/${slug}/sample`, expected: researchers(200) },
+  // The access project has no model: researchers are told so (409), everyone else is refused first.
+  { route: 'POST /projects/:slug/model/test', path: () => `/projects/${slug}/model/test`, expected: researchers(409) },
   { route: 'POST /projects/:slug/chats', path: () => `/projects/${slug}/chats`, body: () => ({}), expected: anyUser(409) },
   // No chat can exist without a model: permitted roles get 404 for an unknown chat.
   { route: 'GET /projects/:slug/chats/:id', path: () => `/projects/${slug}/chats/999999`, expected: anyUser(404) },

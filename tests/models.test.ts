@@ -11,6 +11,8 @@ import { runCli } from './support/child-server.ts';
 import { fakeAnswer, startFakeModel, type ChatCompletionRequest, type FakeModel } from './support/fake-model.ts';
 
 const MODEL = 'fake-llm-7b';
+/** What a trainer reads when the model fails: nothing of the server, the model or the cause. */
+const MODEL_DOWN = 'The model is not reachable right now; your work is kept. Tell your researcher.';
 
 type Msg = { role: string; content: string };
 /** What the model routes' events carry: delta {text}, done {content, model (researchers only), finishReason} or {chat}, error {error}. */
@@ -164,9 +166,9 @@ describe('sampling candidates with the project’s model', () => {
     }
   });
 
-  it('where the server refuses n, the K candidates come from K parallel n=1 requests with distinct seeds', async () => {
+  it('where the server refuses n (llama.cpp), the K candidates come from K parallel n=1 requests with distinct seeds', async () => {
     const server = await startServer();
-    const fake = await startFakeModel({ mode: 'refuse-n' });
+    const fake = await startFakeModel({ kind: 'llama-cpp' });
     const slug = modelProject(server, fake, { k: 4, maxTokens: 5 });
     await server.importLines(slug, [prompt('q1'), prompt('q2')]);
     const researcher = await server.user('researcher');
@@ -174,7 +176,7 @@ describe('sampling candidates with the project’s model', () => {
     expect(status.job).toMatchObject({ state: 'done', done: 2, failed: 0 });
 
     const requests = fake.completions();
-    expect(requests.some((r) => r.n === 4)).toBe(true); // tried n first, was refused
+    expect(requests.filter((r) => r.n !== undefined)).toHaveLength(1); // tried n once, was refused, and learned
     const single = requests.filter((r) => (r.n ?? 1) === 1);
     expect(single).toHaveLength(8);
     for (const p of promptRows(server, slug)) {
@@ -268,8 +270,8 @@ describe('when the model server fails', () => {
 
   it('a prompt gets all K candidates or none, even when the server fails in the middle of its K requests', async () => {
     const server = await startServer();
-    // Refuses n, then answers 5 single requests: the first prompt's 3, then 2 of the second's 3.
-    const fake = await startFakeModel({ mode: 'refuse-n,fail-after:5' });
+    // Refuses n (llama.cpp), then answers 5 single requests: the first prompt's 3, then 2 of the second's 3.
+    const fake = await startFakeModel({ kind: 'llama-cpp', mode: 'fail-after:5' });
     const slug = modelProject(server, fake);
     await server.importLines(slug, [prompt('h1'), prompt('h2'), prompt('h3'), prompt('h4')]);
     const run = await runCli(['--db', server.db.file, 'sample', '--project', slug, '--parallel', '1']);
@@ -298,9 +300,12 @@ describe('when the model server fails', () => {
     let started = Date.now();
     const events = await readEvents(await trainer.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hello?' }], role: 'assistant' }));
     expect(Date.now() - started).toBeLessThan(6_000);
-    expect(events.at(-1)).toMatchObject({ event: 'error', data: { error: { code: 'model.timeout' } } });
-    expect(events.at(-1)!.data.error.message).toContain(fake.url);
+    expect(events.at(-1)).toMatchObject({ event: 'error', data: { error: { code: 'model.timeout', message: MODEL_DOWN } } });
     expect(fake.completions()).toHaveLength(1);
+    // A researcher asking the same is told which server did not answer.
+    const researcher = await server.user('researcher');
+    const told = await readEvents(await researcher.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hello?' }], role: 'assistant' }));
+    expect(told.at(-1)!.data.error.message).toContain(fake.url);
 
     // A chat turn times out the same way, and the trainer's message is not kept without its answer.
     const { chat } = await (await trainer.api('POST', `/projects/${slug}/chats`, {})).json();
@@ -320,8 +325,7 @@ describe('when the model server fails', () => {
     const trainer = await server.user('trainer');
     const events = await readEvents(await trainer.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hello?' }], role: 'assistant' }));
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ event: 'error', data: { error: { code: 'model.unreachable' } } });
-    expect(events[0]!.data.error.message).toContain(url);
+    expect(events[0]).toMatchObject({ event: 'error', data: { error: { code: 'model.unreachable', message: MODEL_DOWN } } });
 
     const researcher = await server.user('researcher');
     const status = await sampleAndWait(researcher, slug);

@@ -285,6 +285,14 @@ describe('a researcher sets up the model in the console', () => {
       await page.reload();
       await keyShownAsStored();
 
+      // The saved settings, tried with one tiny request: the fake answers as vLLM does, taking n.
+      const requestsBeforeTest = fake.completions().length;
+      await form.getByRole('button', { name: 'Test connection' }).click();
+      const tested = form.getByRole('region', { name: 'Connection test' }).getByRole('status');
+      await tested.getByText('It works, and it takes n: one request asks for all K candidates.').waitFor();
+      expect(await tested.textContent()).toContain('Answered as fake-model');
+      expect(fake.completions().slice(requestsBeforeTest).map((r) => ({ n: r.n, max_tokens: r.max_tokens }))).toEqual([{ n: 2, max_tokens: 1 }]);
+
       const project = (await (await researcher.api('GET', `/projects/${slug}`)).json()) as { project: { modelEndpoint: unknown; sampling: { k: number } } };
       const view = project.project;
       expect(view.modelEndpoint).toEqual({ baseUrl: fake.url, model: MODEL, apiKeySet: true });
