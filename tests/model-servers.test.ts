@@ -299,6 +299,37 @@ describe('what trainers and researchers are told when the model fails', () => {
   });
 });
 
+describe('servers that fail, hang or stream slowly', () => {
+  it('a failing server: ending a chat is refused in plain words and the chat stays open, to be ended later', async () => {
+    const { slug, trainer, fake, server } = await setUp('llama-cpp');
+    const { chat } = (await (await trainer.api('POST', `/projects/${slug}/chats`, {})).json()) as { chat: Chat };
+    await readEvents(await trainer.api('POST', `/projects/${slug}/chats/${chat.id}/messages`, { content: 'Hello there' }));
+    fake.setMode('fail');
+    const refused = await trainer.api('POST', `/projects/${slug}/chats/${chat.id}/end`, {});
+    expect(refused.status).toBe(502);
+    expect(await refused.json()).toEqual({ error: { code: 'model.error', message: MODEL_DOWN } });
+    expect(comparisonsOf(server)).toBe(0);
+    fake.setMode('normal');
+    const ended = await trainer.api('POST', `/projects/${slug}/chats/${chat.id}/end`, {});
+    expect(ended.status).toBe(200);
+    expect(((await ended.json()) as { chat: Chat }).chat.comparisonId).not.toBeNull();
+  });
+
+  it('a hanging server: the sampling job fails with a timeout named for the researcher, and nothing is stored', async () => {
+    const { server, slug, researcher, fake } = await setUp('ollama', 'hang');
+    await server.importLines(slug, [prompt('h')]);
+    const started = await researcher.api('POST', `/projects/${slug}/sample`, {});
+    expect(started.status).toBe(202);
+    await expect
+      .poll(async () => ((await (await researcher.api('GET', `/projects/${slug}/sample`)).json()) as SampleView).job.state, { timeout: 30_000 })
+      .toBe('failed');
+    const view = (await (await researcher.api('GET', `/projects/${slug}/sample`)).json()) as SampleView;
+    expect(view.job.lastError).toBe(`The model server at ${fake.url} did not answer within 3 s.`);
+    expect(view.job.advice).toMatch(/^Run sampling again once the model server answers/);
+    expect(candidatesOf(server, slug)).toEqual([]);
+  });
+});
+
 describe('testing the connection before it is needed', () => {
   it.each([
     ['vllm', true, 'It works, and it takes n'],
