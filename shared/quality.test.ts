@@ -6,8 +6,10 @@ import {
   lengthOutcomes,
   mean,
   median,
+  pairsAgreement,
   pairwiseAgreement,
   positionOutcomes,
+  prefersLonger,
 } from './quality.ts';
 
 describe('pairwise agreement', () => {
@@ -37,6 +39,24 @@ describe('pairwise agreement', () => {
     const y = [['d'], ['a'], ['c', 'b']];
     expect(pairwiseAgreement(x, y)).toEqual(pairwiseAgreement(y, x));
     expect(pairwiseAgreement(x, y)).toEqual(pairwiseAgreement([['a', 'b'], ['d'], ['c']], y));
+  });
+});
+
+describe('agreement with consensus pairs', () => {
+  it('counts the pairs the ranking orders the same way, of those it does not tie', () => {
+    const pairs = [
+      { chosen: 'a', rejected: 'b' },
+      { chosen: 'a', rejected: 'c' },
+      { chosen: 'c', rejected: 'd' },
+    ];
+    // a>b and a>c agreed; c~d tied, left out.
+    expect(pairsAgreement([['a'], ['b'], ['c', 'd']], pairs)).toEqual({ agree: 2, pairs: 2 });
+    // a>b and a>c reversed; c>d agreed.
+    expect(pairsAgreement([['b'], ['c'], ['a'], ['d']], pairs)).toEqual({ agree: 1, pairs: 3 });
+  });
+
+  it('has nothing to score where the consensus has no pair', () => {
+    expect(pairsAgreement([['a'], ['b']], [])).toEqual({ agree: 0, pairs: 0 });
   });
 });
 
@@ -105,6 +125,16 @@ describe('length outcomes', () => {
 
   it('has nothing to report when all answers are as long', () => {
     expect(lengthOutcomes([['a'], ['b'], ['c']], new Map([['a', 7], ['b', 7], ['c', 7]]))).toEqual([]);
+  });
+});
+
+describe('the prefers-longer mark', () => {
+  it('takes 75% or more of 20 or more pairs to the longer answer', () => {
+    expect(prefersLonger(0.75, 20)).toBe(true);
+    expect(prefersLonger(1, 400)).toBe(true);
+    expect(prefersLonger(0.7499, 20)).toBe(false);
+    expect(prefersLonger(1, 19)).toBe(false);
+    expect(prefersLonger(null, 0)).toBe(false);
   });
 });
 

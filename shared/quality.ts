@@ -35,6 +35,25 @@ export function pairwiseAgreement(a: RankingGroups, b: RankingGroups): { agree: 
 }
 
 /**
+ * Agreement with consensus pairs (shared/consensus.ts): of the pairs the ranking orders strictly
+ * (a pair it ties is left out, as in pairwiseAgreement), how many it orders the same way. Scoring
+ * on the pairs rather than on the consensus ranking counts the preferences its ties hide, and
+ * only those a majority supports.
+ */
+export function pairsAgreement(ranking: RankingGroups, pairs: ReadonlyArray<{ chosen: string; rejected: string }>): { agree: number; pairs: number } {
+  const p = positions(ranking);
+  let agree = 0;
+  let scored = 0;
+  for (const { chosen, rejected } of pairs) {
+    const order = sign(p.get(rejected)! - p.get(chosen)!);
+    if (order === 0) continue;
+    scored++;
+    if (order > 0) agree++;
+  }
+  return { agree, pairs: scored };
+}
+
+/**
  * Kendall's τ-b between two rankings of the same candidates, ties corrected:
  * (concordant − discordant) / √((n₀ − n₁)(n₀ − n₂)). Null when either ranking ties everything.
  */
@@ -76,7 +95,7 @@ export function median(values: number[]): number | null {
 
 export const share = (part: number, whole: number) => (whole ? part / whole : null);
 
-/** Buckets of how much longer the longer candidate of a pair is (in characters, longer ÷ shorter). */
+/** Buckets of how much longer the longer candidate of a pair is (in code points, longer ÷ shorter). */
 export const lengthBuckets = [
   { label: 'up to 1.25×', max: 1.25 },
   { label: '1.25–1.5×', max: 1.5 },
@@ -91,7 +110,7 @@ export const lengthBucketOf = (longer: number, shorter: number) => {
 
 /**
  * For every untied pair of candidates of different lengths, whether the longer one won.
- * `lengths` maps candidate id to its length in characters.
+ * `lengths` maps candidate id to its length (shared/text-length.ts).
  */
 export function lengthOutcomes(ranking: RankingGroups, lengths: Map<string, number>): Array<{ longerWon: boolean; bucket: number }> {
   const p = positions(ranking);
@@ -109,6 +128,15 @@ export function lengthOutcomes(ranking: RankingGroups, lengths: Map<string, numb
   }
   return out;
 }
+
+/** The "prefers longer" mark: at least this share of a trainer's length pairs went to the longer answer, */
+const PREFERS_LONGER_SHARE = 0.75;
+/** over at least this many untied pairs of different lengths (fewer say too little). */
+const PREFERS_LONGER_MIN_PAIRS = 20;
+
+/** Whether a trainer earns the "prefers longer" mark, wherever it shows: dashboard, `stats` table and JSON. */
+export const prefersLonger = (longerPreferred: number | null, lengthPairs: number) =>
+  longerPreferred !== null && lengthPairs >= PREFERS_LONGER_MIN_PAIRS && longerPreferred >= PREFERS_LONGER_SHARE;
 
 /**
  * For the candidate shown at each position (0 = first), its untied pairwise wins and contests in

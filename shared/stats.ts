@@ -2,6 +2,13 @@ import { z } from 'zod';
 
 const fraction = z.number().nullable();
 
+/** How often the candidate shown at each position won, the same for a project and for one trainer. */
+const positionBiasSchema = z.object({
+  /** Win rate (untied pairwise) of the candidate shown at each position, first shown first. */
+  byShownPosition: z.array(fraction),
+  contests: z.array(z.number().int()),
+});
+
 export const trainerStatsSchema = z.object({
   username: z.string(),
   rankings: z.number().int(),
@@ -12,9 +19,12 @@ export const trainerStatsSchema = z.object({
   /** Share of gold-ordered pairs this trainer ordered the same way (a tie counts as wrong). */
   goldAccuracy: fraction,
   goldAnswered: z.number().int(),
-  /** Share of untied pairs of different lengths where the longer candidate won. */
+  /** Share of untied pairs of different lengths (in code points) where the longer candidate won. */
   longerPreferred: fraction,
   lengthPairs: z.number().int(),
+  /** The "prefers longer" mark: longerPreferred at least 75% over 20 or more lengthPairs (shared/quality.ts). */
+  prefersLonger: z.boolean(),
+  positionBias: positionBiasSchema,
   medianMs: z.number().nullable(),
   /** Rankings per hour of recorded time on task. */
   perHour: z.number().nullable(),
@@ -44,11 +54,7 @@ export const projectStatsSchema = z.object({
     pairs: z.number().int(),
     byLengthRatio: z.array(z.object({ bucket: z.string(), longerPreferred: fraction, pairs: z.number().int() })),
   }),
-  positionBias: z.object({
-    /** Win rate (untied pairwise) of the candidate shown at each position, first shown first. */
-    byShownPosition: z.array(fraction),
-    contests: z.array(z.number().int()),
-  }),
+  positionBias: positionBiasSchema,
   time: z.object({ medianMs: z.number().nullable(), fastThresholdMs: z.number().nullable() }),
   suspicious: z.object({ shownOrderSubmissions: z.number().int(), fastAnswers: z.number().int() }),
   gold: z.object({ comparisons: z.number().int(), answers: z.number().int(), accuracy: fraction }),

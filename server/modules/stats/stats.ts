@@ -1,6 +1,6 @@
 import type { Db } from '#server/db/client.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
-import { rankedPairsConsensus } from '#shared/consensus.ts';
+import { rankedPairs } from '#shared/consensus.ts';
 import {
   isShownOrder,
   kendallTauB,
@@ -8,13 +8,16 @@ import {
   lengthOutcomes,
   mean,
   median,
+  pairsAgreement,
   pairwiseAgreement,
   positionOutcomes,
   positions,
+  prefersLonger,
   share,
 } from '#shared/quality.ts';
 import type { RankingGroups } from '#shared/rankings.ts';
 import type { Leaderboard, ProjectStats, Review, TrainerStats } from '#shared/stats.ts';
+import { textLength } from '#shared/text-length.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { AppError } from '#server/http/errors.ts';
 
@@ -62,6 +65,21 @@ class Counter {
   }
 }
 
+/** Untied pairwise wins and contests of the candidate shown at each position, over many rankings. */
+class PositionTally {
+  wins: number[] = [];
+  contests: number[] = [];
+  add(ranking: RankingGroups, shownOrder: string[]) {
+    positionOutcomes(ranking, shownOrder).forEach((o, position) => {
+      this.wins[position] = (this.wins[position] ?? 0) + o.wins;
+      this.contests[position] = (this.contests[position] ?? 0) + o.contests;
+    });
+  }
+  get bias() {
+    return { byShownPosition: this.contests.map((n, i) => share(this.wins[i]!, n)), contests: [...this.contests] };
+  }
+}
+
 /**
  * Every quality figure of a project, computed from the stored rankings: agreement between
  * trainers and with the leave-one-out consensus, gold accuracy, length and position bias, time
@@ -83,15 +101,17 @@ export function projectStats(db: Db, project: ProjectRow): ProjectStats {
       WHERE c.project_id = ? ORDER BY r.comparison_id, r.id`)
     .all(project.id)
     .map((r) => ({ ...r, ranking: JSON.parse(r.ranking), shownOrder: JSON.parse(r.shownOrder), gold: r.gold ? JSON.parse(r.gold) : null }));
+  // Lengths are measured here rather than by SQLite's length(), which stops at a NUL: the same
+  // count as the export's features. Iterated, so only one answer's text is held at a time.
   const lengths = new Map<number, Map<string, number>>();
   for (const c of db.sqlite
-    .prepare<[number], { comparisonId: number; id: number; length: number }>(`
-      SELECT c.id AS comparisonId, m.id, length(m.content) AS length
+    .prepare<[number], { comparisonId: number; id: number; content: string }>(`
+      SELECT c.id AS comparisonId, m.id, m.content
       FROM comparisons c JOIN messages m ON m.parent_id = c.parent_message_id AND m.role = 'assistant'
       WHERE c.project_id = ? AND c.ranking_count > 0`)
     .iterate(project.id)) {
     if (!lengths.has(c.comparisonId)) lengths.set(c.comparisonId, new Map());
-    lengths.get(c.comparisonId)!.set(String(c.id), c.length);
+    lengths.get(c.comparisonId)!.set(String(c.id), textLength(c.content));
   }
 
   const byComparison = new Map<number, Row[]>();
@@ -103,7 +123,18 @@ export function projectStats(db: Db, project: ProjectRow): ProjectStats {
   const per = new Map(
     trainerNames.map((name) => [
       name,
-      { rows: [] as Row[], agree: 0, pairs: 0, taus: [] as Array<number | null>, overlap: 0, goldCorrect: 0, goldPairs: 0, goldAnswered: 0, longer: new Counter() },
+      {
+        rows: [] as Row[],
+        agree: 0,
+        pairs: 0,
+        taus: [] as Array<number | null>,
+        overlap: 0,
+        goldCorrect: 0,
+        goldPairs: 0,
+        goldAnswered: 0,
+        longer: new Counter(),
+        positions: new PositionTally(),
+      },
     ]),
   );
 
@@ -128,20 +159,21 @@ export function projectStats(db: Db, project: ProjectRow): ProjectStats {
     }
     const candidates = [...(lengths.get(comparisonId)?.keys() ?? [])];
     for (const r of list) {
-      const consensus = rankedPairsConsensus(candidates, list.filter((o) => o !== r).map((o) => o.ranking));
+      // Scored on the preferences a majority of the others supports, not on an order of the
+      // candidates no majority separates; τ-b against their consensus ranking, ties where it must.
+      const consensus = rankedPairs(candidates, list.filter((o) => o !== r).map((o) => o.ranking));
       const stats = per.get(r.username)!;
-      const a = pairwiseAgreement(r.ranking, consensus);
+      const a = pairsAgreement(r.ranking, consensus.pairs);
       stats.agree += a.agree;
       stats.pairs += a.pairs;
-      stats.taus.push(kendallTauB(r.ranking, consensus));
+      stats.taus.push(kendallTauB(r.ranking, consensus.ranking));
       stats.overlap++;
     }
   }
 
   const longer = new Counter();
   const buckets = lengthBuckets.map(() => new Counter());
-  const wins: number[] = [];
-  const contests: number[] = [];
+  const positionTally = new PositionTally();
   const durations = rows.map((r) => r.durationMs).filter((d): d is number => d !== null);
   const projectMedian = median(durations);
   const fastThreshold = projectMedian === null ? null : projectMedian * FAST_SHARE;
@@ -155,10 +187,8 @@ export function projectStats(db: Db, project: ProjectRow): ProjectStats {
       buckets[outcome.bucket]!.add(outcome.longerWon);
       stats.longer.add(outcome.longerWon);
     }
-    positionOutcomes(r.ranking, r.shownOrder).forEach((o, position) => {
-      wins[position] = (wins[position] ?? 0) + o.wins;
-      contests[position] = (contests[position] ?? 0) + o.contests;
-    });
+    positionTally.add(r.ranking, r.shownOrder);
+    stats.positions.add(r.ranking, r.shownOrder);
     if (r.gold) {
       const g = goldScore(r.ranking, r.gold);
       goldAnswers++;
@@ -184,6 +214,8 @@ export function projectStats(db: Db, project: ProjectRow): ProjectStats {
       goldAnswered: s.goldAnswered,
       longerPreferred: s.longer.rate,
       lengthPairs: s.longer.total,
+      prefersLonger: prefersLonger(s.longer.rate, s.longer.total),
+      positionBias: s.positions.bias,
       medianMs: median(mine),
       perHour: hours > 0 ? mine.length / hours : null,
       shownOrderSubmissions: s.rows.filter((r) => isShownOrder(r.ranking, r.shownOrder)).length,
@@ -208,10 +240,7 @@ export function projectStats(db: Db, project: ProjectRow): ProjectStats {
       pairs: longer.total,
       byLengthRatio: lengthBuckets.map((b, i) => ({ bucket: b.label, longerPreferred: buckets[i]!.rate, pairs: buckets[i]!.total })),
     },
-    positionBias: {
-      byShownPosition: contests.map((n, i) => share(wins[i] ?? 0, n)),
-      contests: contests.map((n) => n ?? 0),
-    },
+    positionBias: positionTally.bias,
     time: { medianMs: projectMedian, fastThresholdMs: fastThreshold },
     suspicious: {
       shownOrderSubmissions: trainers.reduce((s, t) => s + t.shownOrderSubmissions, 0),

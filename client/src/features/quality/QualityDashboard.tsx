@@ -7,10 +7,6 @@ import { fetchReview, fetchStats } from './api.ts';
 import { decimal, percent, seconds } from '../../lib/format.ts';
 import './quality.css';
 
-/** A trainer stands out when this share of 20+ length-differing pairs went to the longer answer. */
-const LENGTH_BIAS_ALERT = 0.75;
-const MIN_PAIRS = 20;
-
 type Column = { key: keyof TrainerStats; label: string; format: (t: TrainerStats) => string };
 const columns: Column[] = [
   { key: 'username', label: 'Trainer', format: (t) => t.username },
@@ -82,19 +78,17 @@ function TrainerTable({ trainers }: { trainers: TrainerStats[] }) {
           </tr>
         </thead>
         <tbody>
-          {sorted.map((t) => {
-            const prefersLonger = t.longerPreferred !== null && t.lengthPairs >= MIN_PAIRS && t.longerPreferred >= LENGTH_BIAS_ALERT;
-            return (
-              <tr key={t.username} className={prefersLonger ? 'alert-row' : undefined}>
-                {columns.map((c) => (
-                  <td key={c.key}>
-                    {c.format(t)}
-                    {c.key === 'longerPreferred' && prefersLonger && <span className="badge warn" title={`${t.lengthPairs} pairs`}>prefers longer</span>}
-                  </td>
-                ))}
-              </tr>
-            );
-          })}
+          {/* The mark is the server's (shared/quality.ts prefersLonger), as in `stats --json` and the CLI table. */}
+          {sorted.map((t) => (
+            <tr key={t.username} className={t.prefersLonger ? 'alert-row' : undefined}>
+              {columns.map((c) => (
+                <td key={c.key}>
+                  {c.format(t)}
+                  {c.key === 'longerPreferred' && t.prefersLonger && <span className="badge warn" title={`${t.lengthPairs} pairs`}>prefers longer</span>}
+                </td>
+              ))}
+            </tr>
+          ))}
         </tbody>
       </table>
     </div>
