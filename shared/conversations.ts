@@ -3,10 +3,19 @@ import { z } from 'zod';
 export const roleSchema = z.enum(['system', 'user', 'assistant']);
 export type Role = z.infer<typeof roleSchema>;
 
+/**
+ * Refuses a string holding half of a UTF-16 surrogate pair without the other half, as a JSON
+ * escape such as "\ud800" can write: that is not text, and SQLite would keep it as U+FFFD.
+ */
+export function refuseLoneSurrogates(text: string, ctx: z.RefinementCtx) {
+  const at = text.search(/\p{Surrogate}/u);
+  if (at >= 0) ctx.addIssue({ code: 'custom', message: `has a lone UTF-16 surrogate (\\u${text.charCodeAt(at).toString(16)}): half of a character is not text` });
+}
+
 /** A message as exports and the trainer's page see it: no provenance. */
 export const chatMessageSchema = z.strictObject({
   role: roleSchema,
-  content: z.string().min(1, 'content is empty').max(1_000_000, 'content is longer than 1,000,000 characters'),
+  content: z.string().min(1, 'content is empty').max(1_000_000, 'content is longer than 1,000,000 characters').superRefine(refuseLoneSurrogates),
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
@@ -21,28 +30,58 @@ export const samplingParamsSchema = z.looseObject({
 export const MIN_CANDIDATES = 2;
 export const MAX_CANDIDATES = 9;
 
-/** Context rules shared by import, demonstrations and chats. */
-export function contextProblems(messages: ChatMessage[]): string[] {
-  const problems: string[] = [];
-  messages.forEach((m, i) => {
-    if (m.role === 'system' && i !== 0) problems.push(`messages[${i}]: a system message may only come first`);
+/** A problem with the order of a dialogue's roles, where it is (`['messages', 2]`, or `['messages']` for the whole). */
+export interface TurnProblem {
+  path: Array<string | number>;
+  message: string;
+}
+
+const endings = { user: 'must end with the user turn to be answered', assistant: 'must end with an assistant turn' } as const;
+
+/**
+ * Roles in the order chat templates take them: an optional system message first, then user and
+ * assistant in turn, the user first. Strict templates raise on anything else (two user turns in a
+ * row, an assistant first), so imported contexts, demonstrations and suggestion requests all hold
+ * to this one rule. A context ends with the user turn its candidates answer; a demonstration ends
+ * with the assistant.
+ */
+export function dialogueProblems(messages: ReadonlyArray<{ role: Role }>, { mustEnd }: { mustEnd: 'user' | 'assistant' | 'any' }): TurnProblem[] {
+  const problems: TurnProblem[] = [];
+  let previous: Role | undefined;
+  messages.forEach(({ role }, i) => {
+    const at = (message: string) => problems.push({ path: ['messages', i], message });
+    if (role === 'system') {
+      if (i > 0) at('a system message may only come first');
+      return;
+    }
+    if (previous === undefined && role === 'assistant') at('must be a user turn: a conversation begins with the user, after an optional system message');
+    else if (role === 'user' && previous === 'user') at('must be an assistant turn after a user turn');
+    else if (role === 'assistant' && previous === 'assistant') at('must be a user turn after an assistant turn');
+    previous = role;
   });
-  if (!messages.some((m) => m.role === 'user')) problems.push('messages: needs at least one user message');
-  else if (messages.at(-1)?.role !== 'user') problems.push('messages: must end with the user turn to be answered');
+  if (previous === undefined) problems.push({ path: ['messages'], message: 'needs at least one user turn' });
+  else if (mustEnd !== 'any' && previous !== mustEnd) problems.push({ path: ['messages'], message: endings[mustEnd] });
   return problems;
 }
 
 /**
- * Each text that repeats an earlier one, as [its index, the index of its first occurrence]. Two
- * identical candidates never make a comparison, whether imported or sampled: ranking a text
- * against itself teaches a reward model nothing.
+ * The text two candidates are compared by: leading and trailing whitespace aside, which a trainer
+ * cannot see and chat templates and tokenizers often drop.
+ */
+export const comparedText = (text: string) => text.trim();
+
+/**
+ * Each text that repeats an earlier one (compared as `comparedText`), as [its index, the index of
+ * its first occurrence]. Two identical candidates never make a comparison, whether imported or
+ * sampled: ranking a text against itself teaches a reward model nothing.
  */
 export function repeatedTexts(texts: readonly string[]): Array<[number, number]> {
   const first = new Map<string, number>();
   const repeats: Array<[number, number]> = [];
   texts.forEach((text, i) => {
-    const earlier = first.get(text);
-    if (earlier === undefined) first.set(text, i);
+    const key = comparedText(text);
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, i);
     else repeats.push([i, earlier]);
   });
   return repeats;
@@ -51,22 +90,28 @@ export function repeatedTexts(texts: readonly string[]): Array<[number, number]>
 /** One line of an import file (docs/import-format.md). */
 export const importLineSchema = z
   .strictObject({
-    id: z.string().trim().min(1, 'id is empty').max(200, 'id is longer than 200 characters'),
+    id: z.string().trim().min(1, 'id is empty').max(200, 'id is longer than 200 characters').superRefine(refuseLoneSurrogates),
     messages: z.array(chatMessageSchema).min(1, 'messages is empty'),
     completions: z
       .array(
         z.strictObject({
-          content: z.string().min(1, 'content is empty').max(1_000_000),
-          model: z.string().min(1).max(200).optional(),
+          content: z
+            .string()
+            .min(1, 'content is empty')
+            .max(1_000_000)
+            .refine((content) => content === '' || comparedText(content) !== '', 'content is only whitespace')
+            .superRefine(refuseLoneSurrogates),
+          model: z.string().min(1).max(200).superRefine(refuseLoneSurrogates).optional(),
           params: samplingParamsSchema.optional(),
-          finish_reason: z.string().max(50).optional(),
+          finish_reason: z.string().max(50).superRefine(refuseLoneSurrogates).optional(),
         }),
       )
       .default([]),
+    // Like `params`, stored as JSON text, where JSON.stringify writes a lone surrogate as its "\ud800" escape: kept exactly as given.
     metadata: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((line, ctx) => {
-    for (const problem of contextProblems(line.messages)) ctx.addIssue({ code: 'custom', message: problem, path: [] });
+    for (const problem of dialogueProblems(line.messages, { mustEnd: 'user' })) ctx.addIssue({ code: 'custom', ...problem });
     const n = line.completions.length;
     if (n === 1 || n > MAX_CANDIDATES) {
       ctx.addIssue({
@@ -75,8 +120,10 @@ export const importLineSchema = z
         message: `has ${n} completion${n === 1 ? '' : 's'}: a comparison needs ${MIN_CANDIDATES}–${MAX_CANDIDATES} (or none for a prompt)`,
       });
     }
-    for (const [i, first] of repeatedTexts(line.completions.map((c) => c.content))) {
-      ctx.addIssue({ code: 'custom', path: ['completions', i], message: `is identical to completions[${first}]` });
+    const contents = line.completions.map((c) => c.content);
+    for (const [i, first] of repeatedTexts(contents)) {
+      const but = contents[i] === contents[first] ? '' : ' but for leading or trailing whitespace';
+      ctx.addIssue({ code: 'custom', path: ['completions', i], message: `is identical to completions[${first}]${but}` });
     }
   });
 export type ImportLine = z.infer<typeof importLineSchema>;

@@ -1,28 +1,14 @@
 import { z } from 'zod';
-import { chatMessageSchema, roleSchema } from './conversations.ts';
+import { chatMessageSchema, dialogueProblems, refuseLoneSurrogates, roleSchema } from './conversations.ts';
 import { idSchema } from './ids.ts';
 
 /** A message of a demonstration; `suggestion` is the model text it began from, if it did. */
 export const demonstrationMessageSchema = chatMessageSchema.extend({
-  content: z.string().min(1, 'content is empty').max(100_000, 'content is longer than 100,000 characters'),
+  content: z.string().min(1, 'content is empty').max(100_000, 'content is longer than 100,000 characters').superRefine(refuseLoneSurrogates),
   /** Absent `model`: the project's current model (trainers are not told model names). */
   suggestion: z.strictObject({ content: z.string().max(100_000), model: z.string().max(200).optional() }).optional(),
 });
 export type DemonstrationMessage = z.infer<typeof demonstrationMessageSchema>;
-
-/** Roles of a dialogue a trainer writes playing both sides: an optional system prompt, then user and assistant in turn. */
-export function dialogueProblems(messages: Array<{ role: string }>, { mustEnd }: { mustEnd: 'assistant' | 'any' }): string[] {
-  const problems: string[] = [];
-  const turns = messages[0]?.role === 'system' ? messages.slice(1) : messages;
-  const offset = messages.length - turns.length;
-  turns.forEach((m, i) => {
-    const expected = i % 2 === 0 ? 'user' : 'assistant';
-    if (m.role !== expected) problems.push(`messages[${i + offset}]: expected a ${expected} turn here, found ${m.role}`);
-  });
-  if (!turns.length) problems.push('messages: needs at least a user turn');
-  else if (mustEnd === 'assistant' && turns.at(-1)?.role !== 'assistant') problems.push('messages: a demonstration ends with an assistant turn');
-  return problems;
-}
 
 /** POST /api/v1/projects/:slug/demonstrations (docs/api.md). */
 export const submitDemonstrationSchema = z
@@ -32,7 +18,7 @@ export const submitDemonstrationSchema = z
     promptId: idSchema.optional(),
   })
   .superRefine((body, ctx) => {
-    for (const message of dialogueProblems(body.messages, { mustEnd: 'assistant' })) ctx.addIssue({ code: 'custom', message, path: ['messages'] });
+    for (const problem of dialogueProblems(body.messages, { mustEnd: 'assistant' })) ctx.addIssue({ code: 'custom', ...problem });
   });
 export type SubmitDemonstration = z.infer<typeof submitDemonstrationSchema>;
 
@@ -43,8 +29,9 @@ export const suggestionRequestSchema = z
     role: roleSchema.exclude(['system']),
   })
   .superRefine((body, ctx) => {
-    const expected = dialogueProblems([...body.messages, { role: body.role }], { mustEnd: 'any' });
-    for (const message of expected) ctx.addIssue({ code: 'custom', message: message.replace(`messages[${body.messages.length}]`, 'role'), path: [] });
+    for (const { path, message } of dialogueProblems([...body.messages, { role: body.role }], { mustEnd: 'any' })) {
+      ctx.addIssue({ code: 'custom', message, path: path[1] === body.messages.length ? ['role'] : path });
+    }
   });
 export type SuggestionRequest = z.infer<typeof suggestionRequestSchema>;
 

@@ -603,3 +603,118 @@ describe('importing with the CLI', () => {
     expect(withDbFile(dbFile, snapshotOf)).toEqual({ conversations: 0, messages: 0, comparisons: 0, externalIds: [] });
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Only what chat templates and trainers can take
+
+const assistant = (content: string) => ({ role: 'assistant', content });
+const system = (content: string) => ({ role: 'system', content });
+const lone = 'half of a character is not text';
+
+/**
+ * Lines a strict chat template raises on, or that give a trainer nothing to choose between, each
+ * with the one reason it is refused for. Lone surrogates are written as the JSON escapes a file
+ * holds (String.raw keeps `\ud83d` as six characters).
+ */
+const untakeable: { kind: string; line: Line; reason: string }[] = [
+  { kind: 'two user turns in a row', line: { id: 'user-user', messages: [user('Hi?'), user('Anyone?')] }, reason: 'messages.1: must be an assistant turn after a user turn' },
+  {
+    kind: 'an assistant first',
+    line: { id: 'assistant-first', messages: [assistant('Hello.'), user('Hi?')] },
+    reason: 'messages.0: must be a user turn: a conversation begins with the user, after an optional system message',
+  },
+  {
+    kind: 'an assistant right after the system message',
+    line: { id: 'system-assistant', messages: [system('Be terse.'), assistant('Hello.'), user('Hi?')] },
+    reason: 'messages.1: must be a user turn: a conversation begins with the user, after an optional system message',
+  },
+  {
+    kind: 'two assistant turns in a row',
+    line: { id: 'assistant-assistant', messages: [user('Hi?'), assistant('Hello.'), assistant('Still there?'), user('Yes?')] },
+    reason: 'messages.2: must be a user turn after an assistant turn',
+  },
+  {
+    kind: 'a system message not first',
+    line: { id: 'late-system', messages: [user('Hi?'), assistant('Hello.'), system('Be terse.'), user('Well?')] },
+    reason: 'messages.2: a system message may only come first',
+  },
+  { kind: 'a context ending with the assistant', line: { id: 'ends-assistant', messages: [user('Hi?'), assistant('Hello.')] }, reason: 'messages: must end with the user turn to be answered' },
+  { kind: 'an empty completion', line: { id: 'empty', messages: [user('Hi?')], completions: [{ content: '' }, { content: 'Fine.' }] }, reason: 'completions.0.content: content is empty' },
+  {
+    kind: 'a completion of only whitespace',
+    line: { id: 'blank', messages: [user('Hi?')], completions: [{ content: 'Fine.' }, { content: ' \n\t ' }] },
+    reason: 'completions.1.content: content is only whitespace',
+  },
+  {
+    kind: 'completions identical once trimmed',
+    line: { id: 'padded', messages: [user('Capital of France?')], completions: [{ content: 'Paris.' }, { content: 'Lyon.' }, { content: '  Paris.\n' }] },
+    reason: 'completions.2: is identical to completions[0] but for leading or trailing whitespace',
+  },
+  {
+    kind: 'a lone surrogate in a message',
+    line: String.raw`{"id": "lone-in-message", "messages": [{"role": "user", "content": "Half a face: \ud83d?"}]}`,
+    reason: String.raw`messages.0.content: has a lone UTF-16 surrogate (\ud83d): ` + lone,
+  },
+  {
+    kind: 'a lone surrogate in a completion',
+    line: String.raw`{"id": "lone-in-completion", "messages": [{"role": "user", "content": "A face?"}], "completions": [{"content": "\ud83d\ude00"}, {"content": "Other half: \ude00"}]}`,
+    reason: String.raw`completions.1.content: has a lone UTF-16 surrogate (\ude00): ` + lone,
+  },
+  {
+    kind: 'a lone surrogate in the id',
+    line: String.raw`{"id": "lone-\udc00", "messages": [{"role": "user", "content": "Hi?"}]}`,
+    reason: String.raw`id: has a lone UTF-16 surrogate (\udc00): ` + lone,
+  },
+  {
+    kind: 'a lone surrogate in a model name',
+    line: String.raw`{"id": "lone-in-model", "messages": [{"role": "user", "content": "Hi?"}], "completions": [{"content": "A.", "model": "m\ud800"}, {"content": "B."}]}`,
+    reason: String.raw`completions.0.model: has a lone UTF-16 surrogate (\ud800): ` + lone,
+  },
+];
+
+/**
+ * A valid multi-turn line: a system prompt, turns that alternate, a surrogate pair written as two
+ * escapes (😀), and metadata holding a lone surrogate, which is stored as JSON text and so kept as written.
+ */
+const multiTurn = String.raw`{"id": "multi-turn", "messages": [{"role": "system", "content": "Be terse."}, {"role": "user", "content": "Hi?"}, {"role": "assistant", "content": "Hello."}, {"role": "user", "content": "A face?"}], "completions": [{"content": "\ud83d\ude00"}, {"content": " Here: \ud83d\ude42"}], "metadata": {"raw": "\ud800"}}`;
+
+/** The valid line, a blank line, then every untakeable line: the bad lines are 3, 4, … */
+const untakeableFile = () => jsonl([multiTurn, '', ...untakeable.map((u) => u.line)]);
+const untakeableErrors = untakeable.map((u, i) => ({ line: i + 3, message: u.reason }));
+
+describe('importing only what chat templates and trainers can take', () => {
+  it('refuses, naming the line and the field, contexts that do not alternate, blank or repeated candidates and text with lone surrogates, and imports nothing', async () => {
+    const server = await startServer();
+    const slug = server.project();
+    const researcher = await server.user('researcher');
+    const { status, body } = await postImport(researcher, server, slug, untakeableFile());
+    expect(status).toBe(400);
+    expect(body.errors).toEqual(untakeableErrors);
+    expect(snapshotOf(server.db.sqlite).conversations).toBe(0);
+  });
+
+  it('the CLI gives the same reasons as <file>:<line>: <reason>, and imports nothing', async () => {
+    const dbFile = await cliProject();
+    const input = tempFile(untakeableFile());
+    const run = await cli(dbFile, 'import', input, '--project', 'imports');
+    expect(run.code).not.toBe(0);
+    expect(locatedErrors(run.stderr, input)).toEqual(untakeableErrors.map((e) => [e.line, e.message]));
+    expect(withDbFile(dbFile, snapshotOf)).toEqual({ conversations: 0, messages: 0, comparisons: 0, externalIds: [] });
+  });
+
+  it('imports a multi-turn context after a system prompt, with surrogate pairs intact and lone surrogates in metadata kept as written', async () => {
+    const server = await startServer();
+    const slug = server.project();
+    const researcher = await server.user('researcher');
+    const res = await postImport(researcher, server, slug, jsonl([multiTurn]));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ imported: true, conversations: 1, comparisons: 1 });
+
+    const { comparison } = await (await researcher.api('GET', `/comparisons/${comparisonIdOf(server.db.sqlite, 'multi-turn')}`)).json();
+    expect(comparison.context).toEqual([system('Be terse.'), user('Hi?'), assistant('Hello.'), user('A face?')]);
+    expect(comparison.candidates.map((c: { content: string }) => c.content).sort()).toEqual([' Here: 🙂', '😀']);
+    const { metadata } = server.db.sqlite.prepare("SELECT metadata FROM conversations WHERE external_id = 'multi-turn'").get() as { metadata: string };
+    expect(metadata).toBe(String.raw`{"raw":"\ud800"}`);
+    expect(JSON.parse(metadata)).toEqual({ raw: '\ud800' });
+  });
+});

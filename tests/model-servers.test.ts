@@ -209,6 +209,15 @@ describe('identical candidates never reach a trainer', () => {
     expect(run.stderr).not.toContain('Run the command again to resume');
   });
 
+  it('answers that differ only in leading or trailing whitespace are the same answer: the prompt stays waiting', async () => {
+    const { server, slug, researcher } = await setUp('vllm', 'same-answer-padded');
+    await server.importLines(slug, [prompt('padded')]);
+    const view = await sampleAndWait(researcher, slug);
+    expect(view.job).toMatchObject({ state: 'done', done: 0, notSampled: 1 });
+    expect(view.unsampled).toEqual([{ reason: expect.stringMatching(/^the model gave the same answer \d+ times/), prompts: 1 }]);
+    expect(candidatesOf(server, slug)).toEqual([]);
+  });
+
   it('a chat whose alternatives repeat its answer ends without a comparison, and says why', async () => {
     const { slug, trainer, server } = await setUp('ollama', 'same-answer');
     const { chat } = (await (await trainer.api('POST', `/projects/${slug}/chats`, {})).json()) as { chat: Chat };

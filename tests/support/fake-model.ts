@@ -26,6 +26,7 @@ import { afterAll } from 'vitest';
  * Behaviours (`setMode`), combinable with commas (e.g. "fail-after:4,slow-stream:20"):
  * - `normal`: answers as its kind does;
  * - `same-answer`: every choice and every request gets the same text, as at temperature 0;
+ * - `same-answer-padded`: the same text, each choice ending in a different number of newlines;
  * - `fail`: HTTP 500 every time; `hang`: accepts the request and never answers;
  * - `fail-after:N`: answers N completion requests (counted from `setMode`) normally, then HTTP 500;
  * - `slow-stream:MS`: waits MS milliseconds between streamed pieces.
@@ -101,7 +102,8 @@ function parseMode(mode: FakeModelMode) {
     return part === undefined ? null : Number(part.slice(prefix.length));
   };
   return {
-    sameAnswer: parts.includes('same-answer'),
+    sameAnswer: parts.includes('same-answer') || parts.includes('same-answer-padded'),
+    padded: parts.includes('same-answer-padded'),
     fail: parts.includes('fail'),
     hang: parts.includes('hang'),
     failAfter: number('fail-after:'),
@@ -140,6 +142,7 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
   let delayMs = options.delayMs ?? 0;
   let answered = 0;
   let counter = 0;
+  let paddedChoices = 0;
   const requests: FakeModelRequest[] = [];
   const sockets = new Set<Socket>();
   const models = options.models ?? ['fake-model'];
@@ -179,7 +182,10 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
     // vLLM answers with its served model name; llama.cpp and Ollama echo the request's.
     const model = kind === 'vllm' ? models[0]! : body.model;
     const promptTokens = body.messages.reduce((sum, m) => sum + words(m.content ?? '').length, 0);
-    const choices = Array.from({ length: n }, (_, index) => ({ index, ...fakeAnswer(body, index, mode.sameAnswer) }));
+    const choices = Array.from({ length: n }, (_, index) => {
+      const answer = fakeAnswer(body, index, mode.sameAnswer);
+      return { index, ...answer, content: mode.padded ? `${answer.content}${'\n'.repeat(paddedChoices++ % 4)}` : answer.content };
+    });
     const completionTokens = choices.reduce((sum, c) => sum + words(c.content).length, 0);
     const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
     const timings = { prompt_n: promptTokens, prompt_ms: 1, prompt_per_token_ms: 0.1, prompt_per_second: 1000, predicted_n: completionTokens, predicted_ms: 1, predicted_per_token_ms: 0.1, predicted_per_second: 1000 };

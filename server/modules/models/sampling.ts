@@ -4,7 +4,7 @@ import { insertMessage, writerStatements } from '#server/modules/conversations/c
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import type { Sample, SamplingSettings } from '#shared/models.ts';
-import type { ChatMessage } from '#shared/conversations.ts';
+import { comparedText, type ChatMessage } from '#shared/conversations.ts';
 import { endpointOf, nMemory } from './endpoint.ts';
 import { sampleCompletions, type Endpoint, type NMemory } from './model-client.ts';
 
@@ -36,26 +36,28 @@ export type DistinctSamples = { samples: Sample[]; reason?: never } | { samples?
 
 /**
  * K samples whose texts differ from each other and from `taken` (texts already among the
- * candidates), none empty. A deterministic server (temperature 0, or a seed it honours) can give
- * one text K times: repeated and empty samples are drawn again with other seeds, up to K more in
- * all, and if that is not enough the answer says why in plain words instead of storing them.
+ * candidates), leading and trailing whitespace aside (`comparedText`), none empty. A deterministic
+ * server (temperature 0, or a seed it honours) can give one text K times: repeated and empty
+ * samples are drawn again with other seeds, up to K more in all, and if that is not enough the
+ * answer says why in plain words instead of storing them.
  */
 export async function sampleDistinct(endpoint: Endpoint, messages: ChatMessage[], sampling: SamplingSettings, k: number, memory: NMemory, taken: string[] = []): Promise<DistinctSamples> {
   const kept: Sample[] = [];
-  const texts = new Set(taken);
-  const times = new Map<string, number>(taken.map((t) => [t, 1]));
+  const texts = new Set(taken.map(comparedText));
+  const times = new Map<string, number>([...texts].map((t) => [t, 1]));
   let empty = 0;
   for (let drawn = 0; kept.length < k && drawn < 2 * k; ) {
     const batch = await sampleCompletions(endpoint, messages, sampling, k - kept.length, memory);
     drawn += batch.length;
     for (const sample of batch) {
-      if (!sample.content.trim()) {
+      const text = comparedText(sample.content);
+      if (!text) {
         empty++;
         continue;
       }
-      times.set(sample.content, (times.get(sample.content) ?? 0) + 1);
-      if (texts.has(sample.content)) continue;
-      texts.add(sample.content);
+      times.set(text, (times.get(text) ?? 0) + 1);
+      if (texts.has(text)) continue;
+      texts.add(text);
       kept.push(sample);
     }
   }

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { ProjectSummary } from '#shared/projects.ts';
-import { dialogueProblems, submitDemonstrationSchema, type DemonstrationMessage } from '#shared/demonstrations.ts';
+import { dialogueProblems } from '#shared/conversations.ts';
+import { submitDemonstrationSchema, type DemonstrationMessage } from '#shared/demonstrations.ts';
 import { describeIssues } from '#shared/validation.ts';
 import { Markdown } from '../../components/Markdown.tsx';
 import { errorMessage } from '../../lib/api.ts';
@@ -139,7 +140,7 @@ export function DemonstrationPage() {
   };
 
   if (!project) return <main className="page">{error ? <p role="alert" className="error">{error}</p> : <p className="muted">Loading…</p>}</main>;
-  const problems = draft.turns.length ? dialogueProblems(messages(draft), { mustEnd: 'assistant' }) : [];
+  const problems = draft.turns.length ? dialogueProblems(messages(draft), { mustEnd: 'assistant' }).map((p) => `${p.path.join('.')}: ${p.message}`) : [];
   return (
     <main className="page demonstration">
       <p><Link to="/">Projects</Link> / {project.name}</p>
