@@ -46,7 +46,7 @@ export function createApp({ db, logger, allowedOrigins = [], serveClient = true 
     ...projectRoutes(db),
     ...importRoutes(db),
     ...comparisonRoutes(db),
-    ...exportRoutes(db),
+    ...exportRoutes(db, logger),
     ...modelRoutes(db, new SampleJobs(), logger),
     ...demonstrationRoutes(db),
     ...chatRoutes(db, logger),

@@ -133,7 +133,8 @@ describe('exports of a small project ranked by two trainers', () => {
   });
 
   const prefixes = () => ({
-    [sys.t1.id]: `${SYSTEM}\n\nHuman: Hi.\n\nAssistant: Hello. What shall we work on?\n\nHuman: Name a prime number.\n\nAssistant: `,
+    // HH-RLHF has no system prompt, and its readers split on the first Human turn: the system prompt is dropped.
+    [sys.t1.id]: `\n\nHuman: Hi.\n\nAssistant: Hello. What shall we work on?\n\nHuman: Name a prime number.\n\nAssistant: `,
     [plain.t1.id]: '\n\nHuman: What is the capital of France?\n\nAssistant: ',
   });
   const contexts = () => ({ [sys.t1.id]: sysContext, [plain.t1.id]: plainContext });
@@ -189,11 +190,14 @@ describe('exports of a small project ranked by two trainers', () => {
     expect(await exportRows(researcher, slug, 'format=rankings')).toEqual([
       {
         comparison_id: sys.t1.id,
+        source_id: 'conv-sys',
+        metadata: { source: 'hand-made' },
         project: slug,
         context: sysContext,
         context_provenance: imported(sysContext),
         candidates: candidatesOfSys(),
         ranking: [[c[TWO]], [c[THREE], c[FOUR]], [c[NINE]]],
+        gold_ranking: null,
         annotator: t1.username,
         annotators: [t1.username],
         ratings: { [c[TWO]!]: { overall: 7 }, [c[NINE]!]: { overall: 1 } },
@@ -205,11 +209,14 @@ describe('exports of a small project ranked by two trainers', () => {
       },
       {
         comparison_id: sys.t1.id,
+        source_id: 'conv-sys',
+        metadata: { source: 'hand-made' },
         project: slug,
         context: sysContext,
         context_provenance: imported(sysContext),
         candidates: candidatesOfSys(),
         ranking: [[c[THREE]], [c[TWO]], [c[FOUR]], [c[NINE]]],
+        gold_ranking: null,
         annotator: t2.username,
         annotators: [t2.username],
         ratings: { [c[THREE]!]: { overall: 6 } },
@@ -221,11 +228,14 @@ describe('exports of a small project ranked by two trainers', () => {
       },
       {
         comparison_id: plain.t1.id,
+        source_id: 'conv-plain',
+        metadata: null,
         project: slug,
         context: plainContext,
         context_provenance: imported(plainContext),
         candidates: candidatesOfPlain(),
         ranking: [[c[PARIS]], [c[LYON]], [c[MARSEILLE]]],
+        gold_ranking: null,
         annotator: t1.username,
         annotators: [t1.username],
         ratings: {},
@@ -237,11 +247,14 @@ describe('exports of a small project ranked by two trainers', () => {
       },
       {
         comparison_id: plain.t1.id,
+        source_id: 'conv-plain',
+        metadata: null,
         project: slug,
         context: plainContext,
         context_provenance: imported(plainContext),
         candidates: candidatesOfPlain(),
         ranking: [[c[PARIS]], [c[LYON], c[MARSEILLE]]],
+        gold_ranking: null,
         annotator: t2.username,
         annotators: [t2.username],
         ratings: {},
@@ -286,7 +299,6 @@ describe('exports of a small project ranked by two trainers', () => {
         input: { messages: contexts()[p.group] },
         preferred_output: assistant(p.chosen),
         non_preferred_output: assistant(p.rejected),
-        group_id: p.group,
       })),
     );
   });
@@ -331,30 +343,40 @@ describe('exports of a small project ranked by two trainers', () => {
     expect(await exportRows(researcher, slug, 'format=rankings&rows=consensus')).toEqual([
       {
         comparison_id: sys.t1.id,
+        source_id: 'conv-sys',
+        metadata: { source: 'hand-made' },
         project: slug,
         context: sysContext,
         context_provenance: imported(sysContext),
         candidates: candidatesOfSys(),
         ranking: [[c[TWO], c[THREE]], [c[FOUR]], [c[NINE]]],
+        // Every pair a locked majority path supports (here: the weak order's strict pairs, no more).
+        consensus_pairs: [[c[TWO], c[FOUR]], [c[TWO], c[NINE]], [c[THREE], c[FOUR]], [c[THREE], c[NINE]], [c[FOUR], c[NINE]]],
+        gold_ranking: null,
         ...consensus,
         created_at: max(sys.t1At, sys.t2At),
       },
       {
         comparison_id: plain.t1.id,
+        source_id: 'conv-plain',
+        metadata: null,
         project: slug,
         context: plainContext,
         context_provenance: imported(plainContext),
         candidates: candidatesOfPlain(),
         ranking: [[c[PARIS]], [c[LYON]], [c[MARSEILLE]]],
+        consensus_pairs: [[c[PARIS], c[LYON]], [c[PARIS], c[MARSEILLE]], [c[LYON], c[MARSEILLE]]],
+        gold_ranking: null,
         ...consensus,
         created_at: max(plain.t1At, plain.t2At),
       },
     ]);
     expect(await exportRows(researcher, slug, 'format=trl&rows=consensus')).toEqual(
       [
+        // Consensus pairs come in the candidates' order: each candidate against those it leads to.
         { group: sys.t1.id, chosen: TWO, rejected: FOUR },
-        { group: sys.t1.id, chosen: THREE, rejected: FOUR },
         { group: sys.t1.id, chosen: TWO, rejected: NINE },
+        { group: sys.t1.id, chosen: THREE, rejected: FOUR },
         { group: sys.t1.id, chosen: THREE, rejected: NINE },
         { group: sys.t1.id, chosen: FOUR, rejected: NINE },
         { group: plain.t1.id, chosen: PARIS, rejected: LYON },
@@ -367,7 +389,7 @@ describe('exports of a small project ranked by two trainers', () => {
   it('counts the rows an export would hold', async () => {
     const res = await researcher.api('GET', `/projects/${slug}/export/count?format=trl`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ rows: perTrainerPairs().length });
+    expect(await res.json()).toEqual({ rows: perTrainerPairs().length, multiTurnRows: 0, droppedSystemPrompts: 0 });
   });
 
   it('writes the same bytes on every export of the same data', async () => {
@@ -544,11 +566,18 @@ describe('a large export', () => {
     expect(perGroup.size).toBe(COMPARISONS);
     expect([...perGroup.values()].every((n) => n === 6)).toBe(true);
     const count = await researcher.api('GET', `/projects/${slug}/export/count?format=trl`);
-    expect(await count.json()).toEqual({ rows: COMPARISONS * 6 });
+    expect(await count.json()).toEqual({ rows: COMPARISONS * 6, multiTurnRows: 0, droppedSystemPrompts: 0 });
   });
 
   it('exports one native record per ranking of the large project', async () => {
     expect(await exportRows(researcher, slug, 'format=rankings')).toHaveLength(COMPARISONS);
+  });
+
+  it('`ordinal export … | head -1` ends quietly, with status 0, when the reader stops early', async () => {
+    const command = `set -o pipefail; "${process.execPath}" bin/ordinal.js --db "${server.db.file}" export --project ${slug} --format rankings | head -1`;
+    const { stdout, stderr } = await promisify(execFile)('bash', ['-c', command], { cwd: root, maxBuffer: 64 << 20 });
+    expect(JSON.parse(stdout)).toMatchObject({ comparison_id: expect.any(String), source_id: expect.any(String) });
+    expect(stderr).toBe('');
   });
 });
 
@@ -586,12 +615,20 @@ describe('export counts', () => {
   });
 
   it('counts exactly the lines the export writes, for every format and option', async () => {
-    const options = ['', 'rows=consensus', 'split=train', 'split=test&testShare=0.5', 'minAgreement=0.5', 'rows=consensus&minAgreement=1', 'includeTopRanked=true', 'includeTopRanked=true&split=test&testShare=0.5', 'margin=rank&withFeatures=true', 'provenance=true'];
-    for (const format of ['rankings', 'trl', 'openai-dpo', 'hh', 'sft']) {
-      for (const option of options) {
+    const common = ['', 'split=train', 'split=test&testShare=0.5', 'minAgreement=0.5'];
+    const optionsOf: Record<string, string[]> = {
+      rankings: ['rows=consensus', 'rows=consensus&minAgreement=1', 'withFeatures=true', 'history=true'],
+      trl: ['rows=consensus', 'rows=consensus&minAgreement=1', 'margin=rank&withFeatures=true', 'withSource=true'],
+      'openai-dpo': ['rows=consensus', 'singleTurn=true', 'singleTurn=true&split=test&testShare=0.5'],
+      hh: ['rows=consensus', 'hhSystem=fold', 'withSource=true'],
+      sft: ['includeTopRanked=true', 'includeTopRanked=true&split=test&testShare=0.5', 'provenance=true'],
+    };
+    for (const [format, own] of Object.entries(optionsOf)) {
+      for (const option of [...common, ...own]) {
         const query = `format=${format}${option ? `&${option}` : ''}`;
         const lines = (await exportRows(researcher, slug, query)).length;
         const res = await researcher.api('GET', `/projects/${slug}/export/count?${query}`);
+        expect(res.status, query).toBe(200);
         expect({ query, rows: ((await res.json()) as { rows: number }).rows }).toEqual({ query, rows: lines });
       }
     }

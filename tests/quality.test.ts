@@ -95,6 +95,8 @@ interface TrainerStats {
   goldAnswered: number;
   longerPreferred: number | null;
   lengthPairs: number;
+  prefersLonger: boolean;
+  positionBias: { byShownPosition: (number | null)[]; contests: number[] };
   medianMs: number | null;
   perHour: number | null;
   shownOrderSubmissions: number;
@@ -201,34 +203,37 @@ describe('agreement between trainers', () => {
     expect(s.timeline).toEqual([{ date: today(), rankings: 16 }]);
   });
 
-  it('measures each trainer against the consensus of the others on the same comparison', async () => {
+  it('measures each trainer against the consensus of the others, on the pairs a majority of them supports', async () => {
     const s = await stats(slug);
     expect(s.trainers.map((t) => t.username)).toEqual(['panel-ann', 'panel-bob', 'panel-cyd']);
-    // Leave-one-out ranked-pairs consensus of the other two, and the trainer's agreed/untied pairs with it:
-    //   c1: others abc → abc: everyone 3/3, τ 1.
-    //   c2: ann: abc+cba → all tied: 0/0, τ null; bob: the same; cyd: abc+abc → abc: cba 0/3, τ −1.
-    //   c3: ann: bac+acb → a>c only → {ab}c: 2/2, τ 2/√6; bob: abc+acb → a{bc}: bac 1/2, τ 0;
-    //       cyd: abc+bac → {ab}c: acb 1/2, τ 0.
-    //   c4: ann: abc+c{ab} → a>b only → {ac}b: {ab}c 0/1, τ −1/√(2·2) = −½;
-    //       bob: {ab}c+c{ab} → all tied: 0/0, τ null; cyd: {ab}c+abc → abc: c{ab} 0/2, τ −2/√6.
-    //   c5: ann: bca+cab → c>a only → {bc}a: abc 0/2, τ −2/√6; bob: abc+cab → a>b → {ca}b: bca 0/2, τ −2/√6;
-    //       cyd: abc+bca → b>c → {ba}c: cab 0/2, τ −2/√6.
+    // Leave-one-out ranked-pairs consensus of the other two: its supported pairs (a locked majority
+    // path) with the trainer's agreed/untied count on them, and its ranking (ties where no complete
+    // cut separates) with the trainer's τ-b against it:
+    //   c1: others abc → a>b, a>c, b>c; abc: everyone 3/3, τ 1.
+    //   c2: ann: abc+cba → every pair 1:1, no pairs, all tied: 0/0, τ null; bob: the same;
+    //       cyd: abc+abc → a>b, a>c, b>c; abc: cba 0/3, τ −1.
+    //   c3: ann: bac+acb → a>c only, b beside both → {abc}: abc 1/1, τ null;
+    //       bob: abc+acb → a>b, a>c; a{bc}: bac 1/2, τ 0; cyd: abc+bac → a>c, b>c; {ab}c: acb 1/2, τ 0.
+    //   c4: ann: abc+c{ab} → a>b only (1:0) → {abc}: ann ties ab, 0/0, τ null;
+    //       bob: {ab}c+c{ab} → nothing: 0/0, τ null; cyd: {ab}c+abc → a>b, a>c, b>c; abc: c{ab} 0/2, τ −2/√6.
+    //   c5: ann: bca+cab → c>a only → {abc}: abc 0/1, τ null; bob: abc+cab → a>b only: bca 0/1, τ null;
+    //       cyd: abc+bca → b>c only: cab 0/1, τ null.
     //   c6: ranked once, not counted.
     const ann = trainerIn(s, 'panel-ann');
     expect(ann).toMatchObject({ rankings: 6, agreementComparisons: 5, goldAccuracy: null, goldAnswered: 0, longerPreferred: null, lengthPairs: 0 });
-    expect(ann.agreement).toBeCloseTo((3 + 0 + 2 + 0 + 0) / (3 + 0 + 2 + 1 + 2), 12); // 5/8
-    expect(ann.kendallTau).toBeCloseTo((1 + 2 / Math.sqrt(6) - 0.5 - 2 / Math.sqrt(6)) / 4, 12); // 1/8
+    expect(ann.agreement).toBeCloseTo((3 + 0 + 1 + 0 + 0) / (3 + 0 + 1 + 0 + 1), 12); // 4/5
+    expect(ann.kendallTau).toBe(1);
     const bob = trainerIn(s, 'panel-bob');
     expect(bob).toMatchObject({ rankings: 5, agreementComparisons: 5 });
-    expect(bob.agreement).toBeCloseTo((3 + 0 + 1 + 0 + 0) / (3 + 0 + 2 + 0 + 2), 12); // 4/7
-    expect(bob.kendallTau).toBeCloseTo((1 + 0 - 2 / Math.sqrt(6)) / 3, 12);
+    expect(bob.agreement).toBeCloseTo((3 + 0 + 1 + 0 + 0) / (3 + 0 + 2 + 0 + 1), 12); // 2/3
+    expect(bob.kendallTau).toBeCloseTo((1 + 0) / 2, 12);
     const cyd = trainerIn(s, 'panel-cyd');
     expect(cyd).toMatchObject({ rankings: 5, agreementComparisons: 5 });
-    expect(cyd.agreement).toBeCloseTo((3 + 0 + 1 + 0 + 0) / (3 + 3 + 2 + 2 + 2), 12); // 1/3
-    expect(cyd.kendallTau).toBeCloseTo((1 - 1 + 0 - 2 / Math.sqrt(6) - 2 / Math.sqrt(6)) / 5, 12);
+    expect(cyd.agreement).toBeCloseTo((3 + 0 + 1 + 0 + 0) / (3 + 3 + 2 + 2 + 1), 12); // 4/11
+    expect(cyd.kendallTau).toBeCloseTo((1 - 1 + 0 - 2 / Math.sqrt(6)) / 4, 12);
   });
 
-  it('exports one ranked-pairs consensus per comparison, breaking an even cycle in candidate order', async () => {
+  it('exports one ranked-pairs consensus per comparison, tying an even cycle rather than breaking it in candidate order', async () => {
     const records = await exportLines(slug, 'format=rankings&rows=consensus');
     const byKey = new Map(
       records.map((r) => {
@@ -239,14 +244,14 @@ describe('agreement between trainers', () => {
     );
     // c2: a>b, a>c, b>c each 2–1 → abc. c3: a>c 3–0, a>b 2–1, b>c 2–1 → abc.
     // c4: a>c 2–1, b>c 2–1, a>b 1–0 → abc. c6: ann's alone.
-    // c5: a>b, b>c, c>a each 2–1; equal strength, so taken in candidate order (b, c, a):
-    //     b>c locked, c>a locked, a>b would close a cycle → b > c > a.
+    // c5: a>b, b>c, c>a each 2–1; equal strength, so none is locked (the candidates' order, b, c,
+    //     a, would otherwise decide) → all tied.
     expect(Object.fromEntries([...byKey].map(([k, v]) => [k, v.order.join(' > ')]))).toEqual({
       c1: 'a > b > c',
       c2: 'a > b > c',
       c3: 'a > b > c',
       c4: 'a > b > c',
-      c5: 'b > c > a',
+      c5: 'abc',
       c6: 'a > b > c',
     });
     expect([...byKey.values()].every((v) => v.annotator === 'consensus')).toBe(true);
@@ -263,7 +268,7 @@ describe('agreement between trainers', () => {
     expect(await keysOf('0')).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
     expect((await exportLines(slug, 'format=rankings')).length).toBe(16);
     const count = await researcher.api('GET', `/projects/${slug}/export/count?format=rankings&minAgreement=0.5`);
-    expect(await count.json()).toEqual({ rows: 6 });
+    expect(await count.json()).toEqual({ rows: 6, multiTurnRows: 0, droppedSystemPrompts: 0 });
     const viaCli = await cli(server.db.file, ['export', '--project', slug, '--format', 'rankings', '--min-agreement', '0.5']);
     expect(viaCli.trim().split('\n')).toHaveLength(6);
   });
@@ -303,7 +308,7 @@ describe('agreement between trainers', () => {
       ['panel-bob', 5],
       ['panel-cyd', 5],
     ]);
-    expect(board.trainers[0]!.agreement).toBeCloseTo(5 / 8, 12);
+    expect(board.trainers[0]!.agreement).toBeCloseTo(4 / 5, 12);
   });
 
   it('gives a trainer their own figures only, and not the project’s', async () => {
@@ -312,7 +317,7 @@ describe('agreement between trainers', () => {
     const body = (await response.json()) as { me: TrainerStats; projectMedianMs: number | null };
     expect(Object.keys(body).sort()).toEqual(['me', 'projectMedianMs']);
     expect(body.me).toMatchObject({ username: 'panel-bob', rankings: 5, agreementComparisons: 5 });
-    expect(body.me.agreement).toBeCloseTo(4 / 7, 12);
+    expect(body.me.agreement).toBeCloseTo(2 / 3, 12);
     expect(body.projectMedianMs).toBeNull();
     expect(JSON.stringify(body)).not.toMatch(/panel-(ann|cyd)/);
 
@@ -456,6 +461,8 @@ describe('length bias', () => {
     expect(trainerIn(s, 'middle').longerPreferred).toBeCloseTo(6 / 11, 12);
     // (11 + 3 + 6) / 33.
     expect(s.lengthBias.pairs).toBe(33);
+    // 11 of 11 is not enough for the mark: it takes 20 pairs or more.
+    expect(s.trainers.map((t) => t.prefersLonger)).toEqual([false, false, false]);
     expect(s.lengthBias.longerPreferred).toBeCloseTo(20 / 33, 12);
   });
 
@@ -575,5 +582,86 @@ describe('position bias', () => {
     const response = await researcher.api('GET', `/projects/${slug}/export?format=trl&withFeatures=true`);
     const viaCli = await cli(server.db.file, ['export', '--project', slug, '--format', 'trl', '--with-features']);
     expect(viaCli).toBe(await response.text());
+  });
+});
+
+describe('one length everywhere', () => {
+  /**
+   * One trainer ranks answer a first in two comparisons. Lengths in code points, as stored:
+   *   k1  a "a:😀😀😀" 5 (8 UTF-16 units)   b "b:abcd" 6: b is the longer, and lost (ratio 1.2).
+   *   k2  a "a:\0" and ten x, 13 (SQLite's length() stops at the NUL: 2)   b "b:abcd" 6: a is the longer, and won (ratio 13/6).
+   * UTF-16 units would make a the longer in both (2 of 2), SQLite's length() b in both (0 of 2).
+   */
+  const slug = 'code-points';
+
+  beforeAll(async () => {
+    server.project({ slug, overlap: 1 });
+    const lines = [
+      { id: 'k1', messages: [{ role: 'user', content: 'Question k1?' }], completions: [{ content: 'a:😀😀😀' }, { content: 'b:abcd' }] },
+      { id: 'k2', messages: [{ role: 'user', content: 'Question k2?' }], completions: [{ content: `a:\u0000${'x'.repeat(10)}` }, { content: 'b:abcd' }] },
+    ];
+    expect((await server.importLines(slug, lines)).status).toBe(200);
+    const tasks = await work(await server.user('trainer', 'counter'), slug, () => ({ ranking: order('ab') }));
+    expect(tasks.map((t) => t.key).sort()).toEqual(['k1', 'k2']);
+  });
+
+  it('counts code points: three emoji are shorter than four letters, and a NUL is a character like any other', async () => {
+    const s = await stats(slug);
+    expect(s.lengthBias).toMatchObject({ longerPreferred: 0.5, pairs: 2 });
+    expect(s.lengthBias.byLengthRatio.map((b) => [b.pairs, b.longerPreferred])).toEqual([
+      [1, 0],
+      [0, null],
+      [0, null],
+      [1, 1],
+    ]);
+  });
+});
+
+describe('per-trainer position bias and the prefers-longer mark', () => {
+  /**
+   * Overlap 3; seven comparisons of answers a 10, b 20 and c 40 characters long: 21 pairs of
+   * different lengths per trainer. longer ranks the longest first (21 of 21: marked), shorter the
+   * shortest first (0 of 21), clicker submits the order shown (first shown wins 2 of 2, and so on).
+   */
+  const slug = 'marks';
+  const keys = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7'];
+  const names = { longer: 'mark-longer', shorter: 'mark-shorter', clicker: 'mark-clicker' };
+
+  beforeAll(async () => {
+    server.project({ slug, overlap: 3 });
+    expect((await server.importLines(slug, keys.map((k) => line(k, [['a', 10], ['b', 20], ['c', 40]])))).status).toBe(200);
+    const policies: Record<string, (task: Task) => string[][]> = {
+      [names.longer]: () => order('cba'),
+      [names.shorter]: () => order('abc'),
+      [names.clicker]: (task) => task.shown.map((l) => [l]),
+    };
+    for (const [name, rank] of Object.entries(policies)) {
+      expect(await work(await server.user('trainer', name), slug, (task) => ({ ranking: rank(task) }))).toHaveLength(7);
+    }
+  });
+
+  it('marks the trainer who gave the longer answer 75% or more of 20 or more pairs, and no one else', async () => {
+    const s = await stats(slug);
+    expect(trainerIn(s, names.longer)).toMatchObject({ longerPreferred: 1, lengthPairs: 21, prefersLonger: true });
+    expect(trainerIn(s, names.shorter)).toMatchObject({ longerPreferred: 0, lengthPairs: 21, prefersLonger: false });
+  });
+
+  it('gives each trainer’s win rate by shown position, which pooled make the project’s', async () => {
+    const s = await stats(slug);
+    expect(trainerIn(s, names.clicker).positionBias).toEqual({ byShownPosition: [1, 0.5, 0], contests: [14, 14, 14] });
+    const trainers = s.trainers.map((t) => t.positionBias);
+    expect(trainers.map((b) => b.contests)).toEqual([[14, 14, 14], [14, 14, 14], [14, 14, 14]]);
+    // Each position's wins summed over the trainers, over all its contests.
+    const pooled = [0, 1, 2].map((i) => trainers.reduce((sum, b) => sum + b.byShownPosition[i]! * 14, 0) / 42);
+    expect(s.positionBias.contests).toEqual([42, 42, 42]);
+    s.positionBias.byShownPosition.forEach((rate, i) => expect(rate).toBeCloseTo(pooled[i]!, 12));
+  });
+
+  it('shows the mark and each trainer’s win rate by shown position in the `stats` table', async () => {
+    const table = (await cli(server.db.file, ['stats', '--project', slug])).split('\n');
+    const row = (name: string) => table.find((l) => l.startsWith(name))!;
+    expect(row(names.longer)).toContain('prefers longer');
+    expect(table.filter((l) => l.includes('prefers longer'))).toHaveLength(1);
+    expect(row(names.clicker)).toMatch(/1: 100\.0% {2}2: 50\.0% {2}3: 0\.0%$/);
   });
 });

@@ -6,7 +6,7 @@ import { AppError, validationError } from '#server/http/errors.ts';
 import { createApiToken } from '#server/modules/auth/auth.usecases.ts';
 import { importFile } from '#server/modules/conversations/import.ts';
 import { seedIfEmpty } from '#server/modules/demo/seed.ts';
-import { exportRecords, writeLines } from '#server/modules/exports/export.ts';
+import { emptyReport, exportRecords, writeLines } from '#server/modules/exports/export.ts';
 import { projectStats } from '#server/modules/stats/stats.ts';
 import { createProject, getProject, listProjects, toProject, updateProject } from '#server/modules/projects/projects.usecases.ts';
 import { defaultSampling } from '#shared/models.ts';
@@ -273,8 +273,12 @@ program
   .option('--provenance', 'sft: add each message’s author, model and suggestion edit distance')
   .option('--with-features', 'trl and rankings: add length, shown-position, time and suggestion features for bias studies')
   .option('--min-agreement <share>', 'only comparisons whose trainers agree at least this much (0–1; comparisons ranked once are left out)', share)
+  .option('--single-turn', 'openai-dpo: leave out rows whose input holds an assistant turn (OpenAI takes single-turn inputs), and say how many')
+  .addOption(new Option('--hh-system <what>', 'hh: drop a system prompt (HH-RLHF has none), or fold it into the first Human turn').choices(['drop', 'fold']))
+  .option('--with-source', 'trl, openai-dpo, hh: add source_id, the importer’s id, to every row')
+  .option('--history', 'rankings: add every earlier version of each ranking')
   .option('--out <file>', 'write to this file instead of standard output')
-  .action(async (options: { project: string; format: string; split?: string; testShare: number; consensus?: boolean; margin?: string; includeTopRanked?: boolean; provenance?: boolean; withFeatures?: boolean; minAgreement?: number; out?: string }) => {
+  .action(async (options: { project: string; format: string; split?: string; testShare: number; consensus?: boolean; margin?: string; includeTopRanked?: boolean; provenance?: boolean; withFeatures?: boolean; minAgreement?: number; singleTurn?: boolean; hhSystem?: string; withSource?: boolean; history?: boolean; out?: string }) => {
     const database = db();
     const exportOptions = parseWith(
       exportOptionsSchema,
@@ -288,19 +292,30 @@ program
         provenance: options.provenance,
         withFeatures: options.withFeatures,
         minAgreement: options.minAgreement,
+        singleTurn: options.singleTurn,
+        hhSystem: options.hhSystem,
+        withSource: options.withSource,
+        history: options.history,
       }),
       'export options',
     );
     const project = getProject(database, options.project);
     const out = options.out ? fs.createWriteStream(options.out) : process.stdout;
+    // A reader that stops early (`| head -1`) closes the pipe: the export ends there, quietly and with success.
+    if (!options.out) process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
     const progress = progressLine('export');
+    const report = emptyReport();
     let rows = 0;
-    await writeLines(exportRecords(database.file, project, exportOptions), out, () => progress.update(++rows, undefined, ' records'));
+    await writeLines(exportRecords(database.file, project, exportOptions, report), out, () => progress.update(++rows, undefined, ' records'));
     progress.done();
     if (options.out) {
       await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
       process.stderr.write(`Wrote ${rows} records to ${options.out}\n`);
     }
+    if (report.multiTurnRows) process.stderr.write(`Left out ${report.multiTurnRows} rows whose input holds an assistant turn (--single-turn).\n`);
+    if (report.droppedSystemPrompts) process.stderr.write(`Dropped the system prompt of ${report.droppedSystemPrompts} rows (HH-RLHF has none; --hh-system fold keeps it in the first Human turn).\n`);
   });
 
 program
@@ -345,20 +360,23 @@ program
     }
     const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
     const num = (x: number | null, digits = 2) => (x === null ? '—' : x.toFixed(digits));
+    const byPosition = (rates: Array<number | null>) => rates.map((x, i) => `${i + 1}: ${pct(x)}`).join('  ');
+    // The mark's column is as wide as the mark, so the positions after it stay aligned.
+    const mark = 'prefers longer';
     process.stdout.write(
       [
         `comparisons        ${stats.comparisons} (${stats.completedComparisons} reached their overlap, ${stats.gold.comparisons} gold)`,
         `rankings           ${stats.rankings}`,
         `agreement          pairwise ${pct(stats.agreement.pairwise)}, Kendall τ-b ${num(stats.agreement.kendallTau)} (over ${stats.agreement.comparisons} comparisons ranked by 2+)`,
         `longer preferred   ${pct(stats.lengthBias.longerPreferred)} of ${stats.lengthBias.pairs} untied pairs of different lengths`,
-        `win rate by shown position  ${stats.positionBias.byShownPosition.map((x, i) => `${i + 1}: ${pct(x)}`).join('  ')}`,
+        `win rate by shown position  ${byPosition(stats.positionBias.byShownPosition)}`,
         `median time        ${stats.time.medianMs === null ? '—' : `${(stats.time.medianMs / 1000).toFixed(1)} s`}`,
         `gold accuracy      ${pct(stats.gold.accuracy)} over ${stats.gold.answers} answers`,
         '',
-        `${'trainer'.padEnd(20)} ${'rankings'.padStart(8)} ${'agreement'.padStart(9)} ${'τ-b'.padStart(6)} ${'gold'.padStart(6)} ${'longer'.padStart(6)} ${'shown-order'.padStart(11)} ${'fast'.padStart(5)}`,
+        `${'trainer'.padEnd(20)} ${'rankings'.padStart(8)} ${'agreement'.padStart(9)} ${'τ-b'.padStart(6)} ${'gold'.padStart(6)} ${'longer'.padStart(6)} ${''.padEnd(mark.length)} ${'shown-order'.padStart(11)} ${'fast'.padStart(5)}  win rate by shown position`,
         ...stats.trainers.map(
           (t) =>
-            `${t.username.padEnd(20)} ${String(t.rankings).padStart(8)} ${pct(t.agreement).padStart(9)} ${num(t.kendallTau).padStart(6)} ${pct(t.goldAccuracy).padStart(6)} ${pct(t.longerPreferred).padStart(6)} ${String(t.shownOrderSubmissions).padStart(11)} ${String(t.fastAnswers).padStart(5)}`,
+            `${t.username.padEnd(20)} ${String(t.rankings).padStart(8)} ${pct(t.agreement).padStart(9)} ${num(t.kendallTau).padStart(6)} ${pct(t.goldAccuracy).padStart(6)} ${pct(t.longerPreferred).padStart(6)} ${(t.prefersLonger ? mark : '').padEnd(mark.length)} ${String(t.shownOrderSubmissions).padStart(11)} ${String(t.fastAnswers).padStart(5)}  ${byPosition(t.positionBias.byShownPosition)}`,
         ),
       ].join('\n') + '\n',
     );

@@ -154,7 +154,7 @@ describe('a project that trainers have ranked', () => {
     const expectedKeys: Record<string, string[]> = {
       rankings: ['comparison_id', 'ranking', 'annotator'],
       trl: ['prompt', 'chosen', 'rejected', 'group_id'],
-      'openai-dpo': ['input', 'preferred_output', 'non_preferred_output', 'group_id'],
+      'openai-dpo': ['input', 'preferred_output', 'non_preferred_output'],
       hh: ['chosen', 'rejected', 'group_id'],
       sft: ['messages'],
     };

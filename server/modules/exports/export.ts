@@ -3,9 +3,9 @@ import type { Writable } from 'node:stream';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { openReadConnection, type Db } from '#server/db/client.ts';
 import { createGroupCommit } from '#server/db/group-commit.ts';
-import { groupBy, pathsTo, pathTo, provenanceOfPath } from '#server/modules/conversations/conversations.repository.ts';
+import { groupBy, pathsTo, provenanceOfPath } from '#server/modules/conversations/conversations.repository.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
-import { rankedPairsConsensus } from '#shared/consensus.ts';
+import { rankedPairs } from '#shared/consensus.ts';
 import type { ChatMessage } from '#shared/conversations.ts';
 import type { ExportOptions } from '#shared/exports.ts';
 import type { RankingGroups } from '#shared/rankings.ts';
@@ -19,15 +19,36 @@ import { rankedComparisonRecordCount, rankedComparisonRecords, sftRecord, type E
 const BATCH = 100;
 
 /**
- * A conversation's split, from a hash of its id (the importer's id where it has one), so a prompt
- * never lands in both and a re-import into another database splits the same way.
+ * A prompt's split, from a hash of its text: the context messages the answers answer, system
+ * prompt included, each as role and content (Unicode NFC, line ends as \n, outer white space
+ * trimmed). The same prompt text is on one side in every format, however often and under whatever
+ * ids it was imported, and a re-import into another database splits the same way.
  */
-export function splitOf(conversationKey: string, testShare: number): 'train' | 'test' {
-  const bucket = crypto.createHash('sha256').update(conversationKey).digest().readUInt32BE(0) / 2 ** 32;
+export function splitOf(prompt: ChatMessage[], testShare: number): 'train' | 'test' {
+  const normalized = prompt.map((m) => [m.role, m.content.normalize('NFC').replace(/\r\n?/g, '\n').trim()]);
+  const bucket = crypto.createHash('sha256').update(JSON.stringify(normalized)).digest().readUInt32BE(0) / 2 ** 32;
   return bucket < testShare ? 'test' : 'train';
 }
 
+/**
+ * The prompt as the format writes it, which is what its split hashes: `hh` without its system
+ * prompt writes the same text for contexts that differ only there, and splitting them apart would
+ * put that text on both sides of one export.
+ */
+const promptAsWritten = (context: ChatMessage[], options: ExportOptions) =>
+  options.format === 'hh' && options.hhSystem === 'drop' ? context.filter((m) => m.role !== 'system') : context;
+
+/** What an export left out on purpose, to tell the researcher (the CLI prints it, export/count answers it). */
+export interface ExportReport {
+  /** openai-dpo with singleTurn: rows whose input held an assistant turn. */
+  multiTurnRows: number;
+  /** hh: rows whose system prompt was dropped (hhSystem=drop). */
+  droppedSystemPrompts: number;
+}
+export const emptyReport = (): ExportReport => ({ multiTurnRows: 0, droppedSystemPrompts: 0 });
+
 interface ExportedRanking {
+  id: number;
   comparisonId: number;
   username: string;
   ranking: string;
@@ -75,13 +96,13 @@ type Reading = 'records' | 'count';
 function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions, reading: Reading): Generator<RankedComparison> {
   // The (project_id, id) index gives one project's comparisons in id order from `after`: each is read
   // once, and no page sorts the project again (the queue's index, with `done` between, could not).
-  const page = db.sqlite.prepare<[number, number, number], { id: number; parentMessageId: number; conversationKey: string }>(`
-    SELECT c.id, c.parent_message_id AS parentMessageId, v.external_id AS conversationKey
+  const page = db.sqlite.prepare<[number, number, number], { id: number; parentMessageId: number; sourceId: string; metadata: string | null; goldRanking: string | null }>(`
+    SELECT c.id, c.parent_message_id AS parentMessageId, v.external_id AS sourceId, v.metadata, c.gold_ranking AS goldRanking
     FROM comparisons c JOIN conversations v ON v.id = c.conversation_id
     WHERE c.project_id = ? AND c.id > ? AND c.ranking_count > 0
     ORDER BY c.id LIMIT ?`);
   const rankingsOf = db.sqlite.prepare<[string], ExportedRanking>(`
-    SELECT r.comparison_id AS comparisonId, u.username, r.ranking, r.ratings, r.flags, r.note,
+    SELECT r.id, r.comparison_id AS comparisonId, u.username, r.ranking, r.ratings, r.flags, r.note,
            r.shown_order AS shownOrder, r.duration_ms AS durationMs, r.suggestion_visible AS suggestionVisible, r.updated_at AS updatedAt
     FROM rankings r JOIN users u ON u.id = r.user_id
     WHERE r.comparison_id IN (SELECT value FROM json_each(?))
@@ -94,13 +115,20 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions,
     SELECT parent_id AS parentId, id, ${columns}
     FROM messages WHERE parent_id IN (SELECT value FROM json_each(?)) AND role = 'assistant' ORDER BY parent_id, id`);
 
+  // Earlier versions of a ranking, oldest first: its current version is the ranking itself.
+  const revisionsOf = db.sqlite.prepare<[string], { rankingId: number; revision: number; ranking: string; ratings: string; flags: string; note: string; durationMs: number | null; submittedAt: number }>(`
+    SELECT v.ranking_id AS rankingId, v.revision, v.ranking, v.ratings, v.flags, v.note, v.duration_ms AS durationMs, v.submitted_at AS submittedAt
+    FROM ranking_revisions v JOIN rankings r ON r.id = v.ranking_id
+    WHERE v.ranking_id IN (SELECT value FROM json_each(?)) AND v.revision < r.revision ORDER BY v.ranking_id, v.revision`);
   for (let after = 0; ; ) {
     const comparisons = page.all(project.id, after, BATCH);
     if (!comparisons.length) return;
     after = comparisons.at(-1)!.id;
-    const wanted = comparisons.filter((c) => !options.split || splitOf(c.conversationKey, options.testShare) === options.split);
+    // The split hashes each prompt's text, so a split export reads the contexts even to count.
+    const contexts = reading === 'records' || options.split ? pathsTo(db, comparisons.map((c) => c.parentMessageId)) : new Map<number, ChatMessage[]>();
+    const wanted = comparisons.filter((c) => !options.split || splitOf(promptAsWritten(contexts.get(c.parentMessageId) ?? [], options), options.testShare) === options.split);
     const byComparison = groupBy(rankingsOf.all(JSON.stringify(wanted.map((c) => c.id))), (r) => r.comparisonId);
-    const contexts = reading === 'records' ? pathsTo(db, wanted.map((c) => c.parentMessageId)) : new Map<number, ChatMessage[]>();
+    const history = native && options.history && reading === 'records' ? groupBy(revisionsOf.all(JSON.stringify([...byComparison.values()].flat().map((r) => r.id))), (v) => v.rankingId) : null;
     const candidatesByParent = groupBy(candidatesOf.all(JSON.stringify(wanted.map((c) => c.parentMessageId))), (m) => m.parentId);
     for (const c of wanted) {
       const rows = byComparison.get(c.id) ?? [];
@@ -108,6 +136,9 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions,
       if (options.minAgreement !== undefined && !((agreementOf(rows) ?? -1) >= options.minAgreement)) continue;
       const comparison: ExportedComparison = {
         comparisonId: String(c.id),
+        sourceId: c.sourceId,
+        metadata: native && c.metadata ? (JSON.parse(c.metadata) as Record<string, unknown>) : null,
+        goldRanking: native && c.goldRanking ? (JSON.parse(c.goldRanking) as RankingGroups) : null,
         project: project.slug,
         context: contexts.get(c.parentMessageId) ?? [],
         contextProvenance: native && reading === 'records' ? provenanceOfPath(db, c.parentMessageId) : [],
@@ -120,12 +151,14 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions,
         })),
       };
       if (options.rows === 'consensus') {
+        const consensus = rankedPairs(
+          comparison.candidates.map((m) => m.id),
+          rows.map((r) => JSON.parse(r.ranking) as RankingGroups),
+        );
         yield {
           comparison,
-          ranking: rankedPairsConsensus(
-            comparison.candidates.map((m) => m.id),
-            rows.map((r) => JSON.parse(r.ranking) as RankingGroups),
-          ),
+          ranking: consensus.ranking,
+          consensusPairs: consensus.pairs,
           annotator: 'consensus',
           annotators: rows.map((r) => r.username),
           ratings: {},
@@ -152,26 +185,40 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions,
           durationMs: r.durationMs,
           suggestionVisible: r.suggestionVisible === 1,
           createdAt: new Date(r.updatedAt).toISOString(),
+          ...(history && {
+            history: (history.get(r.id) ?? []).map((v) => ({
+              revision: v.revision,
+              ranking: JSON.parse(v.ranking) as RankingGroups,
+              ratings: JSON.parse(v.ratings) as Record<string, Record<string, number>>,
+              flags: JSON.parse(v.flags) as Record<string, string[]>,
+              note: v.note,
+              duration_ms: v.durationMs,
+              created_at: new Date(v.submittedAt).toISOString(),
+            })),
+          }),
         };
       }
     }
   }
 }
 
-/** Demonstrations' last messages, split by the prompt they started from, so a prompt's demonstrations stay on one side. */
-function* demonstrationLeaves(db: Db, project: ProjectRow, options: ExportOptions): Generator<number> {
-  const page = db.sqlite.prepare<[number, number, number], { id: number; leafMessageId: number; conversationKey: string }>(`
-    SELECT d.id, d.leaf_message_id AS leafMessageId, coalesce(p.external_id, v.external_id) AS conversationKey
-    FROM demonstrations d JOIN conversations v ON v.id = d.conversation_id
-    LEFT JOIN conversations p ON p.id = d.prompt_conversation_id
-    WHERE d.project_id = ? AND d.id > ? ORDER BY d.id LIMIT ?`);
+/**
+ * Demonstrations as their last message and their dialogue, in the split of their prompt: the
+ * messages before the final assistant turn, as for a comparison, so that the same prompt text is
+ * on the same side in sft and in the pair formats.
+ */
+function* demonstrations(db: Db, project: ProjectRow, options: ExportOptions): Generator<{ leaf: number; messages: ChatMessage[] }> {
+  const page = db.sqlite.prepare<[number, number, number], { id: number; leafMessageId: number }>(`
+    SELECT d.id, d.leaf_message_id AS leafMessageId FROM demonstrations d WHERE d.project_id = ? AND d.id > ? ORDER BY d.id LIMIT ?`);
   for (let after = 0; ; ) {
     const rows = page.all(project.id, after, BATCH);
     if (!rows.length) return;
     after = rows.at(-1)!.id;
+    const dialogues = pathsTo(db, rows.map((d) => d.leafMessageId));
     for (const d of rows) {
-      if (options.split && splitOf(d.conversationKey, options.testShare) !== options.split) continue;
-      yield d.leafMessageId;
+      const messages = dialogues.get(d.leafMessageId)!;
+      if (options.split && splitOf(messages.slice(0, -1), options.testShare) !== options.split) continue;
+      yield { leaf: d.leafMessageId, messages };
     }
   }
 }
@@ -200,37 +247,42 @@ const sftComparisons = (options: ExportOptions): ExportOptions | null => (option
  * Every record of an export, one JSON line each, read in pages from one snapshot: memory flat
  * whatever the size, and the same bytes for the same data. The CLI and the API both write exactly these lines.
  */
-export function* exportRecords(dbFile: string, project: ProjectRow, options: ExportOptions): Generator<string> {
+export function* exportRecords(dbFile: string, project: ProjectRow, options: ExportOptions, report: ExportReport = emptyReport()): Generator<string> {
   const { db, end } = openSnapshot(dbFile);
   try {
     let ranked: ExportOptions | null = options;
     if (options.format === 'sft') {
-      for (const leaf of demonstrationLeaves(db, project, options)) {
-        yield `${sftRecord(pathTo(db, leaf), options.provenance ? provenanceOfPath(db, leaf) : undefined)}\n`;
+      for (const { leaf, messages } of demonstrations(db, project, options)) {
+        yield `${sftRecord(messages, options.provenance ? provenanceOfPath(db, leaf) : undefined)}\n`;
       }
       ranked = sftComparisons(options);
     }
     if (!ranked) return;
     for (const item of rankedComparisons(db, project, ranked, 'records')) {
-      for (const record of rankedComparisonRecords(item, ranked)) yield `${record}\n`;
+      for (const record of rankedComparisonRecords(item, ranked, report)) yield `${record}\n`;
     }
   } finally {
     end();
   }
 }
 
-/** How many lines exportRecords writes with these options, counted without reading any text or building any record. */
-export function exportCount(dbFile: string, project: ProjectRow, options: ExportOptions): number {
+/**
+ * How many lines exportRecords writes with these options, and what it leaves out, counted without
+ * building any record (and, unless a split or a filter on the text needs it, without reading any text).
+ */
+export function exportCount(dbFile: string, project: ProjectRow, options: ExportOptions): { rows: number } & ExportReport {
   const { db, end } = openSnapshot(dbFile);
   try {
+    const report = emptyReport();
     let rows = 0;
     let ranked: ExportOptions | null = options;
     if (options.format === 'sft') {
-      for (const _ of demonstrationLeaves(db, project, options)) rows++;
+      for (const _ of demonstrations(db, project, options)) rows++;
       ranked = sftComparisons(options);
     }
-    if (ranked) for (const item of rankedComparisons(db, project, ranked, 'count')) rows += rankedComparisonRecordCount(item, ranked);
-    return rows;
+    const reading: Reading = ranked && (ranked.singleTurn || ranked.format === 'hh') ? 'records' : 'count';
+    if (ranked) for (const item of rankedComparisons(db, project, ranked, reading)) rows += rankedComparisonRecordCount(item, ranked, report);
+    return { rows, ...report };
   } finally {
     end();
   }

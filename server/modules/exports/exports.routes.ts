@@ -1,12 +1,13 @@
 import { exportCountSchema, exportOptionsSchema } from '#shared/exports.ts';
 import type { Db } from '#server/db/client.ts';
+import type { Logger } from '#server/logger.ts';
 import { defineRoute, researchers } from '#server/http/route.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { projectParams } from '#server/modules/projects/projects.routes.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
 import { exportCount, exportRecords, writeLines } from './export.ts';
 
-export const exportRoutes = (db: Db) => [
+export const exportRoutes = (db: Db, logger: Logger) => [
   defineRoute({
     method: 'get',
     path: '/projects/:slug/export',
@@ -23,8 +24,10 @@ export const exportRoutes = (db: Db) => [
       res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="${name}.jsonl"`);
       res.setHeader('Cache-Control', 'no-store');
-      await writeLines(exportRecords(db.file, project, query), res);
-      res.end();
+      const written = await writeLines(exportRecords(db.file, project, query), res);
+      // A reader that stops early (head -1, a closed tab) is no failure of the server's.
+      if (res.destroyed) logger.info({ project: project.slug, format: query.format, records: written }, 'export: the client went away before the end');
+      else res.end();
     },
   }),
   defineRoute({
@@ -35,6 +38,6 @@ export const exportRoutes = (db: Db) => [
     params: projectParams,
     query: exportOptionsSchema,
     response: exportCountSchema,
-    handler: ({ params, query }) => ({ rows: exportCount(db.file, getProject(db, params.slug), query) }),
+    handler: ({ params, query }) => exportCount(db.file, getProject(db, params.slug), query),
   }),
 ];
