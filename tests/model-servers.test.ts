@@ -191,13 +191,15 @@ describe('sampling against llama.cpp, Ollama and vLLM', () => {
 
 describe('identical candidates never reach a trainer', () => {
   it.each(['llama-cpp', 'vllm'] as const)('%s giving one answer every time: the prompts stay waiting, with the reason said by the job, the CLI and the view', async (kind) => {
-    const { server, slug, researcher, trainer } = await setUp(kind, 'same-answer', { temperature: 0 });
+    const { server, slug, researcher, trainer, fake } = await setUp(kind, 'same-answer', { temperature: 0 });
     await server.importLines(slug, [prompt('x'), prompt('y')]);
     const view = await sampleAndWait(researcher, slug);
     expect(view.job).toMatchObject({ state: 'done', done: 0, failed: 0, notSampled: 2 });
     expect(view.job.advice).toMatch(/raise the temperature/i);
     expect(view.waitingPrompts).toBe(2);
-    expect(view.unsampled).toEqual([{ reason: expect.stringMatching(/^the model gave the same answer \d+ times; raise the temperature/), prompts: 2 }]);
+    // K = 4 and up to K more: eight requests of one choice each (no n at temperature 0), all the same text.
+    expect(view.unsampled).toEqual([{ reason: 'the model gave the same answer 8 times; raise the temperature (now 0)', prompts: 2 }]);
+    expect(fake.completions().map((r) => r.n)).toEqual(Array(16).fill(undefined));
     expect(comparisonsOf(server)).toBe(0);
     expect(candidatesOf(server, slug)).toEqual([]);
     expect((await trainer.api('GET', `/projects/${slug}/next?kind=comparison`)).status).toBe(204);
@@ -205,7 +207,7 @@ describe('identical candidates never reach a trainer', () => {
     const run = await runCli(['--db', server.db.file, 'sample', '--project', slug]);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('Sampled 0 of 2 prompts; 2 not sampled.');
-    expect(run.stderr).toMatch(/Not sampled \(2 prompts\): the model gave the same answer \d+ times; raise the temperature/);
+    expect(run.stderr).toContain('Not sampled (2 prompts): the model gave the same answer 8 times; raise the temperature (now 0).');
     expect(run.stderr).not.toContain('Run the command again to resume');
   });
 
@@ -225,7 +227,8 @@ describe('identical candidates never reach a trainer', () => {
     const ended = await trainer.api('POST', `/projects/${slug}/chats/${chat.id}/end`, {});
     expect(ended.status).toBe(200);
     const body = (await ended.json()) as { chat: Chat };
-    expect(body.chat).toMatchObject({ ended: true, comparisonId: null, notComparedReason: expect.stringMatching(/^the model gave the same answer \d+ times/) });
+    // The chat's own answer, then K − 1 = 3 alternatives and up to 3 more, all the same text.
+    expect(body.chat).toMatchObject({ ended: true, comparisonId: null, notComparedReason: 'the model gave the same answer 7 times; raise the temperature (now 0.8)' });
     expect(comparisonsOf(server)).toBe(0);
   });
 });

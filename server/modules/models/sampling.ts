@@ -47,7 +47,7 @@ export async function sampleDistinct(endpoint: Endpoint, messages: ChatMessage[]
   const times = new Map<string, number>([...texts].map((t) => [t, 1]));
   let empty = 0;
   for (let drawn = 0; kept.length < k && drawn < 2 * k; ) {
-    const batch = await sampleCompletions(endpoint, messages, sampling, k - kept.length, memory);
+    const batch = await sampleCompletions(endpoint, messages, sampling, Math.min(k - kept.length, 2 * k - drawn), memory);
     drawn += batch.length;
     for (const sample of batch) {
       const text = comparedText(sample.content);
