@@ -328,6 +328,78 @@ describe('changing one’s password', () => {
   });
 });
 
+describe('a new password ends API tokens', () => {
+  const tokenOf = async (cookie: string, name: string) => ((await (await withCookie(cookie, 'POST', '/tokens', { name })).json()) as { token: string }).token;
+
+  it('changing one’s password revokes every token made before it, such as one made from a stolen session', async () => {
+    const user = await server.user('trainer');
+    const own = await login(server, user.username, user.password);
+    const stolen = await login(server, user.username, user.password);
+    const thiefs = await tokenOf(stolen.cookie, 'made by a thief');
+    expect((await withToken(thiefs, 'GET', '/session')).status).toBe(200);
+
+    const res = await withCookie(own.cookie, 'PUT', '/session/password', { currentPassword: user.password, newPassword: 'a brand new passphrase' });
+    expect(res.status).toBe(204);
+    for (const token of [thiefs, user.token]) {
+      const refused = await withToken(token, 'GET', '/projects');
+      expect(refused.status).toBe(401);
+      expect(await errorCode(refused)).toBe('auth.required');
+    }
+    const { tokens } = (await (await withCookie(own.cookie, 'GET', '/tokens')).json()) as { tokens: { revokedAt: string | null }[] };
+    expect(tokens.length).toBeGreaterThanOrEqual(2);
+    expect(tokens.every((t) => t.revokedAt !== null)).toBe(true);
+    // The current session stays, and a token made after the change works.
+    expect((await withToken(await tokenOf(own.cookie, 'after the change'), 'GET', '/session')).status).toBe(200);
+  });
+
+  it('setting the same password again is no change: tokens keep working', async () => {
+    const user = await server.user('trainer');
+    expect((await user.api('PUT', '/session/password', { currentPassword: user.password, newPassword: user.password })).status).toBe(204);
+    expect((await user.api('GET', '/session')).status).toBe(200);
+  });
+
+  it('an admin’s password reset revokes every token of that user, and only theirs', async () => {
+    const admin = await server.user('admin');
+    const user = await server.user('researcher');
+    const bystander = await server.user('researcher');
+    const { cookie } = await login(server, user.username, user.password);
+    const made = await tokenOf(cookie, 'made before the reset');
+
+    const res = await admin.api('PATCH', `/users/${user.username}`, { password: 'reset by the admin' });
+    expect(res.status).toBe(200);
+    for (const token of [made, user.token]) expect((await withToken(token, 'GET', '/projects')).status).toBe(401);
+    expect((await withCookie(cookie, 'GET', '/session')).status).toBe(401);
+    expect((await bystander.api('GET', '/projects')).status).toBe(200);
+    expect((await admin.api('GET', '/projects')).status).toBe(200);
+  });
+
+  it('a role change leaves the user’s tokens alone', async () => {
+    const admin = await server.user('admin');
+    const user = await server.user('trainer');
+    expect((await admin.api('PATCH', `/users/${user.username}`, { role: 'researcher' })).status).toBe(200);
+    expect((await user.api('GET', '/projects')).status).toBe(200);
+  });
+});
+
+describe('a session cookie that is not valid %-encoding', () => {
+  const mangled = 'ordinal_session=%E0%A4%A';
+
+  it('is no session: a route that needs a login answers 401, not 500', async () => {
+    const res = await withCookie(mangled, 'GET', '/projects');
+    expect(res.status).toBe(401);
+    expect(await errorCode(res)).toBe('auth.required');
+    expect((await withCookie(`theme=dark; ${mangled}`, 'GET', '/session')).status).toBe(401);
+  });
+
+  it('does not stop that browser from logging in, which replaces the cookie', async () => {
+    const user = await server.user('trainer');
+    const { res, cookie } = await login(server, user.username, user.password, { cookie: mangled });
+    expect(res.status).toBe(200);
+    expect(cookie).toMatch(/^ordinal_session=.{20,}$/);
+    expect((await withCookie(cookie, 'GET', '/projects')).status).toBe(200);
+  });
+});
+
 describe('password storage', () => {
   it('keeps only salted scrypt hashes, never the password itself', async () => {
     const admin = await server.user('admin');

@@ -194,7 +194,7 @@ describe('the Account page', () => {
       await form.getByLabel('New password', { exact: true }).fill('a-much-better-password');
       await form.getByLabel('Repeat the new password').fill('a-much-better-password');
       await form.getByRole('button', { name: 'Change password' }).click();
-      await form.getByText('Password changed; your other sessions were logged out.').waitFor();
+      await form.getByText('Password changed; your other sessions were logged out and your API tokens were revoked.').waitFor();
 
       const attempt = (password: string) =>
         fetch(`${server.url}/api/v1/session`, {

@@ -53,7 +53,7 @@ export const authRoutes = (db: Db, throttle: LoginThrottle) => [
   defineRoute({
     method: 'put',
     path: '/session/password',
-    summary: 'Change one’s own password; other sessions end',
+    summary: 'Change one’s own password; other sessions end and all one’s API tokens are revoked',
     roles: allUsers,
     body: changePasswordSchema,
     handler: async ({ user, body, req }) => {

@@ -6,7 +6,7 @@ import { AppError, notFound } from '#server/http/errors.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { apiTokens, sessions, users } from '#server/modules/users/users.table.ts';
-import { findUserByUsername, iso } from '#server/modules/users/users.usecases.ts';
+import { findUserByUsername, iso, revokeAllApiTokens } from '#server/modules/users/users.usecases.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { dummyHashPromise, hashPassword, randomToken, sha256, verifyPassword } from './passwords.ts';
 
@@ -163,6 +163,9 @@ export async function changePassword(db: Db, user: AuthUser, currentPassword: st
     for (const s of db.orm.select({ tokenHash: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, user.id)).all()) {
       if (s.tokenHash !== keepSessionHash) db.orm.delete(sessions).where(eq(sessions.tokenHash, s.tokenHash)).run();
     }
-    audit(db, user.id, 'auth.password_change', `user:${user.username}`);
+    // A new password revokes every API token: one made from a stolen session must not outlive it.
+    // Setting the same password again is no change, so tokens (scripts) keep working; the form refuses it.
+    const revokedTokens = newPassword === currentPassword ? 0 : revokeAllApiTokens(db, user.id);
+    audit(db, user.id, 'auth.password_change', `user:${user.username}`, { revokedTokens });
   })();
 }

@@ -26,7 +26,7 @@ export const userRoutes = (db: Db) => [
   defineRoute({
     method: 'patch',
     path: '/users/:username',
-    summary: 'Change a user’s role, deactivate or reactivate them, or reset their password',
+    summary: 'Change a user’s role, deactivate or reactivate them, or reset their password (which ends their sessions and revokes their API tokens)',
     roles: admins,
     params: z.object({ username: usernameSchema }),
     body: updateUserSchema,

@@ -1,10 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '#server/db/client.ts';
 import type { CreateUser, User, UserRole } from '#shared/users.ts';
 import { conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { hashPassword } from '#server/modules/auth/passwords.ts';
-import { sessions, users, type UserRow } from './users.table.ts';
+import { apiTokens, sessions, users, type UserRow } from './users.table.ts';
 
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -38,6 +38,17 @@ export function getUser(db: Db, username: string): UserRow {
 
 export const listUsers = (db: Db): User[] => db.orm.select().from(users).orderBy(users.username).all().map(toUser);
 
+/**
+ * Revokes every active API token of a user; how many it revoked. A new password must also lock out
+ * whoever made a token from a stolen session, or the token outlives the password it was made under.
+ */
+export const revokeAllApiTokens = (db: Db, userId: number) =>
+  db.orm
+    .update(apiTokens)
+    .set({ revokedAt: Date.now() })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .run().changes;
+
 export const countUsers = (db: Db) => db.orm.select({ n: sql<number>`count(*)` }).from(users).get()!.n;
 
 export async function updateUser(
@@ -60,12 +71,14 @@ export async function updateUser(
       .where(eq(users.id, row.id))
       .returning()
       .get();
-    // A deactivated user or a reset password ends every session of that user.
+    // A deactivated user or a reset password ends every session of that user; a reset also revokes their API tokens.
     if (changes.active === false || passwordHash) db.orm.delete(sessions).where(eq(sessions.userId, row.id)).run();
+    const revokedTokens = passwordHash ? revokeAllApiTokens(db, row.id) : undefined;
     audit(db, actorId, 'user.update', `user:${row.username}`, {
       role: changes.role,
       active: changes.active,
       passwordReset: passwordHash ? true : undefined,
+      revokedTokens,
     });
     return toUser(updated);
   }).immediate();

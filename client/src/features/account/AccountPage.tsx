@@ -12,14 +12,16 @@ import './account.css';
 /** One's own account: password and API tokens. Open to every logged-in user. */
 export function AccountPage() {
   const { user } = useSession();
+  // A password change revokes every token: the list below is read again so it shows them revoked.
+  const [passwordChanges, setPasswordChanges] = useState(0);
   return (
     <main className="page account">
       <h1>Account</h1>
       <p className="muted">
         Logged in as {user.username} ({user.role}).
       </p>
-      <ChangePasswordForm username={user.username} />
-      <ApiTokens />
+      <ChangePasswordForm username={user.username} onChanged={() => setPasswordChanges((n) => n + 1)} />
+      <ApiTokens key={passwordChanges} />
     </main>
   );
 }
@@ -27,7 +29,7 @@ export function AccountPage() {
 const passwordLabels = { currentPassword: 'Current password', newPassword: 'New password', repeat: 'Repeat the new password' };
 type PasswordField = keyof typeof passwordLabels;
 
-function ChangePasswordForm({ username }: { username: string }) {
+function ChangePasswordForm({ username, onChanged }: { username: string; onChanged: () => void }) {
   const id = useId();
   const [values, setValues] = useState<Record<PasswordField, string>>({ currentPassword: '', newPassword: '', repeat: '' });
   const [errors, setErrors] = useState<Partial<Record<PasswordField | 'form', string>>>({});
@@ -42,13 +44,16 @@ function ChangePasswordForm({ username }: { username: string }) {
     const parsed = changePasswordSchema.safeParse({ currentPassword: values.currentPassword, newPassword: values.newPassword });
     const found = parsed.success ? {} : fieldErrors(parsed.error, passwordLabels);
     if (values.repeat !== values.newPassword) found.repeat = 'The two new passwords are not the same.';
+    // The server keeps API tokens when the password does not change; a change here always revokes them.
+    if (!found.newPassword && values.newPassword === values.currentPassword) found.newPassword = 'The new password is the same as the current one.';
     setErrors(found);
-    if (!parsed.success || found.repeat) return;
+    if (!parsed.success || found.repeat || found.newPassword) return;
     setBusy(true);
     try {
       await changePassword(parsed.data);
       setValues({ currentPassword: '', newPassword: '', repeat: '' });
       setDone(true);
+      onChanged();
     } catch (e) {
       setApiError(errorMessage(e));
     } finally {
@@ -85,7 +90,7 @@ function ChangePasswordForm({ username }: { username: string }) {
         {field('repeat', 'new-password')}
         {errors.form && <p className="error field-error">{errors.form}</p>}
         {apiError && <p role="alert" className="error">{apiError}</p>}
-        <p role="status" className="status-line">{done && 'Password changed; your other sessions were logged out.'}</p>
+        <p role="status" className="status-line">{done && 'Password changed; your other sessions were logged out and your API tokens were revoked.'}</p>
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>{busy ? 'Changing…' : 'Change password'}</button>
         </div>

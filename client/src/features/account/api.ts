@@ -5,7 +5,7 @@ import { api } from '../../lib/api.ts';
 export type ChangePassword = z.infer<typeof changePasswordSchema>;
 export type CreateToken = z.infer<typeof createTokenSchema>;
 
-/** Changes one's own password; the server ends every other session of this user. */
+/** Changes one's own password; the server ends every other session of this user and revokes all their API tokens. */
 export const changePassword = (body: ChangePassword) => api<void>('PUT', '/session/password', { body });
 
 export const fetchTokens = async () => (await api('GET', '/tokens', { schema: z.object({ tokens: z.array(apiTokenSchema) }) })).tokens;

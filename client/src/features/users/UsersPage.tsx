@@ -301,8 +301,8 @@ function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onClose: (
         <>
           <SecretValue label={`New password for ${user.username}`} value={saved} />
           <p>
-            It will not be shown again: copy it now and give it to {user.username}. They were logged out everywhere and log in
-            with this password from now on.
+            It will not be shown again: copy it now and give it to {user.username}. They were logged out everywhere, their API tokens
+            were revoked, and they log in with this password from now on.
           </p>
           <div className="actions">
             <button type="button" className="primary" onClick={onClose}>Done</button>
@@ -310,7 +310,10 @@ function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onClose: (
         </>
       ) : (
         <form onSubmit={submit} noValidate className="dialog-form">
-          <p>{user.username} will be logged out everywhere and must use the new password next time. Their past answers are not touched.</p>
+          <p>
+            {user.username} will be logged out everywhere, their API tokens will be revoked, and they must use the new password next
+            time. Their past answers are not touched.
+          </p>
           <label>
             New password
             <input
