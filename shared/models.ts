@@ -25,6 +25,14 @@ export const modelEndpointSchema = z.strictObject({
 export type ModelEndpointInput = z.infer<typeof modelEndpointSchema>;
 
 export const modelEndpointViewSchema = z.object({ baseUrl: z.string(), model: z.string(), apiKeySet: z.boolean() });
+
+/**
+ * A base URL as anyone may see it once saved: user name and password, if the URL holds them,
+ * written `***`. Saving the masked form back keeps the stored URL.
+ */
+export function maskCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@?#]*@/i, (_, scheme: string) => `${scheme}***@`);
+}
 export type ModelEndpointView = z.infer<typeof modelEndpointViewSchema>;
 
 /** What the model wrote, with everything needed to reproduce or audit it. */

@@ -28,6 +28,7 @@ import { afterAll } from 'vitest';
  * - `same-answer`: every choice and every request gets the same text, as at temperature 0;
  * - `same-answer-padded`: the same text, each choice ending in a different number of newlines;
  * - `fail`: HTTP 500 every time; `hang`: accepts the request and never answers;
+ * - `echo-auth`: HTTP 401 quoting the API key it was sent, as a hostile server would;
  * - `fail-after:N`: answers N completion requests (counted from `setMode`) normally, then HTTP 500;
  * - `slow-stream:MS`: waits MS milliseconds between streamed pieces.
  */
@@ -104,6 +105,7 @@ function parseMode(mode: FakeModelMode) {
   return {
     sameAnswer: parts.includes('same-answer') || parts.includes('same-answer-padded'),
     padded: parts.includes('same-answer-padded'),
+    echoAuth: parts.includes('echo-auth'),
     fail: parts.includes('fail'),
     hang: parts.includes('hang'),
     failAfter: number('fail-after:'),
@@ -167,6 +169,8 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
       return sendError(res, 404, kind === 'ollama' ? `model '${body.model}' not found` : `The model \`${body.model}\` does not exist.`);
     }
     if (mode.fail) return sendError(res, 500, 'The fake model server is failing on purpose');
+    // A hostile server: refuses the key, quoting it back (a real one may quote part of it).
+    if (mode.echoAuth) return sendError(res, 401, `Incorrect API key provided: ${String(res.req.headers.authorization).replace(/^Bearer /, '')}`);
     const asked = body.n ?? 1;
     if (isLlama && asked !== 1) {
       const refusal = llamaRefusals[kind]!();

@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { AppError } from '#server/http/errors.ts';
 import type { ChatMessage } from '#shared/conversations.ts';
-import type { ConnectionTest, Sample, SamplingSettings } from '#shared/models.ts';
+import { maskCredentials, type ConnectionTest, type Sample, type SamplingSettings } from '#shared/models.ts';
 
 export interface Endpoint {
   baseUrl: string;
@@ -76,10 +76,16 @@ function connect(endpoint: Endpoint): Connection {
   return connection;
 }
 
-/** The message a model server put in its error body, without the status the client puts before it. */
-function serverMessage(error: InstanceType<typeof OpenAI.APIError>) {
+/**
+ * The message a model server put in its error body, without the status the client puts before it,
+ * and with the endpoint's secrets (its API key, credentials in its URL) written `***`, should the
+ * server echo them back.
+ */
+function serverMessage(endpoint: Endpoint, error: InstanceType<typeof OpenAI.APIError>) {
   const body = error.error as { message?: unknown } | undefined;
-  const text = typeof body?.message === 'string' ? body.message : error.message.replace(/^\d{3}\s+/, '');
+  let text = typeof body?.message === 'string' ? body.message : error.message.replace(/^\d{3}\s+/, '');
+  const secrets = [endpoint.apiKey, ...(/^[a-z][a-z0-9+.-]*:\/\/([^/@?#]*)@/i.exec(endpoint.baseUrl)?.[1]?.split(':') ?? [])].filter((s): s is string => !!s && s.length >= 4);
+  for (const secret of secrets) text = text.split(secret).join('***');
   return text.trim().replace(/\.$/, '') || 'no message';
 }
 
@@ -98,7 +104,8 @@ function retryable(error: unknown) {
  */
 export function modelError(endpoint: Endpoint, error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const where = `The model server at ${endpoint.baseUrl}`;
+  const address = maskCredentials(endpoint.baseUrl);
+  const where = `The model server at ${address}`;
   let status = 502;
   let code = 'model.error';
   let message: string;
@@ -107,7 +114,7 @@ export function modelError(endpoint: Endpoint, error: unknown): AppError {
   } else if (error instanceof OpenAI.APIUserAbortError) {
     [status, code, message] = [499, 'model.aborted', 'The request was cancelled.'];
   } else if (error instanceof OpenAI.APIConnectionError) {
-    [code, message] = ['model.unreachable', `Cannot reach the model server at ${endpoint.baseUrl}. Is it running, and is the base URL right (it usually ends in /v1)?`];
+    [code, message] = ['model.unreachable', `Cannot reach the model server at ${address}. Is it running, and is the base URL right (it usually ends in /v1)?`];
   } else if (error instanceof OpenAI.APIError) {
     const hint =
       error.status === 401 || error.status === 403
@@ -115,7 +122,7 @@ export function modelError(endpoint: Endpoint, error: unknown): AppError {
         : error.status === 404
           ? ` Check the model name "${endpoint.model}" and the base URL.`
           : '';
-    message = `${where} answered HTTP ${error.status ?? '(no status)'}: ${serverMessage(error)}.${hint}`;
+    message = `${where} answered HTTP ${error.status ?? '(no status)'}: ${serverMessage(endpoint, error)}.${hint}`;
   } else {
     message = `${where} failed: ${(error as Error)?.message ?? String(error)}`;
   }
@@ -239,7 +246,7 @@ export async function sampleCompletions(endpoint: Endpoint, messages: ChatMessag
     const rest = await Promise.all(
       freshSeeds(k - samples.length, samples.map((s) => s.params.seed)).map(async (seed) => {
         const [sample] = await one(seed);
-        if (!sample) throw new AppError(502, 'model.error', `The model server at ${endpoint.baseUrl} answered with no choice.`);
+        if (!sample) throw new AppError(502, 'model.error', `The model server at ${maskCredentials(endpoint.baseUrl)} answered with no choice.`);
         return sample;
       }),
     );

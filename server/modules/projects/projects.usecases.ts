@@ -5,6 +5,7 @@ import { conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { countAvailable } from '#server/modules/comparisons/queue.ts';
 import { comparisons } from '#server/modules/comparisons/comparisons.table.ts';
+import { maskCredentials } from '#shared/models.ts';
 import { createProjectSchema, type CreateProject, type Project, type ProjectSummary, type UpdateProject } from '#shared/projects.ts';
 import { projects, type ProjectRow } from './projects.table.ts';
 import { findProject, writingProjects } from './projects.repository.ts';
@@ -21,7 +22,7 @@ export const toProject = (row: ProjectRow, viewer?: AuthUser | null): Project =>
   leaseMinutes: row.leaseMinutes,
   hasModel: row.modelBaseUrl !== null && row.modelName !== null,
   modelEndpoint:
-    row.modelBaseUrl && row.modelName && viewer?.role !== 'trainer' ? { baseUrl: row.modelBaseUrl, model: row.modelName, apiKeySet: row.modelApiKey !== null } : null,
+    row.modelBaseUrl && row.modelName && viewer?.role !== 'trainer' ? { baseUrl: maskCredentials(row.modelBaseUrl), model: row.modelName, apiKeySet: row.modelApiKey !== null } : null,
   sampling: row.sampling,
   goldRate: row.goldRate,
   leaderboard: row.leaderboard,
@@ -36,24 +37,35 @@ export function getProject(db: Db, slug: string, user?: AuthUser | null): Projec
   return row;
 }
 
-/** The model endpoint as columns: `undefined` leaves them alone; an absent apiKey keeps the stored one. */
-function endpointColumns(endpoint: UpdateProject['modelEndpoint']) {
+/**
+ * The model endpoint as columns: `undefined` leaves them alone. The masked form of the stored base
+ * URL (what the API shows) means the stored URL. An absent apiKey keeps the stored key only while
+ * the base URL stays: a key is never sent to an address other than the one it was given for, or a
+ * researcher could read it by pointing the project at a server of their own.
+ */
+function endpointColumns(endpoint: UpdateProject['modelEndpoint'], stored: ProjectRow | null) {
   if (endpoint === undefined) return {};
   if (endpoint === null) return { modelBaseUrl: null, modelName: null, modelApiKey: null };
-  return { modelBaseUrl: endpoint.baseUrl, modelName: endpoint.model, ...(endpoint.apiKey === undefined ? {} : { modelApiKey: endpoint.apiKey }) };
+  const baseUrl = stored?.modelBaseUrl && endpoint.baseUrl === maskCredentials(stored.modelBaseUrl) ? stored.modelBaseUrl : endpoint.baseUrl;
+  const apiKey = endpoint.apiKey !== undefined ? endpoint.apiKey : baseUrl === stored?.modelBaseUrl ? undefined : null;
+  return { modelBaseUrl: baseUrl, modelName: endpoint.model, ...(apiKey === undefined ? {} : { modelApiKey: apiKey }) };
 }
 
 /** Settings as the audit log keeps them: never the API key. */
 const auditable = <T extends { modelEndpoint?: UpdateProject['modelEndpoint'] }>(settings: T) => ({
   ...settings,
-  modelEndpoint: settings.modelEndpoint && { ...settings.modelEndpoint, apiKey: settings.modelEndpoint.apiKey === undefined ? undefined : '(changed)' },
+  modelEndpoint: settings.modelEndpoint && {
+    ...settings.modelEndpoint,
+    baseUrl: maskCredentials(settings.modelEndpoint.baseUrl),
+    apiKey: settings.modelEndpoint.apiKey === undefined ? undefined : '(changed)',
+  },
 });
 
 export function createProject(db: Db, input: CreateProject, actorId: number | null): Project {
   const { modelEndpoint, ...values } = createProjectSchema.parse(input);
   return writingProjects(db, () => {
     if (findProject(db, values.slug)) throw conflict('project.exists', `A project with slug "${values.slug}" already exists.`);
-    const row = db.orm.insert(projects).values({ ...values, ...endpointColumns(modelEndpoint), createdBy: actorId }).returning().get();
+    const row = db.orm.insert(projects).values({ ...values, ...endpointColumns(modelEndpoint, null), createdBy: actorId }).returning().get();
     audit(db, actorId, 'project.create', `project:${row.slug}`, { settings: auditable({ ...values, modelEndpoint }) });
     return toProject(row);
   });
@@ -68,7 +80,7 @@ export function updateProject(db: Db, slug: string, changes: UpdateProject, acto
       .update(projects)
       .set({
         ...settings,
-        ...endpointColumns(modelEndpoint),
+        ...endpointColumns(modelEndpoint, row),
         sampling: sampling && { ...row.sampling, ...sampling },
         archivedAt,
         updatedAt: Date.now(),
