@@ -300,7 +300,23 @@ program
       'export options',
     );
     const project = getProject(database, options.project);
-    const out = options.out ? fs.createWriteStream(options.out) : process.stdout;
+    // --out is written under a temporary name beside it and renamed once complete: a killed or failed
+    // export leaves no file that looks finished (SIGKILL can leave the temporary one, never `--out`).
+    const partial = options.out && (await import('#server/paths.ts')).partialFileFor(options.out);
+    const removePartial = () => partial && fs.rmSync(partial, { force: true });
+    // Interrupted: remove the temporary file, then die of the same signal (status 130 or 143, as expected).
+    const onSignal = (signal: NodeJS.Signals) => {
+      removePartial();
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      process.kill(process.pid, signal);
+    };
+    if (partial) process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+    let writeError: Error | undefined;
+    const out = partial
+      ? fs.createWriteStream(partial, { flags: 'wx', flush: true }).on('error', (error) => {
+          writeError ??= error;
+        })
+      : process.stdout;
     // A reader that stops early (`| head -1`) closes the pipe: the export ends there, quietly and with success.
     if (!options.out) process.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
@@ -308,11 +324,25 @@ program
     const progress = progressLine('export');
     const report = emptyReport();
     let rows = 0;
-    await writeLines(exportRecords(database.file, project, exportOptions, report), out, () => progress.update(++rows, undefined, ' records'));
-    progress.done();
-    if (options.out) {
-      await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
-      process.stderr.write(`Wrote ${rows} records to ${options.out}\n`);
+    try {
+      await writeLines(exportRecords(database.file, project, exportOptions, report), out, () => progress.update(++rows, undefined, ' records'));
+      progress.done();
+      if (partial) {
+        // Renamed only once closed (flushed to disk): a write error destroys the stream, which writeLines stops at quietly.
+        if (!out.closed) await new Promise<void>((resolve) => out.once('close', resolve).end());
+        try {
+          if (writeError) throw writeError;
+          fs.renameSync(partial, options.out!);
+        } catch (error) {
+          throw new AppError(500, 'export.write_failed', `Could not write ${options.out}: ${(error as Error).message}`);
+        }
+        process.stderr.write(`Wrote ${rows} records to ${options.out}\n`);
+      }
+    } catch (error) {
+      removePartial();
+      throw error;
+    } finally {
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     }
     if (report.multiTurnRows) process.stderr.write(`Left out ${report.multiTurnRows} rows whose input holds an assistant turn (--single-turn).\n`);
     if (report.droppedSystemPrompts) process.stderr.write(`Dropped the system prompt of ${report.droppedSystemPrompts} rows (HH-RLHF has none; --hh-system fold keeps it in the first Human turn).\n`);
