@@ -718,3 +718,24 @@ describe('importing only what chat templates and trainers can take', () => {
     expect(JSON.parse(metadata)).toEqual({ raw: '\ud800' });
   });
 });
+
+describe('lines nested too deep to store', () => {
+  it('a line nested 5,000 levels deep is refused with its line number by the dry run and the import alike, never a 500', async () => {
+    const server = await startServer();
+    const slug = server.project();
+    const researcher = await server.user('researcher');
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const good = JSON.stringify({ id: 'fine', messages: [{ role: 'user', content: 'Hi' }] });
+    const file = [good, `{"id":"deep","messages":[{"role":"user","content":"Hi"}],"metadata":${deep}}`, good.replace('fine', 'fine-2')].join('\n') + '\n';
+    for (const query of ['?dryRun=true', '']) {
+      const { status, body } = await postImport(researcher, server, slug, file, query);
+      expect(status, query).toBe(400);
+      expect(body.errors, query).toEqual([{ line: 2, message: 'nested more than 64 levels deep' }]);
+    }
+    // A line 63 levels deep still imports: the limit is far beyond real data.
+    const nested = `${'{"a":'.repeat(62)}1${'}'.repeat(62)}`;
+    const ok = await postImport(researcher, server, slug, `{"id":"ok","messages":[{"role":"user","content":"Hi"}],"metadata":${nested}}\n`);
+    expect(ok.status).toBe(200);
+    expect(snapshotOf(server.db.sqlite).conversations).toBe(1);
+  });
+});

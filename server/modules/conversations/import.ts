@@ -20,7 +20,28 @@ export interface ImportOptions {
 
 type Parsed = { ok: true; value: ImportLine } | { ok: false; message: string };
 
+/** Deepest nesting a line may have: far beyond any real conversation, well short of what overflows the stack when the line is stored. */
+const MAX_DEPTH = 64;
+
+/** Whether JSON text nests arrays and objects deeper than `limit`, found by scanning, before anything recursive touches it. */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // a backslash escapes the next character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > limit) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
 function parseLine(text: string): Parsed {
+  if (nestsDeeperThan(text, MAX_DEPTH)) return { ok: false, message: `nested more than ${MAX_DEPTH} levels deep` };
   let json: unknown;
   try {
     json = JSON.parse(text);
