@@ -39,7 +39,7 @@ export function createApp({ db, logger, allowedOrigins = [], serveClient = true 
   app.disable('x-powered-by');
   // API answers are never cached, so hashing every JSON body for an ETag is wasted work.
   app.set('etag', false);
-  app.set('trust proxy', process.env.ORDINAL_TRUST_PROXY ?? 'loopback');
+  app.set('trust proxy', process.env.ORDINAL_TRUST_PROXY?.trim() || false);
   const specs: RouteSpec[] = [
     ...authRoutes(db, new LoginThrottle()),
     ...userRoutes(db),

@@ -14,7 +14,7 @@ import {
   SESSION_COOKIE,
   setSessionCookie,
 } from './auth.usecases.ts';
-import type { LoginThrottle } from './login-throttle.ts';
+import { throttleAddress, type LoginThrottle } from './login-throttle.ts';
 
 const sessionResponse = z.object({ user: userSchema });
 
@@ -27,7 +27,7 @@ export const authRoutes = (db: Db, throttle: LoginThrottle) => [
     body: loginSchema,
     response: sessionResponse,
     handler: async ({ body, req, res }) => {
-      const session = await login(db, throttle, body.username, body.password, req.ip ?? 'unknown');
+      const session = await login(db, throttle, body.username, body.password, throttleAddress(req.ip));
       setSessionCookie(res, session.token, req.secure);
       return { user: toUser(getUser(db, session.user.username)) };
     },
