@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { AppError } from '#server/http/errors.ts';
 import { packageRoot } from '#server/paths.ts';
 import { createGroupCommit, type GroupCommit } from './group-commit.ts';
 
@@ -29,14 +30,57 @@ function applyPragmas(sqlite: Sqlite) {
   sqlite.pragma('busy_timeout = 15000');
 }
 
-/** Opens (creating if needed) the database file and brings its schema up to date. */
-export function openDatabase(file: string): Db {
+const corrupt = (file: string, detail: string) =>
+  new AppError(
+    500,
+    'db.corrupt',
+    `The database ${file} is damaged (${detail}). Stop the server and restore the latest backup with \`ordinal restore <backup> --db ${file}\`.`,
+  );
+
+const isCorruption = (error: unknown) => error instanceof Database.SqliteError && /^SQLITE_(CORRUPT|NOTADB)/.test(error.code);
+
+/**
+ * `PRAGMA quick_check` (integrity_check without the index-to-table cross-check): a damaged file is
+ * refused at start rather than found half-way through a request. It reads every page, about 0.3 s
+ * per 100 MB from the page cache.
+ */
+function assertIntact(sqlite: Sqlite, file: string) {
+  const problems = sqlite
+    .prepare<[], string>('PRAGMA quick_check(3)')
+    .pluck()
+    .all()
+    .flatMap((line) => line.split('\n'))
+    .filter((line) => line !== 'ok' && !line.startsWith('***'));
+  if (problems.length > 0) throw corrupt(file, problems.join('; '));
+}
+
+export interface OpenOptions {
+  /**
+   * Run `PRAGMA quick_check` before anything else: `serve` does, so a damaged file is refused at
+   * start. Other commands do not (it reads every page: about 1 s per 150 MB from the page cache,
+   * 13 s from a cold disk); damage they meet is reported as it is found.
+   */
+  check?: boolean;
+}
+
+/**
+ * Opens (creating if needed) the database file, refuses it if damaged, and brings its schema up to
+ * date.
+ */
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
-  applyPragmas(sqlite);
-  const orm = drizzle(sqlite);
-  migrate(orm, { migrationsFolder });
-  return { orm, sqlite, file, grouped: createGroupCommit(sqlite) };
+  try {
+    applyPragmas(sqlite);
+    if (file !== ':memory:' && options.check) assertIntact(sqlite, file);
+    const orm = drizzle(sqlite);
+    migrate(orm, { migrationsFolder });
+    return { orm, sqlite, file, grouped: createGroupCommit(sqlite) };
+  } catch (error) {
+    sqlite.close();
+    if (isCorruption(error)) throw corrupt(file, (error as Error).message);
+    throw error;
+  }
 }
 
 /**
