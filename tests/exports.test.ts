@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeLines } from '#server/modules/exports/export.ts';
-import { conversation, startServer, type TestUser } from './support/app.ts';
+import { conversation, rankEveryComparison, startServer, type TestUser } from './support/app.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const server = await startServer();
@@ -507,38 +507,7 @@ describe('a large export', () => {
     expect((await server.importLines(slug, lines)).status).toBe(200);
     researcher = await server.user('researcher');
     const trainer = await server.user('trainer');
-    // What submitRanking writes for each answer, done in one transaction to save time.
-    const s = server.db.sqlite;
-    const comparisons = s
-      .prepare<[string], { id: number; parentMessageId: number }>(
-        'SELECT c.id, c.parent_message_id AS parentMessageId FROM comparisons c JOIN projects p ON p.id = c.project_id WHERE p.slug = ? ORDER BY c.id',
-      )
-      .all(slug);
-    expect(comparisons).toHaveLength(COMPARISONS);
-    const candidates = s.prepare<[number], { id: number }>("SELECT id FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id");
-    const assignment = s.prepare(
-      'INSERT INTO assignments (comparison_id, user_id, shown_order, leased_at, expires_at, completed_at) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    const ranking = s.prepare(
-      `INSERT INTO rankings (comparison_id, user_id, ranking, ratings, flags, note, duration_ms, shown_order, revision, created_at, updated_at)
-       VALUES (?, ?, ?, '{}', '{}', '', ?, ?, 1, ?, ?)`,
-    );
-    const revision = s.prepare(
-      `INSERT INTO ranking_revisions (ranking_id, revision, ranking, ratings, flags, note, duration_ms, submitted_at) VALUES (?, 1, ?, '{}', '{}', '', ?, ?)`,
-    );
-    const counted = s.prepare('UPDATE comparisons SET ranking_count = ranking_count + 1, done = 1 WHERE id = ?');
-    const now = Date.now();
-    s.transaction(() => {
-      for (const c of comparisons) {
-        const ids = candidates.all(c.parentMessageId).map((m) => String(m.id));
-        const shown = JSON.stringify(ids);
-        const groups = JSON.stringify([...ids].reverse().map((id) => [id]));
-        assignment.run(c.id, trainer.id, shown, now, now + 60_000, now);
-        const id = ranking.run(c.id, trainer.id, groups, 1000, shown, now, now).lastInsertRowid;
-        revision.run(id, groups, 1000, now);
-        counted.run(c.id);
-      }
-    })();
+    expect(rankEveryComparison(server, slug, trainer.id, (ids) => [...ids].reverse().map((id) => [id]))).toBe(COMPARISONS);
   });
 
   it('streams every pair of 3,000 four-way rankings: 6 per comparison', async () => {

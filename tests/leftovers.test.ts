@@ -9,39 +9,13 @@ import { createApiToken } from '../server/modules/auth/auth.usecases.ts';
 import { createProject } from '../server/modules/projects/projects.usecases.ts';
 import { createUser } from '../server/modules/users/users.usecases.ts';
 import { uploadsDir } from '../server/paths.ts';
-import { conversation, freshDbFile, startServer, type TestServer } from './support/app.ts';
+import { conversation, freshDbFile, rankEveryComparison, startServer, type TestServer } from './support/app.ts';
 import { repoRoot, runCli, startChildServer, tempDir } from './support/child-server.ts';
 
 const COMPARISONS = 3000;
 /** trl writes one row per ordered pair of a four-way ranking. */
 const ROWS = COMPARISONS * 6;
 
-/** What submitRanking writes for one trainer's answer to every comparison, in one transaction to save time. */
-function rankEverything(server: TestServer, slug: string, trainerId: number) {
-  const s = server.db.sqlite;
-  const comparisons = s
-    .prepare<[string], { id: number; parentMessageId: number }>('SELECT c.id, c.parent_message_id AS parentMessageId FROM comparisons c JOIN projects p ON p.id = c.project_id WHERE p.slug = ?')
-    .all(slug);
-  const candidates = s.prepare<[number], { id: number }>("SELECT id FROM messages WHERE parent_id = ? AND role = 'assistant' ORDER BY id");
-  const assignment = s.prepare('INSERT INTO assignments (comparison_id, user_id, shown_order, leased_at, expires_at, completed_at) VALUES (?, ?, ?, ?, ?, ?)');
-  const ranking = s.prepare(
-    `INSERT INTO rankings (comparison_id, user_id, ranking, ratings, flags, note, duration_ms, shown_order, revision, created_at, updated_at)
-     VALUES (?, ?, ?, '{}', '{}', '', 1000, ?, 1, ?, ?)`,
-  );
-  const revision = s.prepare(`INSERT INTO ranking_revisions (ranking_id, revision, ranking, ratings, flags, note, duration_ms, submitted_at) VALUES (?, 1, ?, '{}', '{}', '', 1000, ?)`);
-  const counted = s.prepare('UPDATE comparisons SET ranking_count = ranking_count + 1, done = 1 WHERE id = ?');
-  const now = Date.now();
-  s.transaction(() => {
-    for (const c of comparisons) {
-      const ids = candidates.all(c.parentMessageId).map((m) => String(m.id));
-      const shown = JSON.stringify(ids);
-      const groups = JSON.stringify(ids.map((id) => [id]));
-      assignment.run(c.id, trainerId, shown, now, now + 60_000, now);
-      revision.run(ranking.run(c.id, trainerId, groups, shown, now, now).lastInsertRowid, groups, now);
-      counted.run(c.id);
-    }
-  })();
-}
 
 describe('ordinal export --out', () => {
   let server: TestServer;
@@ -51,7 +25,7 @@ describe('ordinal export --out', () => {
     server = await startServer();
     slug = server.project({ overlap: 1 });
     expect((await server.importLines(slug, Array.from({ length: COMPARISONS }, (_, i) => conversation(`c-${i}`, 4)))).status).toBe(200);
-    rankEverything(server, slug, (await server.user('trainer')).id);
+    rankEveryComparison(server, slug, (await server.user('trainer')).id);
   });
 
   /** Starts `ordinal export --format trl --out <dir>/train.jsonl` and resolves once its temporary file exists. */
