@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
+import { config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { authenticator } from './http/auth.ts';
 import { AppError, errorHandler } from './http/errors.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { securityHeaders, setSecurityHeaders } from './http/security-headers.ts';
+import { EventStreams } from './http/sse.ts';
 import { routeTable, sendJson, type RouteSpec } from './http/route.ts';
 import type { Logger } from './logger.ts';
 import { packageRoot } from './paths.ts';
@@ -34,12 +36,24 @@ export interface AppOptions {
   serveClient?: boolean;
 }
 
-export function createApp({ db, logger, allowedOrigins = [], serveClient = true }: AppOptions) {
+/** The web app, and what stops its long-running work when the server shuts down. */
+export interface OrdinalApp {
+  handler: express.Express;
+  /**
+   * The server is stopping: open model streams end with a final event, sampling jobs start no
+   * further prompt.
+   */
+  beginShutdown(): void;
+}
+
+export function createApp({ db, logger, allowedOrigins = config().ORDINAL_ALLOWED_ORIGINS, serveClient = true }: AppOptions): OrdinalApp {
   const app = express();
   app.disable('x-powered-by');
   // API answers are never cached, so hashing every JSON body for an ETag is wasted work.
   app.set('etag', false);
-  app.set('trust proxy', process.env.ORDINAL_TRUST_PROXY?.trim() || false);
+  app.set('trust proxy', config().ORDINAL_TRUST_PROXY || false);
+  const streams = new EventStreams(logger);
+  const jobs = new SampleJobs();
   const specs: RouteSpec[] = [
     ...authRoutes(db, new LoginThrottle()),
     ...userRoutes(db),
@@ -47,9 +61,9 @@ export function createApp({ db, logger, allowedOrigins = [], serveClient = true 
     ...importRoutes(db),
     ...comparisonRoutes(db),
     ...exportRoutes(db, logger),
-    ...modelRoutes(db, new SampleJobs(), logger),
+    ...modelRoutes(db, jobs, streams),
     ...demonstrationRoutes(db),
-    ...chatRoutes(db, logger),
+    ...chatRoutes(db, streams),
     ...statsRoutes(db),
   ];
   const document = openApiDocument(specs, version);
@@ -85,5 +99,11 @@ export function createApp({ db, logger, allowedOrigins = [], serveClient = true 
     });
   }
   app.use(errorHandler(logger));
-  return app;
+  return {
+    handler: app,
+    beginShutdown() {
+      streams.endAll();
+      jobs.stopAll();
+    },
+  };
 }

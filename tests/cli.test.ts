@@ -290,6 +290,18 @@ describe('the server and the commands on one database', () => {
   });
 });
 
+describe('the environment', () => {
+  it('serve refuses a malformed variable at start, naming it, instead of running with NaN', async () => {
+    const db = path.join(tempDir(), 'ordinal.db');
+    const result = await runCli(['--db', db, 'serve', '--port', '0'], { env: { ORDINAL_MODEL_CONCURRENCY: 'abc', ORDINAL_SHUTDOWN_TIMEOUT_MS: '-5' } });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'error: Invalid environment: ORDINAL_MODEL_CONCURRENCY="abc": must be a whole number of at least 1; ORDINAL_SHUTDOWN_TIMEOUT_MS="-5": must be a whole number of at least 0\n',
+    );
+    expect(fs.existsSync(db)).toBe(false);
+  });
+});
+
 describe('the demo project', () => {
   it('serve on an empty database without --no-demo creates the "demo" project with at least 20 comparisons', async () => {
     const db = path.join(tempDir(), 'ordinal.db');

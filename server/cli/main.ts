@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
+import { config, ConfigError } from '#server/config.ts';
 import { backupDatabase, restoreDatabase } from '#server/db/backup.ts';
 import { DEFAULT_DB_FILE, openDatabase, type Db } from '#server/db/client.ts';
 import { AppError, validationError } from '#server/http/errors.ts';
@@ -56,13 +57,14 @@ program
   .option('--no-demo', 'do not create the demo project on an empty database')
   .action(async (options: { port: number; host: string; demo: boolean }) => {
     // The web app (Express, every route, the model client) loads only for the command that serves it.
-    const [{ createApp }, { createLogger }] = await Promise.all([import('#server/app.ts'), import('#server/logger.ts')]);
+    // A malformed variable stops the server here, naming it, before anything is opened.
+    const settings = config();
+    const [{ createApp }, { createLogger }, { gracefulShutdown }] = await Promise.all([import('#server/app.ts'), import('#server/logger.ts'), import('#server/http/shutdown.ts')]);
     const database = openDatabase(program.opts<{ db: string }>().db, { check: true });
     const logger = createLogger();
     const seeded = await seedIfEmpty(database, { demo: options.demo, adminPassword: process.env.ORDINAL_ADMIN_PASSWORD });
-    const allowedOrigins = (process.env.ORDINAL_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean);
-    const app = createApp({ db: database, logger, allowedOrigins });
-    const server = app.listen(options.port, options.host, () => {
+    const app = createApp({ db: database, logger });
+    const server = app.handler.listen(options.port, options.host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
       const url = `http://localhost:${port}`;
@@ -79,9 +81,10 @@ program
       } else lines.push(`Log in at ${url}/login`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });
-    const stop = () => server.close(() => { database.sqlite.close(); process.exit(0); });
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const stop = gracefulShutdown(server, app, database, logger, settings.ORDINAL_SHUTDOWN_TIMEOUT_MS);
+    const onSignal = () => void stop().then(() => process.exit(0));
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
 
 const users = program.command('users').description('Manage user accounts');
@@ -446,8 +449,8 @@ const megabytes = (file: string) => `${(fs.statSync(file).size / 1e6).toFixed(1)
 try {
   await program.parseAsync();
 } catch (error) {
-  if (error instanceof AppError) {
+  if (error instanceof AppError || error instanceof ConfigError) {
     process.stderr.write(`error: ${error.message}\n`);
-    process.exitCode = error.status >= 500 ? 2 : 1;
+    process.exitCode = error instanceof AppError && error.status >= 500 ? 2 : 1;
   } else throw error;
 }

@@ -47,7 +47,7 @@ export async function startServer({ serveClient = false } = {}): Promise<TestSer
   const db = openDatabase(freshDbFile());
   const app = createApp({ db, logger: createLogger(), serveClient });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.handler.listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let admin: TestUser | undefined;

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { chatSchema, chatTurnSchema, startChatSchema } from '#shared/chats.ts';
 import { idSchema } from '#shared/ids.ts';
 import type { Db } from '#server/db/client.ts';
-import type { Logger } from '#server/logger.ts';
 import { allUsers, defineRoute } from '#server/http/route.ts';
-import { streamEvents } from '#server/http/sse.ts';
+import type { EventStreams } from '#server/http/sse.ts';
 import { projectParams } from '#server/modules/projects/projects.routes.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
 import { endpointOf } from '#server/modules/models/endpoint.ts';
@@ -13,7 +12,7 @@ import { chatTurn, chatView, endChat, getChat, ownOpenChat, startChat } from './
 const chatParams = projectParams.extend({ id: idSchema });
 const chatResponse = z.object({ chat: chatSchema });
 
-export const chatRoutes = (db: Db, logger: Logger) => [
+export const chatRoutes = (db: Db, streams: EventStreams) => [
   defineRoute({
     method: 'post',
     path: '/projects/:slug/chats',
@@ -51,7 +50,7 @@ export const chatRoutes = (db: Db, logger: Logger) => [
       // Refusals come as plain JSON errors, before the event stream opens.
       ownOpenChat(chat, user!);
       endpointOf(project);
-      await streamEvents(req, res, logger, async (delta, signal) => ({ chat: await chatTurn(db, project, chat, user!, body.content, delta, signal) }));
+      await streams.stream(req, res, async (delta, signal) => ({ chat: await chatTurn(db, project, chat, user!, body.content, delta, signal) }));
     },
   }),
   defineRoute({

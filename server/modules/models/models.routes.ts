@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { suggestionRequestSchema } from '#shared/demonstrations.ts';
 import { connectionTestSchema, sampleViewSchema } from '#shared/models.ts';
 import type { Db } from '#server/db/client.ts';
-import type { Logger } from '#server/logger.ts';
 import { allUsers, defineRoute, researchers } from '#server/http/route.ts';
-import { streamEvents } from '#server/http/sse.ts';
+import type { EventStreams } from '#server/http/sse.ts';
 import { projectParams } from '#server/modules/projects/projects.routes.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
 import { endpointOf, nMemory } from './endpoint.ts';
@@ -14,7 +13,7 @@ import { countWaitingPrompts, unsampledByReason } from './sampling.ts';
 import { suggestionPrompt } from './suggestions.ts';
 
 
-export const modelRoutes = (db: Db, jobs: SampleJobs, logger: Logger) => [
+export const modelRoutes = (db: Db, jobs: SampleJobs, streams: EventStreams) => [
   defineRoute({
     method: 'post',
     path: '/projects/:slug/suggestions',
@@ -26,7 +25,7 @@ export const modelRoutes = (db: Db, jobs: SampleJobs, logger: Logger) => [
     handler: async ({ user, params, body, req, res }) => {
       const project = getProject(db, params.slug, user);
       const endpoint = endpointOf(project);
-      await streamEvents(req, res, logger, async (delta, signal) => {
+      await streams.stream(req, res, async (delta, signal) => {
         const sample = await streamCompletion(endpoint, suggestionPrompt(body.messages, body.role), project.sampling, delta, signal);
         // Trainers are never told model names (docs/api.md, roles); the server knows which model it was.
         return { content: sample.content, ...(user!.role === 'trainer' ? {} : { model: sample.model }), finishReason: sample.finishReason };

@@ -1,5 +1,5 @@
 import type { Db } from '#server/db/client.ts';
-import { conflict } from '#server/http/errors.ts';
+import { AppError, conflict } from '#server/http/errors.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import type { SampleJob } from '#shared/models.ts';
 import { sampleProject } from './sampling.ts';
@@ -12,19 +12,26 @@ const idle: SampleJob = { state: 'idle', total: 0, done: 0, failed: 0, notSample
  */
 export class SampleJobs {
   private jobs = new Map<number, SampleJob>();
+  private readonly stopping = new AbortController();
 
   status(projectId: number): SampleJob {
     return this.jobs.get(projectId) ?? idle;
   }
 
   start(db: Db, project: ProjectRow, k: number | undefined, actorId: number): SampleJob {
+    if (this.stopping.signal.aborted) throw new AppError(503, 'server.stopping', 'The server is restarting; start sampling again in a moment.');
     if (this.status(project.id).state === 'running') throw conflict('sample.running', 'Sampling is already running for this project.');
     const job: SampleJob = { ...idle, state: 'running', startedAt: new Date().toISOString() };
     this.jobs.set(project.id, job);
-    sampleProject(db, project, { k, actorId, onProgress: (p) => Object.assign(job, p) }).then(
+    sampleProject(db, project, { k, actorId, signal: this.stopping.signal, onProgress: (p) => Object.assign(job, p) }).then(
       (p) => Object.assign(job, p, { state: p.failed && !p.done && !p.notSampled ? 'failed' : 'done', finishedAt: new Date().toISOString() }),
       (error: Error) => Object.assign(job, { state: 'failed', lastError: error.message, finishedAt: new Date().toISOString() }),
     );
     return { ...job };
+  }
+
+  /** The server is stopping: every job starts no further prompt (the next start resumes them). */
+  stopAll() {
+    this.stopping.abort();
   }
 }
