@@ -1,12 +1,22 @@
 import type { Db } from '#server/db/client.ts';
 import { AppError } from '#server/http/errors.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
-import type { Endpoint, NMemory } from './model-client.ts';
+import { MODEL_DOWN_FOR_TRAINERS, type Endpoint, type NMemory } from './model-client.ts';
+import { modelHostRefusal } from './model-hosts.ts';
 
-/** The project's model endpoint, or a 409 that says plainly that a model is needed and where to set it. */
+/**
+ * The project's model endpoint, or a 409 that says plainly that a model is needed and where to set
+ * it, or a 403 if ORDINAL_MODEL_HOSTS no longer allows its address.
+ */
 export function endpointOf(project: ProjectRow): Endpoint {
   if (!project.modelBaseUrl || !project.modelName) {
     throw new AppError(409, 'model.not_configured', `Project "${project.slug}" has no model. A researcher can set one in the project's settings (or: npx ordinal projects update ${project.slug} --model-base-url <url> --model <name>).`);
+  }
+  const refusal = modelHostRefusal(project.modelBaseUrl);
+  if (refusal !== null) {
+    const error = new AppError(403, 'model.host_not_allowed', `The project's model base URL is no longer allowed: ${refusal}.`);
+    error.forTrainers = MODEL_DOWN_FOR_TRAINERS;
+    throw error;
   }
   return { baseUrl: project.modelBaseUrl, model: project.modelName, apiKey: project.modelApiKey };
 }

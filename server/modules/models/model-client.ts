@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { config } from '#server/config.ts';
 import { AppError } from '#server/http/errors.ts';
+import { lookupWithinPolicy } from './model-hosts.ts';
 import type { ChatMessage } from '#shared/conversations.ts';
 import { maskCredentials, type ConnectionTest, type Sample, type SamplingSettings } from '#shared/models.ts';
 
@@ -23,9 +25,9 @@ export interface NMemory {
 
 type Sampling = Pick<SamplingSettings, 'temperature' | 'topP' | 'maxTokens'>;
 
-const timeoutMs = () => Number(process.env.ORDINAL_MODEL_TIMEOUT_MS ?? 120_000);
-const maxRetries = () => Number(process.env.ORDINAL_MODEL_RETRIES ?? 2);
-const concurrency = () => Number(process.env.ORDINAL_MODEL_CONCURRENCY ?? 8);
+const timeoutMs = () => config().ORDINAL_MODEL_TIMEOUT_MS;
+const maxRetries = () => config().ORDINAL_MODEL_RETRIES;
+const concurrency = () => config().ORDINAL_MODEL_CONCURRENCY;
 
 /** What a trainer reads when the model fails: nothing of the server, the model or the cause. */
 export const MODEL_DOWN_FOR_TRAINERS = 'The model is not reachable right now; your work is kept. Tell your researcher.';
@@ -53,7 +55,7 @@ class Limiter {
  * idle pooled connection holds one, so other requests stall for seconds. A new connection on a
  * local network costs far less than a generation.
  */
-const dispatcher = new Agent({ pipelining: 0 });
+const dispatcher = new Agent({ pipelining: 0, connect: { lookup: lookupWithinPolicy } });
 const fetchWithoutKeepAlive = ((url: string, init?: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch;
 
 interface Connection {
@@ -89,10 +91,16 @@ function serverMessage(endpoint: Endpoint, error: InstanceType<typeof OpenAI.API
   return text.trim().replace(/\.$/, '') || 'no message';
 }
 
+/** The refusal of lookupWithinPolicy somewhere in a failed connection's causes. */
+function refusedHost(error: unknown): Error | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) if ((cause as NodeJS.ErrnoException).code === 'EMODELHOST') return cause;
+  return undefined;
+}
+
 /** Whether another attempt may succeed: the server busy, failing or out of reach; never a request it refused. */
 function retryable(error: unknown) {
   if (error instanceof OpenAI.APIUserAbortError) return false;
-  if (error instanceof OpenAI.APIConnectionError) return true;
+  if (error instanceof OpenAI.APIConnectionError) return !refusedHost(error);
   if (error instanceof OpenAI.APIError) return error.status === 408 || error.status === 409 || error.status === 429 || (error.status ?? 0) >= 500;
   return false;
 }
@@ -113,6 +121,8 @@ export function modelError(endpoint: Endpoint, error: unknown): AppError {
     [status, code, message] = [504, 'model.timeout', `${where} did not answer within ${Math.round(timeoutMs() / 1000)} s.`];
   } else if (error instanceof OpenAI.APIUserAbortError) {
     [status, code, message] = [499, 'model.aborted', 'The request was cancelled.'];
+  } else if (error instanceof OpenAI.APIConnectionError && refusedHost(error)) {
+    [status, code, message] = [403, 'model.host_not_allowed', `${refusedHost(error)!.message}; ask this server's operator.`];
   } else if (error instanceof OpenAI.APIConnectionError) {
     [code, message] = ['model.unreachable', `Cannot reach the model server at ${address}. Is it running, and is the base URL right (it usually ends in /v1)?`];
   } else if (error instanceof OpenAI.APIError) {

@@ -3,6 +3,7 @@ import type { Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
+import { assertModelHostAllowed } from '#server/modules/models/model-hosts.ts';
 import { countAvailable } from '#server/modules/comparisons/queue.ts';
 import { comparisons } from '#server/modules/comparisons/comparisons.table.ts';
 import { maskCredentials } from '#shared/models.ts';
@@ -47,6 +48,7 @@ function endpointColumns(endpoint: UpdateProject['modelEndpoint'], stored: Proje
   if (endpoint === undefined) return {};
   if (endpoint === null) return { modelBaseUrl: null, modelName: null, modelApiKey: null };
   const baseUrl = stored?.modelBaseUrl && endpoint.baseUrl === maskCredentials(stored.modelBaseUrl) ? stored.modelBaseUrl : endpoint.baseUrl;
+  if (baseUrl !== stored?.modelBaseUrl) assertModelHostAllowed(baseUrl, 'modelEndpoint.baseUrl');
   const apiKey = endpoint.apiKey !== undefined ? endpoint.apiKey : baseUrl === stored?.modelBaseUrl ? undefined : null;
   return { modelBaseUrl: baseUrl, modelName: endpoint.model, ...(apiKey === undefined ? {} : { modelApiKey: apiKey }) };
 }
