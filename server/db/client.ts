@@ -28,6 +28,8 @@ function applyPragmas(sqlite: Sqlite) {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 15000');
+  // A WAL that grew large (a long read held checkpoints back) is cut back to this when it restarts.
+  sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
 }
 
 const corrupt = (file: string, detail: string) =>

@@ -1,4 +1,5 @@
 import { exportCountSchema, exportOptionsSchema } from '#shared/exports.ts';
+import { config } from '#server/config.ts';
 import type { Db } from '#server/db/client.ts';
 import type { Logger } from '#server/logger.ts';
 import { defineRoute, researchers } from '#server/http/route.ts';
@@ -24,10 +25,23 @@ export const exportRoutes = (db: Db, logger: Logger) => [
       res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="${name}.jsonl"`);
       res.setHeader('Cache-Control', 'no-store');
+      // A reader that takes nothing for this long is let go: the export holds a read snapshot open,
+      // and while it does no checkpoint can empty the WAL, which grows with every trainer's answer.
+      // (Only a reader with bytes waiting for it stalls; a slow query of ours re-arms the timer.)
+      const idleMs = config().ORDINAL_EXPORT_IDLE_TIMEOUT_MS;
+      const onIdle = () => {
+        if (res.writableLength === 0) return res.setTimeout(idleMs);
+        logger.warn({ project: project.slug, format: query.format, idleMs }, 'export: the client took nothing for too long; closing the download');
+        res.destroy();
+      };
+      res.setTimeout(idleMs, onIdle);
       const written = await writeLines(exportRecords(db.file, project, query), res);
       // A reader that stops early (head -1, a closed tab) is no failure of the server's.
       if (res.destroyed) logger.info({ project: project.slug, format: query.format, records: written }, 'export: the client went away before the end');
-      else res.end();
+      else {
+        res.setTimeout(0);
+        res.end();
+      }
     },
   }),
   defineRoute({
