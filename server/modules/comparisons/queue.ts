@@ -7,6 +7,7 @@ import { candidateTextsOf, pathTo } from '#server/modules/conversations/conversa
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { projectById } from '#server/modules/projects/projects.repository.ts';
 import type { NextComparison } from '#shared/comparisons.ts';
+import { AVAILABLE_TO_ME_LIMIT } from '#shared/projects.ts';
 import { findRanking, toStoredRanking } from './rankings.usecases.ts';
 
 /** A lease counts against a comparison's overlap while it is neither answered, skipped nor expired. */
@@ -34,7 +35,8 @@ export const queueStatements = statementsFor(({ sqlite: s }) => {
     pick: s.prepare<Q, { id: number; parentMessageId: number }>(
       `SELECT c.id, c.parent_message_id AS parentMessageId FROM comparisons c WHERE ${available} ORDER BY c.id LIMIT 1`,
     ),
-    countAvailable: s.prepare<Q, { n: number }>(`SELECT count(*) AS n FROM comparisons c WHERE ${available}`),
+    // Counted up to a limit: a project page must not walk a million open comparisons.
+    countAvailable: s.prepare<Q & { limit: number }, { n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM comparisons c WHERE ${available} LIMIT @limit)`),
     /** Gold items ignore overlap: every trainer may get each one once. */
     pickGold: s.prepare<{ projectId: number; userId: number }, { id: number; parentMessageId: number }>(`
       SELECT c.id, c.parent_message_id AS parentMessageId FROM comparisons c
@@ -125,7 +127,7 @@ export function nextComparison(db: Db, projectAsAsked: ProjectRow, user: AuthUse
 
 /** How many comparisons `next` could still hand this trainer. */
 export function countAvailable(db: Db, project: ProjectRow, userId: number, now = Date.now()): number {
-  return queueStatements(db).countAvailable.get({ projectId: project.id, userId, now, overlap: project.overlap })!.n;
+  return queueStatements(db).countAvailable.get({ projectId: project.id, userId, now, overlap: project.overlap, limit: AVAILABLE_TO_ME_LIMIT })!.n;
 }
 
 /** Gives a held comparison back with a reason; the trainer is not offered it again. */

@@ -30,3 +30,19 @@ export const projects = sqliteTable('projects', {
   updatedAt: timestamp('updated_at'),
 }, (t) => [index('projects_created_by_idx').on(t.createdBy)]);
 export type ProjectRow = typeof projects.$inferSelect;
+
+/**
+ * A project's totals, kept by triggers (migrations/0006) in the transaction of every change to its
+ * comparisons and rankings, so that the project page, the home page and export counts read one
+ * row instead of counting a million. `dataVersion` grows with every such change: what is computed
+ * from a project's rankings (its quality figures) is cached until it moves.
+ */
+export const projectCounts = sqliteTable('project_counts', {
+  projectId: integer('project_id').primaryKey().references(() => projects.id),
+  comparisons: integer('comparisons').notNull().default(0),
+  /** Comparisons that reached the overlap, gold items excluded (every trainer may get those). */
+  completed: integer('completed').notNull().default(0),
+  rankings: integer('rankings').notNull().default(0),
+  gold: integer('gold').notNull().default(0),
+  dataVersion: integer('data_version').notNull().default(0),
+});

@@ -8,7 +8,7 @@ import { countAvailable } from '#server/modules/comparisons/queue.ts';
 import { comparisons } from '#server/modules/comparisons/comparisons.table.ts';
 import { maskCredentials } from '#shared/models.ts';
 import { createProjectSchema, type CreateProject, type Project, type ProjectSummary, type UpdateProject } from '#shared/projects.ts';
-import { projects, type ProjectRow } from './projects.table.ts';
+import { projectCounts, projects, type ProjectRow } from './projects.table.ts';
 import { findProject, writingProjects } from './projects.repository.ts';
 
 /** A project as the API shows it. Trainers learn whether there is a model, not where it runs. */
@@ -102,16 +102,12 @@ export function updateProject(db: Db, slug: string, changes: UpdateProject, acto
   });
 }
 
+/** The project's totals, kept by triggers in project_counts: one row read, however large the project. */
 function progress(db: Db, projectId: number) {
   return db.orm
-    .select({
-      comparisons: sql<number>`count(*)`,
-      // Gold items are never "complete": every trainer may get them.
-      completed: sql<number>`coalesce(sum(${comparisons.done} AND ${comparisons.goldRanking} IS NULL), 0)`,
-      rankings: sql<number>`coalesce(sum(${comparisons.rankingCount}), 0)`,
-    })
-    .from(comparisons)
-    .where(eq(comparisons.projectId, projectId))
+    .select({ comparisons: projectCounts.comparisons, completed: projectCounts.completed, rankings: projectCounts.rankings })
+    .from(projectCounts)
+    .where(eq(projectCounts.projectId, projectId))
     .get()!;
 }
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import type { ProjectSummary } from '#shared/projects.ts';
+import { AVAILABLE_TO_ME_LIMIT, type ProjectSummary } from '#shared/projects.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { fetchProjects } from '../../lib/projects.ts';
 import { useSession } from '../auth/session.tsx';
@@ -35,7 +35,7 @@ export function ProjectsPage() {
                   {p.archived && <span className="muted"> (archived)</span>}
                 </h2>
                 <p className="muted">
-                  {left === 0 ? 'Nothing left for you' : `${left} comparison${left === 1 ? '' : 's'} left for you`}
+                  {left === 0 ? 'Nothing left for you' : `${left}${left >= AVAILABLE_TO_ME_LIMIT ? '+' : ''} comparison${left === 1 ? '' : 's'} left for you`}
                   {researcher && ` · ${p.progress.completed} of ${p.progress.comparisons} comparisons complete · ${p.progress.rankings} rankings · overlap ${p.overlap}`}
                 </p>
               </div>
