@@ -170,10 +170,13 @@ describe('resubmitting', () => {
 });
 
 describe('who may submit', () => {
-  it('refuses a ranking of a comparison that was not given to the trainer', async () => {
+  it('refuses a ranking of a comparison that was not given to the asker', async () => {
     const { id, ids, put } = await heldComparison({ overlap: 2 });
+    // A researcher is told why; a trainer is not even told it exists (tests/access-leaks.test.ts).
+    const researcher = await server.user('researcher');
+    await expectRejected(await put({ ranking: single(ids) }, researcher), 409, /not given to you/, 'comparison.not_assigned');
     const stranger = await server.user('trainer');
-    await expectRejected(await put({ ranking: single(ids) }, stranger), 409, /not given to you/, 'comparison.not_assigned');
+    await expectRejected(await put({ ranking: single(ids) }, stranger), 404, /not found/, 'not_found');
     expect(stored(id).rankings).toHaveLength(0);
   });
 

@@ -13,6 +13,11 @@ export interface AuthUser {
 declare module 'express-serve-static-core' {
   interface Request {
     auth?: { user: AuthUser; via: 'cookie' | 'token'; sessionTokenHash?: string };
+    /**
+     * Why this write is refused if it must come from our own origin: set by `authenticator` on
+     * writes a browser sent from elsewhere, thrown by the route table once it knows the route.
+     */
+    crossOrigin?: AppError;
   }
 }
 
@@ -36,9 +41,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Who is asking: a Bearer token (scripts) or the session cookie (browsers). An invalid Bearer token
  * is an error rather than anonymous, so a script with a revoked token hears about it.
- * Cookie-authenticated writes must come from our own origin: SameSite=Lax stops most cross-site
- * requests, and an Origin / Sec-Fetch-Site check (the rule of Go's CrossOriginProtection) stops the
- * rest. A request with neither header is not from a browser, so a cookie-jar script still works.
+ * Cookie-authenticated writes, and logins, must come from our own origin: SameSite=Lax stops most
+ * cross-site requests, and an Origin / Sec-Fetch-Site check (the rule of Go's CrossOriginProtection)
+ * stops the rest. A request with neither header is not from a browser, so a cookie-jar script still
+ * works. Whether a write is cross-origin is decided here; the route table refuses it, because only
+ * the matched route tells a login (`startsSession`) from another write without a session.
  */
 export function authenticator(db: Db, allowedOrigins: string[]) {
   return (req: Request, res: Response) => {
@@ -54,23 +61,24 @@ export function authenticator(db: Db, allowedOrigins: string[]) {
     const session = token ? resolveSession(db, token) : null;
     if (session) req.auth = { user: session.user, via: 'cookie', sessionTokenHash: session.tokenHash };
     if (session?.renewed) setSessionCookie(res, token!, req.secure);
-    if (!SAFE_METHODS.has(req.method) && (session || req.path === '/session')) checkOrigin(req.get('origin'), req.get('sec-fetch-site'), req.get('host'), allowedOrigins);
+    if (!SAFE_METHODS.has(req.method)) req.crossOrigin = crossOriginRefusal(req.get('origin'), req.get('sec-fetch-site'), req.get('host'), allowedOrigins);
   };
 }
 
-function checkOrigin(origin: string | undefined, fetchSite: string | undefined, host: string | undefined, allowed: string[]) {
+function crossOriginRefusal(origin: string | undefined, fetchSite: string | undefined, host: string | undefined, allowed: string[]): AppError | undefined {
   if (origin !== undefined) {
-    if (allowed.includes(origin)) return;
+    if (allowed.includes(origin)) return undefined;
     let originHost: string | null = null;
     try {
       originHost = new URL(origin).host;
     } catch {
       /* "null" and other opaque origins are refused below */
     }
-    if (originHost === host) return;
-    throw new AppError(403, 'auth.cross_origin', `Requests from ${origin} are not allowed.`);
+    if (originHost === host) return undefined;
+    return new AppError(403, 'auth.cross_origin', `Requests from ${origin} are not allowed.`);
   }
   if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') {
-    throw new AppError(403, 'auth.cross_origin', 'Cross-site requests are not allowed.');
+    return new AppError(403, 'auth.cross_origin', 'Cross-site requests are not allowed.');
   }
+  return undefined;
 }

@@ -22,6 +22,18 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
   successStatus?: number;
   /** The body is read by the handler as a stream (file uploads). */
   rawBody?: { mediaType: string; description: string };
+  /**
+   * A GET that changes state (`next` takes a lease). HEAD asks for a GET's headers and must change
+   * nothing, so such a route answers HEAD with 405 instead of running its handler.
+   */
+  changesState?: true;
+  /**
+   * The route logs a browser in (sets the session cookie). It is refused from another origin like a
+   * cookie-authenticated write, though it comes with no session yet: a cross-site form could
+   * otherwise log a victim into the attacker's account. Marked on the route, so the check follows
+   * every path the table sends to it (`/Session/` as much as `/session`).
+   */
+  startsSession?: true;
   handler: (input: {
     user: AuthUser | null;
     params: Infer<P>;
@@ -134,7 +146,8 @@ function paramsOf(route: CompiledRoute, match: RegExpExecArray): Record<string, 
 
 /**
  * The API's routes as one handler: the request's method and path pick a spec; the asker is checked
- * against its roles, its params, query and body parsed with its zod schemas, and its handler called.
+ * against its roles (and, for writes, its origin: see `authenticator`), its params, query and body
+ * parsed with its zod schemas, and its handler called.
  * A handler's return value is sent as JSON; a handler that streams writes to `res` itself.
  * Nothing matching is a 404 in the API's error shape.
  */
@@ -158,6 +171,12 @@ export function routeTable(specs: readonly RouteSpec[]) {
     }
     if (!route || !match) throw new AppError(404, 'not_found', `No route ${req.method} ${req.baseUrl}${path}.`);
     const { spec } = route;
+    if (req.method === 'HEAD' && spec.changesState) {
+      res.setHeader('Allow', 'GET');
+      throw new AppError(405, 'method_not_allowed', `GET ${spec.path} changes state, so it does not answer HEAD; send GET.`);
+    }
+    // Cookie-authenticated writes, and the login that would set the cookie, must come from our own origin.
+    if (req.crossOrigin && (req.auth?.via === 'cookie' || spec.startsSession)) throw req.crossOrigin;
 
     const user = req.auth?.user ?? null;
     if (spec.roles !== 'public') {

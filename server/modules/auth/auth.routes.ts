@@ -24,6 +24,7 @@ export const authRoutes = (db: Db, throttle: LoginThrottle) => [
     path: '/session',
     summary: 'Log in: sets the HttpOnly session cookie',
     roles: 'public',
+    startsSession: true,
     body: loginSchema,
     response: sessionResponse,
     handler: async ({ body, req, res }) => {

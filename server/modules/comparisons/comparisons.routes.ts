@@ -24,6 +24,7 @@ export const comparisonRoutes = (db: Db) => [
     path: '/projects/:slug/next',
     summary: 'The next comparison for the asking trainer (204 when nothing is left for them)',
     roles: allUsers,
+    changesState: true,
     params: projectParams,
     query: z.object({ kind: z.literal('comparison').default('comparison') }),
     response: nextComparisonSchema,

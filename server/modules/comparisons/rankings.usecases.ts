@@ -94,7 +94,9 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
   const q = rankingStatements(db);
   return atomically(db, (): StoredRanking => {
     const target = q.target.get({ comparisonId, userId: user.id });
-    if (!target) throw notFound(`Comparison ${comparisonId}`);
+    // A trainer learns nothing of a comparison they were never given: not that it exists, nor its
+    // project (an archived one included). One they were given, they know, and hear why it is refused.
+    if (!target || (target.assignmentId === null && user.role === 'trainer')) throw notFound(`Comparison ${comparisonId}`);
     const project = projectById(db, target.projectId)!;
     if (project.archivedAt !== null) throw conflict('project.archived', `Project "${project.slug}" is archived and takes no more answers.`);
     if (target.assignmentId === null) {

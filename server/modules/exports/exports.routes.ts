@@ -14,6 +14,8 @@ export const exportRoutes = (db: Db, logger: Logger) => [
     path: '/projects/:slug/export',
     summary: 'Stream a dataset as JSONL (docs/export-formats.md)',
     roles: researchers,
+    // Each export is recorded in the audit log.
+    changesState: true,
     params: projectParams,
     query: exportOptionsSchema,
     response: { mediaType: 'application/x-ndjson', description: 'One record per line' },
