@@ -507,7 +507,7 @@ describe('a large export', () => {
     expect((await server.importLines(slug, lines)).status).toBe(200);
     researcher = await server.user('researcher');
     const trainer = await server.user('trainer');
-    expect(rankEveryComparison(server, slug, trainer.id, (ids) => [...ids].reverse().map((id) => [id]))).toBe(COMPARISONS);
+    expect(rankEveryComparison(server.db, slug, trainer.id, (ids) => [...ids].reverse().map((id) => [id]))).toBe(COMPARISONS);
   });
 
   it('streams every pair of 3,000 four-way rankings: 6 per comparison', async () => {

@@ -25,7 +25,7 @@ describe('ordinal export --out', () => {
     server = await startServer();
     slug = server.project({ overlap: 1 });
     expect((await server.importLines(slug, Array.from({ length: COMPARISONS }, (_, i) => conversation(`c-${i}`, 4)))).status).toBe(200);
-    rankEveryComparison(server, slug, (await server.user('trainer')).id);
+    rankEveryComparison(server.db, slug, (await server.user('trainer')).id);
   });
 
   /** Starts `ordinal export --format trl --out <dir>/train.jsonl` and resolves once its temporary file exists. */

@@ -19,7 +19,7 @@ describe('an export whose reader stops reading', () => {
     expect((await server.importLines(slug, lines)).status).toBe(200);
     const researcher = await server.user('researcher');
     const trainer = await server.user('trainer');
-    rankEveryComparison(server, slug, trainer.id);
+    rankEveryComparison(server.db, slug, trainer.id);
 
     const { port } = new URL(server.url);
     const reader = net.connect(Number(port), '127.0.0.1');

@@ -114,8 +114,8 @@ export function conversation(id: string, k = 3, extra: Record<string, unknown> =
  * instead of minutes of API calls. `order` turns the candidate ids (in id order) into groups.
  * Returns how many comparisons were ranked.
  */
-export function rankEveryComparison(server: TestServer, slug: string, trainerId: number, order: (ids: string[]) => string[][] = (ids) => ids.map((id) => [id])): number {
-  const s = server.db.sqlite;
+export function rankEveryComparison(db: Db, slug: string, trainerId: number, order: (ids: string[]) => string[][] = (ids) => ids.map((id) => [id])): number {
+  const s = db.sqlite;
   const comparisons = s
     .prepare<[string], { id: number; parentMessageId: number }>(
       'SELECT c.id, c.parent_message_id AS parentMessageId FROM comparisons c JOIN projects p ON p.id = c.project_id WHERE p.slug = ? ORDER BY c.id',

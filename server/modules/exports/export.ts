@@ -308,6 +308,9 @@ export async function writeLines(lines: Iterable<string>, out: Writable, onLine?
   // One write in flight at a time; a destroyed stream (a client gone) may never call back.
   const send = async (data: Buffer | string) => {
     await writing;
+    // A fast reader calls back at once (on the next tick): yield to the event loop anyway, so
+    // trainers' requests are answered between chunks of even the fastest export.
+    await new Promise((resolve) => setImmediate(resolve));
     if (out.destroyed) return false;
     writing = new Promise<void>((resolve) => {
       out.once('close', resolve);
