@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, openReadConnection, type Db } from '../server/db/client.ts';
+import Database from 'better-sqlite3';
+import { openDatabase, openReadConnection, SERVER_BUSY_TIMEOUT_MS, type Db } from '../server/db/client.ts';
 import { AppError } from '../server/http/errors.ts';
-import { freshDbFile } from './support/app.ts';
+import { freshDbFile, startServer } from './support/app.ts';
 
 let db: Db;
 afterEach(() => db?.sqlite.close());
@@ -65,5 +66,43 @@ describe('group commit of the hot writes', () => {
 
     await db.grouped(() => note(db, 'later'));
     expect(storedSubjects(db.file)).toEqual(['later']);
+  });
+
+  it('waits for another connection holding the write lock without blocking the event loop, then stores every change that arrived meanwhile', async () => {
+    db = openDatabase(freshDbFile(), { serving: true });
+    // Another process's import batch, holding the write lock.
+    const other = new Database(db.file);
+    other.exec('BEGIN IMMEDIATE');
+    const first = db.grouped(() => note(db, 'before the lock was free'));
+    // The event loop turns while the batch waits: timers fire, and later changes join the batch.
+    let turns = 0;
+    const counting = setInterval(() => turns++, 5);
+    await expect.poll(() => turns).toBeGreaterThan(20);
+    const second = db.grouped(() => note(db, 'also waiting'));
+    expect(storedSubjects(db.file)).toEqual([]);
+    other.exec('COMMIT');
+    other.close();
+    await Promise.all([first, second]);
+    clearInterval(counting);
+    expect(storedSubjects(db.file)).toEqual(['before the lock was free', 'also waiting']);
+    expect(db.sqlite.pragma('busy_timeout', { simple: true })).toBe(SERVER_BUSY_TIMEOUT_MS);
+  });
+
+  it('answers another write 503 db.busy, not 500, when another connection holds the lock past the short wait', async () => {
+    const server = await startServer();
+    const slug = server.project();
+    const researcher = await server.user('researcher');
+    const other = new Database(server.db.file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const refused = await researcher.api('PATCH', `/projects/${slug}`, { name: 'renamed' });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('db.busy');
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect((await researcher.api('PATCH', `/projects/${slug}`, { name: 'renamed' })).status).toBe(200);
   });
 });

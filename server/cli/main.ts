@@ -60,7 +60,7 @@ program
     // A malformed variable stops the server here, naming it, before anything is opened.
     const settings = config();
     const [{ createApp }, { createLogger }, { gracefulShutdown }] = await Promise.all([import('#server/app.ts'), import('#server/logger.ts'), import('#server/http/shutdown.ts')]);
-    const database = openDatabase(program.opts<{ db: string }>().db, { check: true });
+    const database = openDatabase(program.opts<{ db: string }>().db, { check: true, serving: true });
     const logger = createLogger();
     const seeded = await seedIfEmpty(database, { demo: options.demo, adminPassword: process.env.ORDINAL_ADMIN_PASSWORD });
     const app = createApp({ db: database, logger });

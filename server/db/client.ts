@@ -22,12 +22,20 @@ export interface Db {
 
 export const DEFAULT_DB_FILE = './data/ordinal.db';
 
-function applyPragmas(sqlite: Sqlite) {
+/**
+ * How long the server's connection waits, blocking its thread, for another connection's write
+ * lock (a CLI import's batch): briefly. The group commit then waits on without blocking
+ * (group-commit.ts); other writes answer 503 db.busy. A CLI command waits as long as it must.
+ */
+export const SERVER_BUSY_TIMEOUT_MS = 250;
+const CLI_BUSY_TIMEOUT_MS = 15_000;
+
+function applyPragmas(sqlite: Sqlite, busyTimeoutMs: number) {
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode loses no committed transaction on a process crash (only, at worst, on power loss).
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 15000');
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   // A WAL that grew large (a long read held checkpoints back) is cut back to this when it restarts.
   sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
 }
@@ -63,6 +71,8 @@ export interface OpenOptions {
    * 13 s from a cold disk); damage they meet is reported as it is found.
    */
   check?: boolean;
+  /** The connection serves requests: it waits for others' locks only briefly (SERVER_BUSY_TIMEOUT_MS). */
+  serving?: boolean;
 }
 
 /**
@@ -73,7 +83,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
   try {
-    applyPragmas(sqlite);
+    applyPragmas(sqlite, options.serving ? SERVER_BUSY_TIMEOUT_MS : CLI_BUSY_TIMEOUT_MS);
     if (file !== ':memory:' && options.check) assertIntact(sqlite, file);
     const orm = drizzle(sqlite);
     migrate(orm, { migrationsFolder });

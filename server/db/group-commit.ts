@@ -19,19 +19,60 @@ interface Job {
  * told that nothing was stored, so an answer is never acknowledged before it is durable.
  * All jobs of a batch run inside one synchronous call, so no other code ever sees the transaction open.
  */
+/** How long a batch may wait for another connection's write lock (an import's batch, a CLI command) before its callers hear 503. */
+const LOCK_WAIT_MS = 15_000;
+/** Pauses between tries for the lock: short at first, as other connections hold it for a batch at a time. */
+const retryDelay = (tries: number) => Math.min(100, 5 * 2 ** tries);
+
+const isBusy = (error: unknown) => (error as { code?: string })?.code?.startsWith('SQLITE_BUSY') === true;
+
 export function createGroupCommit(sqlite: Sqlite) {
-  let queue: Job[] = [];
+  const queue: Job[] = [];
   // Prepared at the first batch: a read-only handle (exports) carries a group commit it never uses.
   let statements: Record<'begin' | 'commit' | 'rollback', Database.Statement<[]>> | undefined;
+  /** The connection's own busy timeout, put back after each try for the lock. */
+  let busyTimeout: number | undefined;
+  /** While a batch waits for the write lock, later changes join it instead of starting their own. */
+  let waiting = false;
 
-  function flush() {
-    const jobs = queue;
-    queue = [];
+  /**
+   * Takes the write lock for a batch. Another connection holding it is waited for without blocking
+   * the event loop (the connection's own busy timeout is short): the batch is tried again a few
+   * milliseconds later, and whatever arrived meanwhile joins it.
+   */
+  function flush(tries = 0, since = performance.now()) {
+    waiting = false;
     statements ??= { begin: sqlite.prepare('BEGIN IMMEDIATE'), commit: sqlite.prepare('COMMIT'), rollback: sqlite.prepare('ROLLBACK') };
-    const { begin, commit, rollback } = statements;
+    busyTimeout ??= Number(sqlite.pragma('busy_timeout', { simple: true }));
+    try {
+      // The lock is asked for without SQLite's busy wait, which would block the thread. (A prepared
+      // PRAGMA statement cannot be kept for this: SQLite runs busy_timeout when it is prepared.)
+      sqlite.pragma('busy_timeout = 0');
+      statements.begin.run();
+    } catch (cause) {
+      if (isBusy(cause) && performance.now() - since < LOCK_WAIT_MS) {
+        waiting = true;
+        setTimeout(() => flush(tries + 1, since), retryDelay(tries));
+        return;
+      }
+      return fail(queue.splice(0), cause);
+    } finally {
+      sqlite.pragma(`busy_timeout = ${busyTimeout}`);
+    }
+    run(queue.splice(0));
+  }
+
+  function fail(jobs: Job[], cause: unknown) {
+    const error = new AppError(503, 'db.unavailable', 'The database could not store this change, so nothing was saved. Try again.');
+    error.cause = cause;
+    for (const job of jobs) job.reject(error);
+  }
+
+  /** Runs the batch's jobs in the open transaction, each in its savepoint, and commits. */
+  function run(jobs: Job[]) {
+    const { commit, rollback } = statements!;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
-      begin.run();
       for (const job of jobs) {
         try {
           outcomes.push({ ok: true, value: sqlite.transaction(job.work)() });
@@ -44,10 +85,7 @@ export function createGroupCommit(sqlite: Sqlite) {
       commit.run();
     } catch (cause) {
       if (sqlite.inTransaction) rollback.run();
-      const error = new AppError(503, 'db.unavailable', 'The database could not store this change, so nothing was saved. Try again.');
-      error.cause = cause;
-      for (const job of jobs) job.reject(error);
-      return;
+      return fail(jobs, cause);
     }
     jobs.forEach((job, i) => {
       const outcome = outcomes[i]!;
@@ -60,7 +98,7 @@ export function createGroupCommit(sqlite: Sqlite) {
   return function grouped<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       // setImmediate runs after the poll phase: every request read in this turn joins the batch.
-      if (queue.length === 0) setImmediate(flush);
+      if (queue.length === 0 && !waiting) setImmediate(flush);
       queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
     });
   };

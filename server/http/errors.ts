@@ -50,6 +50,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(error.status).json(errorBody(error, req.auth?.user.role, logger));
       return;
     }
+    // Another connection (a CLI import, a backup's last step) held the write lock past the server's short wait.
+    if ((error as { code?: string })?.code?.startsWith('SQLITE_BUSY')) {
+      res.status(503).setHeader('Retry-After', '1').json({ error: { code: 'db.busy', message: 'The database is busy with a long write (an import?), so nothing was saved. Try again in a moment.' } });
+      return;
+    }
     // Express's own layers (static files, a malformed URL) mark client mistakes with a 4xx status.
     const status = typeof error?.status === 'number' ? error.status : 500;
     if (status >= 400 && status < 500) {

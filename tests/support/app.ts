@@ -44,7 +44,7 @@ let counter = 0;
 
 /** The real app on a real SQLite file, listening on a random port. Closed after the file's tests. */
 export async function startServer({ serveClient = false } = {}): Promise<TestServer> {
-  const db = openDatabase(freshDbFile());
+  const db = openDatabase(freshDbFile(), { serving: true });
   const app = createApp({ db, logger: createLogger(), serveClient });
   const server: Server = await new Promise((resolve) => {
     const s = app.handler.listen(0, '127.0.0.1', () => resolve(s));
