@@ -5,6 +5,7 @@ import { audit } from '#server/modules/audit/audit.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { importLineSchema, type ImportError, type ImportLine, type ImportResult } from '#shared/conversations.ts';
 import { describeIssues } from '#shared/validation.ts';
+import { inspectJson, MAX_DEPTH } from './exact-json.ts';
 import { readLines } from './line-reader.ts';
 import { insertConversation } from './conversations.writer.ts';
 
@@ -20,28 +21,13 @@ export interface ImportOptions {
 
 type Parsed = { ok: true; value: ImportLine } | { ok: false; message: string };
 
-/** Deepest nesting a line may have: far beyond any real conversation, well short of what overflows the stack when the line is stored. */
-const MAX_DEPTH = 64;
-
-/** Whether JSON text nests arrays and objects deeper than `limit`, found by scanning, before anything recursive touches it. */
-function nestsDeeperThan(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // a backslash escapes the next character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
-      if (++depth > limit) return true;
-    } else if (c === 125 || c === 93) depth--;
-  }
-  return false;
-}
-
+/**
+ * One line as an import line, or why it is bad. Its text is inspected first: a line nested too deep
+ * is refused unparsed, and one that storing would change is refused once it is known to be JSON.
+ */
 function parseLine(text: string): Parsed {
-  if (nestsDeeperThan(text, MAX_DEPTH)) return { ok: false, message: `nested more than ${MAX_DEPTH} levels deep` };
+  const inspection = inspectJson(text);
+  if (inspection.tooDeep) return { ok: false, message: `nested more than ${MAX_DEPTH} levels deep` };
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -51,6 +37,7 @@ function parseLine(text: string): Parsed {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, message: `expected a JSON object, found ${Array.isArray(json) ? 'an array' : json === null ? 'null' : typeof json}` };
   }
+  if (inspection.inexact !== null) return { ok: false, message: inspection.inexact };
   const result = importLineSchema.safeParse(json);
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, message: describeIssues(result.error) };
@@ -58,72 +45,87 @@ function parseLine(text: string): Parsed {
 
 const progressEvery = 1 << 22;
 
+type Counts = Pick<ImportResult, 'conversations' | 'comparisons' | 'prompts' | 'skippedExisting'>;
+const noCounts = (): Counts => ({ conversations: 0, comparisons: 0, prompts: 0, skippedExisting: 0 });
+
+/** Counts one good line: new to the project, or already there and so left alone. */
+function tally(counts: Counts, line: ImportLine, existing: boolean) {
+  if (existing) counts.skippedExisting++;
+  else {
+    counts.conversations++;
+    if (line.completions.length) counts.comparisons++;
+    else counts.prompts++;
+  }
+}
+
+/** The file's non-blank lines, each parsed, reporting progress through `phase`. */
+function* parsedLines(file: string, phase: 'checking' | 'importing', onProgress: ImportOptions['onProgress']): Generator<{ number: number; parsed: Parsed }> {
+  const totalBytes = fs.statSync(file).size;
+  let nextProgress = 0;
+  for (const line of readLines(file)) {
+    if (line.bytesRead >= nextProgress) {
+      onProgress?.(line.bytesRead, totalBytes, phase);
+      nextProgress = line.bytesRead + progressEvery;
+    }
+    if (line.text !== null && line.text.trim() === '') continue;
+    yield { number: line.number, parsed: line.text === null ? { ok: false, message: line.problem! } : parseLine(line.text) };
+  }
+  onProgress?.(totalBytes, totalBytes, phase);
+}
+
 /**
  * Imports a JSONL file (docs/import-format.md) into a project, all or nothing. A first pass checks every line
  * and reports every bad one with its number and reason; only a clean file is then written, in one
  * transaction, reading the file again so that neither pass holds it in memory. Lines whose id the
- * project already has are skipped, so importing a file twice duplicates nothing.
+ * project already has are skipped, so importing a file twice duplicates nothing. A file without a
+ * line to import is refused.
  */
 export function importFile(db: Db, project: ProjectRow, file: string, options: ImportOptions): ImportResult {
   if (project.archivedAt !== null) throw new AppError(409, 'project.archived', `Project "${project.slug}" is archived.`);
-  const totalBytes = fs.statSync(file).size;
   const exists = db.sqlite.prepare<[number, string], { one: number }>('SELECT 1 AS one FROM conversations WHERE project_id = ? AND external_id = ?');
+  const isStored = (line: ImportLine) => exists.get(project.id, line.id) !== undefined;
   const errors: ImportError[] = [];
   let badLines = 0;
+  let lines = 0;
   const firstLineOfId = new Map<string, number>();
-  const result = { lines: 0, conversations: 0, comparisons: 0, prompts: 0, skippedExisting: 0 };
-  let nextProgress = 0;
+  const expected = noCounts();
 
-  for (const line of readLines(file)) {
-    if (line.bytesRead >= nextProgress) {
-      options.onProgress?.(line.bytesRead, totalBytes, 'checking');
-      nextProgress = line.bytesRead + progressEvery;
-    }
-    if (line.text !== null && line.text.trim() === '') continue;
-    result.lines++;
-    const parsed: Parsed = line.text === null ? { ok: false, message: line.problem! } : parseLine(line.text);
+  for (const { number, parsed } of parsedLines(file, 'checking', options.onProgress)) {
+    lines++;
     let message = parsed.ok ? null : parsed.message;
     if (parsed.ok) {
       const earlier = firstLineOfId.get(parsed.value.id);
       if (earlier !== undefined) message = `id "${parsed.value.id}" already appears on line ${earlier}`;
-      else firstLineOfId.set(parsed.value.id, line.number);
+      else firstLineOfId.set(parsed.value.id, number);
     }
     if (message !== null) {
       badLines++;
-      if (errors.length < MAX_LISTED_ERRORS) errors.push({ line: line.number, message });
+      if (errors.length < MAX_LISTED_ERRORS) errors.push({ line: number, message });
       continue;
     }
     const value = (parsed as { value: ImportLine }).value;
-    if (exists.get(project.id, value.id)) {
-      result.skippedExisting++;
-      continue;
-    }
-    result.conversations++;
-    if (value.completions.length) result.comparisons++;
-    else result.prompts++;
+    tally(expected, value, isStored(value));
   }
-  options.onProgress?.(totalBytes, totalBytes, 'checking');
+  // An empty upload is more likely a client that sent the wrong thing than a file meant to add nothing.
+  if (lines === 0) throw new AppError(400, 'import.empty', 'The file is empty: no lines to import (it has no lines, or only blank ones).');
 
   const dryRun = options.dryRun ?? false;
-  const summary = { ...result, dryRun, errors, moreErrors: badLines - errors.length };
-  if (badLines > 0 || dryRun || result.conversations === 0) return { ...summary, imported: false };
+  const report = (counts: Counts, imported: boolean): ImportResult => ({ lines, ...counts, dryRun, errors, moreErrors: badLines - errors.length, imported });
+  if (badLines > 0 || dryRun || expected.conversations === 0) return report(expected, false);
 
+  // Another import into the project (the CLI, another server on the same file) may have written some of
+  // these ids since the check: the write lock is held from here on, so each id is looked up again, and
+  // the result counts what was written, not what the check expected.
+  const written = noCounts();
   db.sqlite.transaction(() => {
-    nextProgress = 0;
-    for (const line of readLines(file)) {
-      if (line.bytesRead >= nextProgress) {
-        options.onProgress?.(line.bytesRead, totalBytes, 'importing');
-        nextProgress = line.bytesRead + progressEvery;
-      }
-      if (line.text !== null && line.text.trim() === '') continue;
-      const parsed: Parsed = line.text === null ? { ok: false, message: line.problem! } : parseLine(line.text);
+    for (const { number, parsed } of parsedLines(file, 'importing', options.onProgress)) {
       // The file changed between the two passes: give up, and the transaction rolls back.
-      if (!parsed.ok) throw new AppError(409, 'import.file_changed', `Line ${line.number} changed while importing: ${parsed.message}`);
-      if (exists.get(project.id, parsed.value.id)) continue;
-      insertConversation(db, project.id, parsed.value, null);
+      if (!parsed.ok) throw new AppError(409, 'import.file_changed', `Line ${number} changed while importing: ${parsed.message}`);
+      const stored = isStored(parsed.value);
+      tally(written, parsed.value, stored);
+      if (!stored) insertConversation(db, project.id, parsed.value, null);
     }
-    audit(db, options.actorId, 'import', `project:${project.slug}`, { ...result });
+    if (written.conversations > 0) audit(db, options.actorId, 'import', `project:${project.slug}`, { lines, ...written });
   }).immediate();
-  options.onProgress?.(totalBytes, totalBytes, 'importing');
-  return { ...summary, imported: true };
+  return report(written, written.conversations > 0);
 }
