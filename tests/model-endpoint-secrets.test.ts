@@ -1,6 +1,8 @@
 process.env.ORDINAL_MODEL_RETRIES = '0';
 process.env.ORDINAL_MODEL_TIMEOUT_MS = '3000';
 
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startServer, type TestServer, type TestUser } from './support/app.ts';
 import { runCli } from './support/child-server.ts';
@@ -82,5 +84,29 @@ describe('credentials in a base URL', () => {
     const audit = server.db.sqlite.prepare<[], { details: string | null }>("SELECT details FROM audit_log WHERE action IN ('project.create', 'project.update')").all();
     expect(audit.length).toBeGreaterThan(0);
     for (const row of audit) expect(row.details ?? '').not.toContain('internal-pass');
+  });
+
+  it('relays only a JSON error message, cut short: a base URL aimed at another service does not let its pages be read', async () => {
+    const page = `<html><body>Internal admin console. Session secret: admin-console-secret-4411. ${'filler '.repeat(200)}</body></html>`;
+    const other = http.createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end(page));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const wordy = http.createServer((_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `Bad request: ${'x'.repeat(5000)}`, type: 'invalid_request_error' } })));
+    await new Promise<void>((resolve) => wordy.listen(0, '127.0.0.1', resolve));
+    try {
+      const server = await startServer();
+      const researcher = await server.user('researcher');
+      const port = (s: http.Server) => (s.address() as AddressInfo).port;
+      const htmlSlug = server.project({ modelEndpoint: { baseUrl: `http://127.0.0.1:${port(other)}/v1`, model: 'fake-model' } });
+      const text = await suggest(researcher, htmlSlug);
+      expect(text).toContain('answered HTTP 404: its answer was not an API error (no JSON error message).');
+      expect(text).not.toContain('admin-console-secret-4411');
+      const wordySlug = server.project({ modelEndpoint: { baseUrl: `http://127.0.0.1:${port(wordy)}/v1`, model: 'fake-model' } });
+      const message = /"message":"([^"]*)"/.exec(await suggest(researcher, wordySlug))![1]!;
+      expect(message).toContain(`answered HTTP 400: Bad request: ${'x'.repeat(100)}`);
+      expect(message.length).toBeLessThan(500);
+    } finally {
+      other.close();
+      wordy.close();
+    }
   });
 });

@@ -78,16 +78,23 @@ function connect(endpoint: Endpoint): Connection {
   return connection;
 }
 
+/** The longest message of a model server's relayed: an error message, not a page. */
+const MAX_RELAYED = 300;
+
 /**
- * The message a model server put in its error body, without the status the client puts before it,
- * and with the endpoint's secrets (its API key, credentials in its URL) written `***`, should the
- * server echo them back.
+ * The message a model server put in its JSON error body (`{"error":{"message":…}}`, which vLLM,
+ * llama.cpp, Ollama and hosted APIs all send), cut to MAX_RELAYED characters, with the endpoint's
+ * secrets (its API key, credentials in its URL) written `***` should the server echo them back.
+ * Nothing else of an answer is relayed: a base URL aimed at some other service (an internal admin
+ * page) must not make Ordinal a way to read it. The whole answer is in the error's cause, logged.
  */
 function serverMessage(endpoint: Endpoint, error: InstanceType<typeof OpenAI.APIError>) {
   const body = error.error as { message?: unknown } | undefined;
-  let text = typeof body?.message === 'string' ? body.message : error.message.replace(/^\d{3}\s+/, '');
+  if (typeof body?.message !== 'string') return 'its answer was not an API error (no JSON error message)';
+  let text = body.message;
   const secrets = [endpoint.apiKey, ...(/^[a-z][a-z0-9+.-]*:\/\/([^/@?#]*)@/i.exec(endpoint.baseUrl)?.[1]?.split(':') ?? [])].filter((s): s is string => !!s && s.length >= 4);
   for (const secret of secrets) text = text.split(secret).join('***');
+  if (text.length > MAX_RELAYED) text = `${text.slice(0, MAX_RELAYED)}…`;
   return text.trim().replace(/\.$/, '') || 'no message';
 }
 
