@@ -9,18 +9,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { bigProjectBench } from './big-project.ts';
 import { clientBench } from './client.ts';
 import { exportBench } from './export.ts';
 import { importBench } from './import.ts';
 import { benchDir, cleanTemp, ensureSqlite3, log, SCALE, type Figure, type Result } from './lib.ts';
 import { serveBench } from './serve.ts';
+import { statsBench } from './stats.ts';
 import { buildServer } from '../scripts/server-build.js';
 
 const benches: Record<string, () => Promise<{ figures: Figure[]; details: unknown }>> = {
   serve: serveBench,
   export: exportBench,
   import: importBench,
+  stats: statsBench,
   client: clientBench,
+  big: bigProjectBench,
 };
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -36,7 +40,7 @@ const machine = {
 };
 const started = new Date();
 
-if (selected.includes('export')) {
+if (selected.includes('export') || selected.includes('stats')) {
   try {
     ensureSqlite3();
   } catch (error) {
@@ -119,6 +123,7 @@ if (only) {
     '- **Serve**: a bare Express 5 app in its own process answering `GET /api/v1/ping` with a small JSON body, under the same autocannon load (64 connections, same duration, after the same warm-up) from a second process (bench/load.js). Ordinal runs as `ordinal serve` (LOG_LEVEL=warn) on a database prepared through the CLI; each connection is its own trainer with its own API token, looping `GET /projects/:slug/next` then `PUT /comparisons/:id/ranking` with the candidates in the order served. Latency is per request, as autocannon measures it; the whole cycle is in the notes, and so is each server’s CPU time per request (from /proc), which other work on the machine moves far less than requests/s.',
     '- **Export**: Debian’s `sqlite3` CLI writing the same pairs as one JSON object per line (json_object, json_each to expand each ranking into its chosen/rejected pairs, the prompt built once per comparison), from the same database file. Peak memory: the export process’s max RSS from a preloaded probe (bench/rss-probe.mjs); the baseline column is the sqlite3 CLI’s max RSS.',
     '- **Import**: a plain Node script (bench/import-baseline.js) that reads the same JSONL file, parses each line and writes the same rows (conversation, context messages, candidates, comparison) with better-sqlite3 prepared statements in one transaction, with the app’s pragmas, into a copy of the same fresh database.',
+    '- **Stats**: Debian’s `sqlite3` CLI reading the rows the figures are computed from (every ranking of the project in comparison order, and every candidate’s text), from the same database file, its output discarded. Ordinal runs `ordinal stats --json` (the computation `GET /stats` runs in its worker thread); CPU time and max RSS of each process from GNU time. The server figure is `ordinal serve` answering `GET /projects/:slug/stats` once: its peak RSS (VmHWM, worker thread included) after the answer, against the same before the request.',
     '- **Client size**: the floor is React + ReactDOM rendering one element, built by the same Vite in production mode and gzipped the same way (zlib, default level). The value is every same-origin script the browser fetched from opening `/projects/:slug/rank` through logging in to the first comparison drawn.',
     '- **Client time**: the floor is a `fetch` of `GET /api/v1/session` from the same page (one round trip to the same server). The value is measured in the page: `performance.now()` when Submit is clicked (after moving one card, so no confirmation is asked) to the MutationObserver callback that sees the next comparison’s first card.',
     '',

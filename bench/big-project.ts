@@ -1,0 +1,274 @@
+// Big project (issue 15): a trainer's `next` + `PUT ranking` p99 while, on a project of 1M rankings,
+// a researcher keeps the dashboard open and while a large import runs, each against the same p99 on
+// the idle server in the same run; the server's peak memory through it all; and the project page
+// at 1M rankings against at 1k. The project is built fast with raw inserts (overlap 3, 4 candidates,
+// 500 trainers), as bench/export.ts does, and checked through the API.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { absoluteFigure, conversationLine, log, median, ordinal, ordinalBin, percentile, prng, ratioFigure, round, scaled, startChild, stopChild, tempDir, writeConversations, type Figure } from './lib.ts';
+
+const CANDIDATES = 4;
+const OVERLAP = 3;
+const HISTORY_TRAINERS = 500;
+/** Trainers ranking during each measurement, each its own connection. */
+const LIVE_TRAINERS = 4;
+/** Open comparisons left for them: they never run out. */
+const OPEN = 20_000;
+const PASSWORD = 'bench-password-1';
+
+/**
+ * A project `big` of `rankings` rankings (each comparison ranked by OVERLAP of 500 trainers) plus
+ * OPEN comparisons nobody has ranked, written as the app writes them, with the app's schema and
+ * triggers (the database is made by the CLI).
+ */
+async function buildProject(file: string, rankings: number) {
+  await ordinal(file, ['projects', 'create', 'big', '--name', 'Big project', '--overlap', String(OVERLAP)]);
+  const db = new Database(file);
+  db.pragma('synchronous = OFF');
+  const projectId = (db.prepare("SELECT id FROM projects WHERE slug = 'big'").get() as { id: number }).id;
+  const now = Date.now();
+  const s = {
+    user: db.prepare("INSERT INTO users (username, password_hash, role, active, created_at) VALUES (?, 'scrypt$none', 'trainer', 1, ?)"),
+    conversation: db.prepare(`INSERT INTO conversations (project_id, external_id, metadata, source, created_at) VALUES (?, ?, ?, 'import', ?)`),
+    message: db.prepare(`INSERT INTO messages (conversation_id, parent_id, role, content, model, params, from_suggestion, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)`),
+    comparison: db.prepare(`INSERT INTO comparisons (project_id, conversation_id, parent_message_id, ranking_count, done, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+    assignment: db.prepare(`INSERT INTO assignments (comparison_id, user_id, shown_order, leased_at, expires_at, completed_at) VALUES (?, ?, ?, ?, ?, ?)`),
+    ranking: db.prepare(`
+      INSERT INTO rankings (comparison_id, user_id, ranking, ratings, flags, note, duration_ms, shown_order, suggestion_visible, revision, created_at, updated_at)
+      VALUES (?, ?, ?, '{}', ?, ?, ?, ?, 0, 1, ?, ?)`),
+    revision: db.prepare(`INSERT INTO ranking_revisions (ranking_id, revision, ranking, ratings, flags, note, duration_ms, submitted_at) VALUES (?, 1, ?, '{}', ?, ?, ?, ?)`),
+  };
+  const random = prng(11);
+  const shuffled = <T>(xs: T[]) => {
+    const copy = [...xs];
+    for (let i = copy.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+    }
+    return copy;
+  };
+  const ranked = Math.ceil(rankings / OVERLAP);
+  db.transaction(() => {
+    const trainers = Array.from({ length: HISTORY_TRAINERS }, (_, t) => Number(s.user.run(`history${t + 1}`, now).lastInsertRowid));
+    let written = 0;
+    for (let n = 1; n <= ranked + OPEN; n++) {
+      const line = conversationLine(random, n, CANDIDATES, { prompt: 120, answer: 160 });
+      const conversationId = s.conversation.run(projectId, line.id, JSON.stringify(line.metadata), now).lastInsertRowid;
+      let parentId: number | bigint | null = null;
+      for (const m of line.messages) parentId = s.message.run(conversationId, parentId, m.role, m.content, null, null, now).lastInsertRowid;
+      const ids = line.completions.map((c) => String(s.message.run(conversationId, parentId, 'assistant', c.content, c.model, JSON.stringify(c.params), now).lastInsertRowid));
+      const count = n <= ranked ? Math.min(OVERLAP, rankings - written) : 0;
+      const comparisonId = s.comparison.run(projectId, conversationId, parentId, count, count >= OVERLAP ? 1 : 0, now).lastInsertRowid;
+      const first = Math.floor(random() * HISTORY_TRAINERS);
+      for (let r = 0; r < count; r++) {
+        const userId = trainers[(first + r * 37) % HISTORY_TRAINERS]!;
+        const shown = JSON.stringify(shuffled(ids));
+        const order = JSON.stringify(shuffled(ids).map((id) => [id]));
+        const flags = random() < 0.02 ? JSON.stringify({ [ids[0]!]: ['hallucination'] }) : '{}';
+        const note = random() < 0.02 ? 'unsure' : '';
+        const duration = 5000 + Math.floor(random() * 90_000);
+        const at = now - Math.floor(random() * 30 * 86_400_000);
+        s.assignment.run(comparisonId, userId, shown, at, at + 1_800_000, at + duration);
+        const rankingId = s.ranking.run(comparisonId, userId, order, flags, note, duration, shown, at + duration, at + duration).lastInsertRowid;
+        s.revision.run(rankingId, order, flags, note, duration, at + duration);
+        written++;
+      }
+    }
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  for (const name of ['rita', ...Array.from({ length: LIVE_TRAINERS }, (_, i) => `live${i + 1}`)]) {
+    await ordinal(file, ['users', 'add', name, '--role', name === 'rita' ? 'researcher' : 'trainer', '--password', PASSWORD]);
+  }
+  const token = async (name: string) => (await ordinal(file, ['tokens', 'create', name])).stdout.trim();
+  return { researcher: await token('rita'), trainers: await Promise.all(Array.from({ length: LIVE_TRAINERS }, (_, i) => token(`live${i + 1}`))) };
+}
+
+const api = (base: string, token: string) => async (method: string, route: string, body?: unknown) => {
+  const response = await fetch(`${base}/api/v1${route}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, text };
+};
+
+/**
+ * LIVE_TRAINERS trainers ranking on `big` until `until` resolves (at least `minimumMs`): each
+ * request's latency, in ms.
+ */
+async function trainersWhile(base: string, tokens: string[], until: Promise<unknown>, minimumMs: number) {
+  const latencies: number[] = [];
+  const failures: string[] = [];
+  let done = false;
+  void Promise.all([until, new Promise((resolve) => setTimeout(resolve, minimumMs))]).then(() => (done = true));
+  const timed = async <T>(work: () => Promise<T>) => {
+    const started = performance.now();
+    const result = await work();
+    latencies.push(performance.now() - started);
+    return result;
+  };
+  await Promise.all(
+    tokens.map(async (token) => {
+      const call = api(base, token);
+      while (!done) {
+        const next = await timed(() => call('GET', '/projects/big/next?kind=comparison'));
+        if (next.status !== 200) {
+          failures.push(`next ${next.status} ${next.text.slice(0, 200)}`);
+          continue;
+        }
+        const { comparison } = JSON.parse(next.text) as { comparison: { id: string; candidates: { id: string }[] } };
+        const put = await timed(() => call('PUT', `/comparisons/${comparison.id}/ranking`, { ranking: comparison.candidates.map((c) => [c.id]).reverse(), durationMs: 4000 }));
+        if (put.status !== 200) failures.push(`PUT ${put.status} ${put.text.slice(0, 200)}`);
+      }
+    }),
+  );
+  return { p99: percentile(latencies, 99), p50: median(latencies), requests: latencies.length, failures };
+}
+
+/** The server's resident memory now and its peak so far (VmRSS, VmHWM), in MB. */
+function memoryOf(pid: number | undefined) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+async function serve(file: string) {
+  const server = await startChild(process.execPath, [ordinalBin, '--db', file, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-demo'], /serving .* at http:\/\/localhost:(\d+)/, { LOG_LEVEL: 'warn' }, 300_000);
+  return { server, base: `http://127.0.0.1:${server.match[1]}` };
+}
+
+/** Median latency of the project page (GET /projects/big), over `n` requests one at a time. */
+async function projectPage(base: string, token: string, n = 200) {
+  const call = api(base, token);
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    const { status } = await call('GET', '/projects/big');
+    if (status !== 200) throw new Error(`GET /projects/big: ${status}`);
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+export async function bigProjectBench(): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
+  const dir = tempDir('big-project');
+  const rankings = scaled(1_000_000, 10_000);
+  const importLines = scaled(1_000_000, 10_000);
+  const window = 8000;
+
+  log(`big project: building ${rankings.toLocaleString('en')} rankings (overlap ${OVERLAP}, ${CANDIDATES} candidates, ${HISTORY_TRAINERS} trainers) and a 1,000-ranking twin`);
+  const file = path.join(dir, 'big.db');
+  const small = path.join(dir, 'small.db');
+  const tokens = await buildProject(file, rankings);
+  const smallTokens = await buildProject(small, 1000);
+  const importFile = path.join(dir, 'import.jsonl');
+  const importBytes = writeConversations(importFile, importLines, CANDIDATES, 3);
+  await ordinal(file, ['projects', 'create', 'incoming', '--name', 'Import target']);
+
+  let page1k: number;
+  {
+    const { server, base } = await serve(small);
+    try {
+      page1k = await projectPage(base, smallTokens.researcher);
+    } finally {
+      await stopChild(server.child);
+    }
+  }
+
+  const { server, base } = await serve(file);
+  const pid = server.child.pid;
+  const researcher = api(base, tokens.researcher);
+  try {
+    const shown = JSON.parse((await researcher('GET', '/projects/big')).text) as { project: { progress: { rankings: number } } };
+    if (shown.project.progress.rankings !== rankings) throw new Error(`the API shows ${shown.project.progress.rankings} rankings, not ${rankings}`);
+    const page1m = await projectPage(base, tokens.researcher);
+
+    log('big project: trainers on the idle server');
+    const idle = await trainersWhile(base, tokens.trainers, Promise.resolve(), window);
+
+    log('big project: trainers while the researcher keeps reloading the dashboard (stats, review, my figures)');
+    let dashboardLoads = 0;
+    let statsMs = 0;
+    let stopDashboard = false;
+    const dashboard = (async () => {
+      while (!stopDashboard) {
+        const started = performance.now();
+        const [stats] = await Promise.all([researcher('GET', '/projects/big/stats'), researcher('GET', '/projects/big/review')]);
+        if (stats.status !== 200) throw new Error(`stats: ${stats.status} ${stats.text.slice(0, 300)}`);
+        statsMs = Math.max(statsMs, performance.now() - started);
+        dashboardLoads++;
+      }
+    })();
+    const firstLoad = new Promise<void>((resolve) => {
+      const check = setInterval(() => dashboardLoads > 0 && (clearInterval(check), resolve()), 50);
+    });
+    const withDashboard = await trainersWhile(base, tokens.trainers, firstLoad, window);
+    stopDashboard = true;
+    await dashboard;
+    const afterDashboard = memoryOf(pid);
+
+    log(`big project: trainers while ${importLines.toLocaleString('en')} lines (${(importBytes / 2 ** 20).toFixed(0)} MiB) are imported over HTTP`);
+    const importStarted = performance.now();
+    const importing = fetch(`${base}/api/v1/projects/incoming/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.researcher}`, 'content-type': 'application/x-ndjson' },
+      body: fs.createReadStream(importFile) as unknown as BodyInit,
+      duplex: 'half',
+    } as RequestInit).then(async (r) => ({ status: r.status, text: await r.text() }));
+    const withImport = await trainersWhile(base, tokens.trainers, importing, window);
+    const imported = await importing;
+    const importSeconds = (performance.now() - importStarted) / 1000;
+    if (imported.status !== 200) throw new Error(`import: ${imported.status} ${imported.text.slice(0, 300)}`);
+    const memory = memoryOf(pid);
+
+    const failures = [...withDashboard.failures, ...withImport.failures, ...idle.failures];
+    if (failures.length) log(`big project: WARNING: ${failures.length} failed trainer requests, e.g. ${failures[0]}`);
+    const note = (m: Awaited<ReturnType<typeof trainersWhile>>) => `p50 ${round(m.p50, 1)} ms over ${m.requests} requests; idle p99 ${round(idle.p99, 1)} ms`;
+    return {
+      details: { rankings, importLines, importBytes, idle, withDashboard, withImport, dashboardLoads, statsMs, importSeconds, memory, afterDashboard, page1k, page1m, failures: failures.slice(0, 20) },
+      figures: [
+        absoluteFigure({
+          name: `big project: trainer next + PUT p99 while the dashboard of ${rankings.toLocaleString('en')} rankings is reloaded (baseline: idle p99)`,
+          value: round(withDashboard.p99, 1),
+          baseline: round(idle.p99, 1),
+          ratio: round(withDashboard.p99 / idle.p99),
+          max: round(2 * idle.p99, 1),
+          unit: 'ms',
+          note: `${note(withDashboard)}; ${dashboardLoads} dashboard loads, the slowest ${round(statsMs / 1000, 1)} s; goal: within twice the idle p99`,
+        }),
+        absoluteFigure({
+          name: `big project: trainer next + PUT p99 while ${importLines.toLocaleString('en')} lines are imported over HTTP (baseline: idle p99)`,
+          value: round(withImport.p99, 1),
+          baseline: round(idle.p99, 1),
+          ratio: round(withImport.p99 / idle.p99),
+          max: round(2 * idle.p99, 1),
+          unit: 'ms',
+          note: `${note(withImport)}; the import took ${round(importSeconds, 1)} s; goal: within twice the idle p99`,
+        }),
+        absoluteFigure({
+          name: 'big project: server peak memory (VmHWM) through dashboard and import',
+          value: round(memory.peakMb, 0),
+          baseline: null,
+          ratio: null,
+          max: 300,
+          unit: 'MB',
+          note: `RSS after the dashboard ${round(afterDashboard.rssMb, 0)} MB, after the import ${round(memory.rssMb, 0)} MB`,
+        }),
+        ratioFigure({
+          name: `big project: project page median at ${rankings.toLocaleString('en')} rankings vs at 1,000`,
+          value: round(page1m, 2),
+          baseline: round(page1k, 2),
+          ratio: page1k / page1m,
+          min: round(1 / 1.5, 2),
+          unit: 'ms',
+          note: `median of 200 requests one at a time; goal: at most 1.5 times as slow`,
+        }),
+      ],
+    };
+  } finally {
+    await stopChild(server.child);
+  }
+}
