@@ -22,7 +22,7 @@ const PASSWORD = 'bench-password-1';
  * OPEN comparisons nobody has ranked, written as the app writes them, with the app's schema and
  * triggers (the database is made by the CLI).
  */
-async function buildProject(file: string, rankings: number) {
+export async function buildProject(file: string, rankings: number) {
   await ordinal(file, ['projects', 'create', 'big', '--name', 'Big project', '--overlap', String(OVERLAP)]);
   const db = new Database(file);
   db.pragma('synchronous = OFF');

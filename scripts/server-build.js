@@ -8,6 +8,8 @@ import { newest } from './newest.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const compiledCli = path.join(root, 'dist/server/cli.mjs');
+/** The worker threads' entry (server/workers/worker.ts), which the compiled CLI's pool loads from beside it. */
+const compiledWorker = path.join(root, 'dist/server/worker.mjs');
 /** The newest source time the compiled CLI was built from (read before building, so an edit saved meanwhile counts as newer). */
 const stamp = path.join(root, 'dist/server/cli.sources-time');
 /** What the compiled CLI is made of, and how: it is stale once any of these is newer. */
@@ -15,20 +17,24 @@ const sources = ['server', 'shared', 'package.json', 'package-lock.json', 'tscon
 
 const sourcesTime = () => Math.max(...sources.map((p) => newest(path.join(root, p))));
 
-/** Whether dist/server/cli.mjs was built from the sources as they are now. */
+/** Whether dist/server/cli.mjs (and its worker) was built from the sources as they are now. */
 export function compiledCliIsFresh() {
-  if (!fs.existsSync(compiledCli) || !fs.existsSync(stamp)) return false;
+  if (![compiledCli, compiledWorker, stamp].every((file) => fs.existsSync(file))) return false;
   return Number(fs.readFileSync(stamp, 'utf8')) >= sourcesTime();
 }
 
-/** Bundles server/cli/main.ts with esbuild (dependencies stay in node_modules), unless it is fresh. */
+/** Bundles server/cli/main.ts and the worker with esbuild (dependencies stay in node_modules), unless they are fresh. */
 export async function buildServer({ force = false } = {}) {
   if (!force && compiledCliIsFresh()) return false;
   const builtFrom = sourcesTime();
   const { build } = await import('esbuild');
   const { outputFiles } = await build({
-    entryPoints: [path.join(root, 'server/cli/main.ts')],
-    outfile: compiledCli,
+    entryPoints: [
+      { in: path.join(root, 'server/cli/main.ts'), out: path.basename(compiledCli, '.mjs') },
+      { in: path.join(root, 'server/workers/worker.ts'), out: path.basename(compiledWorker, '.mjs') },
+    ],
+    outdir: path.dirname(compiledCli),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',

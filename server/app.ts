@@ -58,7 +58,7 @@ export function createApp({ db, logger, allowedOrigins = config().ORDINAL_ALLOWE
     ...authRoutes(db, new LoginThrottle()),
     ...userRoutes(db),
     ...projectRoutes(db),
-    ...importRoutes(db),
+    ...importRoutes(db, logger),
     ...comparisonRoutes(db),
     ...exportRoutes(db, logger),
     ...modelRoutes(db, jobs, streams),

@@ -80,15 +80,32 @@ export function kendallTauB(a: RankingGroups, b: RankingGroups): number | null {
   return denominator === 0 ? null : (concordant - discordant) / denominator;
 }
 
-/** Mean of the numbers that exist; null for none. */
-export function mean(values: Array<number | null>): number | null {
-  const present = values.filter((v): v is number => v !== null);
-  return present.length ? present.reduce((s, v) => s + v, 0) / present.length : null;
+/** The mean of the numbers that exist, kept as they come (summed in that order); null for none. */
+export class RunningMean {
+  private sum = 0;
+  private count = 0;
+  add(value: number | null) {
+    if (value === null) return;
+    this.sum += value;
+    this.count++;
+  }
+  get value(): number | null {
+    return this.count ? this.sum / this.count : null;
+  }
 }
 
-export function median(values: number[]): number | null {
-  if (!values.length) return null;
-  const sorted = [...values].sort((x, y) => x - y);
+/** Mean of the numbers that exist; null for none. */
+export function mean(values: Array<number | null>): number | null {
+  const running = new RunningMean();
+  for (const v of values) running.add(v);
+  return running.value;
+}
+
+export const median = (values: ArrayLike<number>): number | null => medianOfSorted(Float64Array.from(values).sort());
+
+/** The median of numbers already in ascending order (a million of them sort in place, not copied). */
+export function medianOfSorted(sorted: ArrayLike<number>): number | null {
+  if (!sorted.length) return null;
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

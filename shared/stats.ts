@@ -72,6 +72,7 @@ export type Review = z.infer<typeof reviewSchema>;
 
 /** GET /projects/:slug/stats/me */
 export const myStatsSchema = z.object({ me: trainerStatsSchema.nullable(), projectMedianMs: z.number().nullable() });
+export type MyStats = z.infer<typeof myStatsSchema>;
 /** GET /projects/:slug/leaderboard */
 export const leaderboardSchema = z.object({
   trainers: z.array(trainerStatsSchema.pick({ username: true, rankings: true, agreement: true, goldAccuracy: true })),

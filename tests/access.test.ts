@@ -93,6 +93,14 @@ const cases: Case[] = [
     raw: () => JSON.stringify(conversation(unique('imported'), 2)),
     expected: researchers(200),
   },
+  {
+    route: 'POST /projects/:slug/imports',
+    path: () => `/projects/${importSlug}/imports?dryRun=true`,
+    raw: () => JSON.stringify(conversation(unique('imported'), 2)),
+    expected: researchers(202),
+  },
+  // A job nobody started: only who may ask is at stake here (tests/import-batches.test.ts follows real ones).
+  { route: 'GET /projects/:slug/imports/:id', path: () => `/projects/${importSlug}/imports/00000000-0000-4000-8000-000000000000`, expected: researchers(404) },
   { route: 'GET /projects/:slug/next', path: () => `/projects/${slug}/next?kind=comparison`, expected: anyUser(200) },
   { route: 'GET /projects/:slug/comparisons', path: () => `/projects/${slug}/comparisons?status=all&limit=10`, expected: researchers(200) },
   { route: 'GET /comparisons/:id', path: (c) => `/comparisons/${c.rankId}`, expected: anyUser(200) },

@@ -187,7 +187,7 @@ describe('imports into one project at the same time', () => {
     const other = openDatabase(server.db.file);
     let second: ReturnType<typeof importFile> | undefined;
     let checkingReports = 0;
-    const first = importFile(server.db, getProject(server.db, slug), file, {
+    const first = await importFile(server.db, getProject(server.db, slug), file, {
       actorId: null,
       // A file this small is read in one chunk: the first report comes with its first line, the second
       // once every line is checked. The other import runs in between the check and the writing.
@@ -195,8 +195,8 @@ describe('imports into one project at the same time', () => {
         if (phase === 'checking' && ++checkingReports === 2) second = importFile(other, getProject(other, slug), file, { actorId: null });
       },
     });
+    expect(await second).toMatchObject({ imported: true, conversations: 50, skippedExisting: 0 });
     other.sqlite.close();
-    expect(second).toMatchObject({ imported: true, conversations: 50, skippedExisting: 0 });
     expect(first).toMatchObject({ imported: false, conversations: 0, comparisons: 0, skippedExisting: 50 });
     expect(countsIn(server.db.file)).toEqual({ conversations: 50, audits: 1 });
   });

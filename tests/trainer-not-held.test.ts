@@ -53,7 +53,7 @@ async function preparedServer() {
   rankEveryComparison(db, 'big', ranker.id);
   db.sqlite.close();
   const server = await startChildServer({ db: file });
-  return { server, researcher: bearer(server.url, researcher.token), trainer: bearer(server.url, trainer.token) };
+  return { server, researcher: Object.assign(bearer(server.url, researcher.token), { authorization: `Bearer ${researcher.token}` }), trainer: bearer(server.url, trainer.token) };
 }
 
 describe('while a large export streams to a fast reader', () => {
@@ -70,5 +70,30 @@ describe('while a large export streams to a fast reader', () => {
     })();
     expect(await whichFirst(exporting, rankOne(trainer, 'work'))).toEqual(['trainer', 'long work']);
     expect(bytes).toBeGreaterThan(30_000_000);
+  });
+});
+
+describe('while a large HTTP import is in flight', () => {
+  it("a trainer's next and ranking on another project are answered before it ends", async () => {
+    const { server, researcher, trainer } = await preparedServer();
+    expect((await researcher('POST', '/projects', { slug: 'incoming', name: 'Incoming' })).status).toBe(201);
+    const lines = Array.from({ length: 40_000 }, (_, i) => JSON.stringify(conversation(`incoming${i}`))).join('\n');
+    const started = await fetch(`${server.url}/api/v1/projects/incoming/imports`, {
+      method: 'POST',
+      headers: { authorization: researcher.authorization, 'content-type': 'application/x-ndjson' },
+      body: lines,
+    });
+    expect(started.status).toBe(202);
+    const { id } = (await started.json()) as { id: string };
+    // The job has the whole file: from here on it is checked and written while the trainer works.
+    const importing = (async () => {
+      for (;;) {
+        const job = (await (await researcher('GET', `/projects/incoming/imports/${id}`)).json()) as { state: string; result: { conversations: number } | null };
+        if (job.state === 'done') return expect(job.result!.conversations).toBe(40_000);
+        expect(job.state).not.toBe('failed');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    expect(await whichFirst(importing, rankOne(trainer, 'work'))).toEqual(['trainer', 'long work']);
   });
 });

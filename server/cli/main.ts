@@ -7,6 +7,7 @@ import { DEFAULT_DB_FILE, openDatabase, type Db } from '#server/db/client.ts';
 import { AppError, validationError } from '#server/http/errors.ts';
 import { createApiToken } from '#server/modules/auth/auth.usecases.ts';
 import { importFile } from '#server/modules/conversations/import.ts';
+import { sweepAbandonedStagings } from '#server/modules/conversations/staging.ts';
 import { seedIfEmpty } from '#server/modules/demo/seed.ts';
 import { emptyReport, exportRecords, writeLines } from '#server/modules/exports/export.ts';
 import { projectStats } from '#server/modules/stats/stats.ts';
@@ -243,14 +244,16 @@ program
   .description('Import a JSONL file (one conversation per line). Any bad line: nothing is imported, every bad line is listed, exit 1.')
   .requiredOption('--project <slug>', 'project to import into')
   .option('--dry-run', 'check the file and report, import nothing')
-  .action((file: string, options: { project: string; dryRun?: boolean }) => {
+  .action(async (file: string, options: { project: string; dryRun?: boolean }) => {
     if (!fs.existsSync(file)) throw new AppError(400, 'import.no_file', `No such file: ${file}`);
     const database = db();
+    // What an import killed mid-way staged goes first, as at a server's start.
+    await sweepAbandonedStagings(database);
     const progress = progressLine('import');
-    const result = importFile(database, getProject(database, options.project), file, {
+    const result = await importFile(database, getProject(database, options.project), file, {
       dryRun: options.dryRun,
       actorId: null,
-      onProgress: (done, total, phase) => progress.update(done, total, ` ${phase}`),
+      onProgress: (done, total, phase) => (phase === 'finishing' ? progress.update(1, 1, '') : progress.update(done, total, ` ${phase}`)),
     });
     progress.done();
     for (const e of result.errors) process.stderr.write(`${file}:${e.line}: ${e.message}\n`);

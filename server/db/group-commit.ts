@@ -21,8 +21,13 @@ interface Job {
  */
 /** How long a batch may wait for another connection's write lock (an import's batch, a CLI command) before its callers hear 503. */
 const LOCK_WAIT_MS = 15_000;
-/** Pauses between tries for the lock: short at first, as other connections hold it for a batch at a time. */
-const retryDelay = (tries: number) => Math.min(100, 5 * 2 ** tries);
+/**
+ * The longest pause between tries for the lock. Other connections hold it for a batch at a time and
+ * pause longer than this between batches (server/db/batches.ts), so a waiting batch gets in at the next pause.
+ */
+export const LONGEST_RETRY_PAUSE_MS = 20;
+/** Pauses between tries for the lock: short at first. */
+const retryDelay = (tries: number) => Math.min(LONGEST_RETRY_PAUSE_MS, 5 * 2 ** tries);
 
 const isBusy = (error: unknown) => (error as { code?: string })?.code?.startsWith('SQLITE_BUSY') === true;
 

@@ -95,7 +95,14 @@ export interface ChildServer {
 }
 
 const running = new Set<ChildProcess>();
-let cleanupRegistered = false;
+const killRunning = () => {
+  for (const child of running) child.kill('SIGKILL');
+};
+// Registered as the test file loads this module: an afterAll first asked for inside a test is never run,
+// and a test that fails before stopping its server would leave it running. The exit handler covers a
+// test process that ends without its hooks (a timeout).
+afterAll(killRunning);
+process.once('exit', killRunning);
 
 /**
  * `node bin/ordinal.js --db <file> serve --port <free port>` as a child process, resolved once it
@@ -112,12 +119,6 @@ export interface ChildServerOptions {
 }
 
 export async function startChildServer(options: ChildServerOptions): Promise<ChildServer> {
-  if (!cleanupRegistered) {
-    cleanupRegistered = true;
-    afterAll(() => {
-      for (const child of running) child.kill('SIGKILL');
-    });
-  }
   // Another process may take the free port between our probe and the child's listen: try again.
   for (let attempt = 1; ; attempt++) {
     try {

@@ -2,9 +2,9 @@ import { ApiError, isApiError } from './api.ts';
 
 /**
  * POSTs a file as the raw request body, reporting upload progress (fetch cannot). Resolves with
- * the parsed JSON body and status for 2xx and 400 answers, whose bodies the caller reads.
+ * the parsed JSON body of a 2xx answer; any other is an ApiError with the server's message.
  */
-export function uploadFile(path: string, file: Blob, onProgress: (share: number) => void): Promise<{ status: number; body: unknown }> {
+export function uploadFile(path: string, file: Blob, onProgress: (share: number) => void): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/v1${path}`);
@@ -18,11 +18,8 @@ export function uploadFile(path: string, file: Blob, onProgress: (share: number)
       } catch {
         body = undefined;
       }
-      if (xhr.status < 300 || (xhr.status === 400 && body && typeof body === 'object' && 'lines' in body)) {
-        resolve({ status: xhr.status, body });
-        return;
-      }
-      reject(isApiError(body) ? new ApiError(xhr.status, body.error.code, body.error.message) : new ApiError(xhr.status, 'http', `The server answered ${xhr.status}.`));
+      if (xhr.status < 300) resolve(body);
+      else reject(isApiError(body) ? new ApiError(xhr.status, body.error.code, body.error.message) : new ApiError(xhr.status, 'http', `The server answered ${xhr.status}.`));
     };
     xhr.send(file);
   });

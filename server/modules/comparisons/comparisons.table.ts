@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { createdAt, id, json, timestamp } from '#server/db/columns.ts';
 import type { RankingGroups } from '#shared/rankings.ts';
@@ -61,6 +62,8 @@ export const assignments = sqliteTable(
     uniqueIndex('assignments_comparison_user_idx').on(t.comparisonId, t.userId),
     index('assignments_user_open_idx').on(t.userId, t.completedAt, t.skippedAt),
     index('assignments_live_idx').on(t.comparisonId, t.expiresAt),
+    // The review queue's skips, newest first, without reading the assignments that were not skipped.
+    index('assignments_skipped_idx').on(t.skippedAt).where(sql`${t.skippedAt} IS NOT NULL`),
   ],
 );
 
@@ -85,6 +88,8 @@ export const rankings = sqliteTable(
   (t) => [
     uniqueIndex('rankings_comparison_user_idx').on(t.comparisonId, t.userId),
     index('rankings_user_id_idx').on(t.userId),
+    // The review queue's flags and notes, newest first, without reading the rankings that have none.
+    index('rankings_reported_idx').on(t.updatedAt).where(sql`${t.flags} != '{}' OR ${t.note} != ''`),
   ],
 );
 export type RankingRow = typeof rankings.$inferSelect;

@@ -5,14 +5,19 @@ import { performance } from 'node:perf_hooks';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { importResultSchema } from '#shared/conversations.ts';
+import { importResultSchema, type ImportResult } from '#shared/conversations.ts';
+import { importJobSchema } from '#shared/imports.ts';
 import type { Db } from '#server/db/client.ts';
 import { AppError } from '#server/http/errors.ts';
 import { defineRoute, researchers } from '#server/http/route.ts';
 import { uploadsDir } from '#server/paths.ts';
 import { projectParams } from '#server/modules/projects/projects.routes.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
-import { importFile } from './import.ts';
+import type { AuthUser } from '#server/http/auth.ts';
+import type { Logger } from '#server/logger.ts';
+import { runInWorker } from '#server/workers/pool.ts';
+import { createImportJobs, jobError, viewJob } from './import-jobs.ts';
+import { abandonedStagings } from './staging.ts';
 
 export const MAX_UPLOAD_BYTES = Number(process.env.ORDINAL_MAX_UPLOAD_BYTES ?? 4 * 1024 ** 3);
 
@@ -58,32 +63,71 @@ async function spool(req: NodeJS.ReadableStream, dir: string, limit: number): Pr
   return file;
 }
 
-export const importRoutes = (db: Db) => {
+const importQuery = z.object({ dryRun: z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1') });
+const importBody = { mediaType: 'application/x-ndjson', description: 'One conversation per line (docs/import-format.md)' };
+
+/** A file with bad lines is the client's mistake: 400, with every bad line in the body. */
+const invalidLinesBody = (result: ImportResult) => ({
+  ...result,
+  error: { code: 'import.invalid_lines', message: `${result.errors.length + result.moreErrors} bad line(s); nothing was imported.`, details: result.errors },
+});
+
+export const importRoutes = (db: Db, logger: Logger) => {
   const uploads = uploadsDir(db.file);
   // The app is built once per server start: the moment to sweep what a killed server left.
   sweepUploads(uploads);
+  if (abandonedStagings(db).length > 0) {
+    runInWorker('sweepStagings', db.file, {}).catch((error: unknown) => logger.error({ err: error }, 'removing what killed imports staged failed; it is tried again at the next start'));
+  }
+  const jobs = createImportJobs(db, logger);
+
+  /** Receives the upload and starts checking (and, unless a dry run, importing) it in a worker thread. */
+  const startJob = async ({ user, params, query, req }: { user: AuthUser | null; params: { slug: string }; query: { dryRun: boolean }; req: NodeJS.ReadableStream }) => {
+    getProject(db, params.slug);
+    const file = await spool(req, uploads, MAX_UPLOAD_BYTES);
+    return jobs.start(params.slug, file, query.dryRun, user!.id);
+  };
+
   return [
     defineRoute({
       method: 'post',
       path: '/projects/:slug/import',
-      summary: 'Import a JSONL file (docs/import-format.md) sent as the raw request body: all lines or none',
+      summary: 'Import a JSONL file (docs/import-format.md) sent as the raw request body: all lines or none; answers when done',
       roles: researchers,
       params: projectParams,
-      query: z.object({ dryRun: z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1') }),
-      rawBody: { mediaType: 'application/x-ndjson', description: 'One conversation per line (docs/import-format.md)' },
+      query: importQuery,
+      rawBody: importBody,
       response: importResultSchema,
       handler: async ({ user, params, query, req, res }) => {
-        const project = getProject(db, params.slug);
-        const file = await spool(req, uploads, MAX_UPLOAD_BYTES);
-        try {
-          const result = importFile(db, project, file, { dryRun: query.dryRun, actorId: user!.id });
-          // A file with bad lines is the client's mistake: 400, with every bad line in the body.
-          if (result.errors.length) res.status(400).json({ ...result, error: { code: 'import.invalid_lines', message: `${result.errors.length + result.moreErrors} bad line(s); nothing was imported.`, details: result.errors } });
-          return result;
-        } finally {
-          fs.rmSync(file, { force: true });
-        }
+        const job = await startJob({ user, params, query, req });
+        await job.finished;
+        const error = jobError(job);
+        if (error) throw error;
+        const result = viewJob(job).result!;
+        if (result.errors.length) res.status(400).json(invalidLinesBody(result));
+        return result;
       },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/projects/:slug/imports',
+      summary: 'Start importing a JSONL file (docs/import-format.md) sent as the raw request body: 202 with the job to poll',
+      roles: researchers,
+      params: projectParams,
+      query: importQuery,
+      rawBody: importBody,
+      response: importJobSchema,
+      successStatus: 202,
+      handler: async (input) => viewJob(await startJob(input)),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/projects/:slug/imports/:id',
+      summary: "An import job's progress, and its result (or error) once it has ended",
+      roles: researchers,
+      params: projectParams.extend({ id: z.string().uuid() }),
+      response: importJobSchema,
+      handler: ({ params }) => viewJob(jobs.find(params.slug, params.id)),
     }),
   ];
 };

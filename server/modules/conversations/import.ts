@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import type { Db } from '#server/db/client.ts';
+import { atomically, type Db } from '#server/db/client.ts';
+import { shrinkWal, writeInBatches } from '#server/db/batches.ts';
 import { AppError } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
@@ -8,6 +9,7 @@ import { describeIssues } from '#shared/validation.ts';
 import { inspectJson, MAX_DEPTH } from './exact-json.ts';
 import { readLines } from './line-reader.ts';
 import { insertConversation } from './conversations.writer.ts';
+import { createStaging, discardStaging, publishStaged, type Staging } from './staging.ts';
 
 /** Bad lines listed in full; beyond this they are only counted, so a garbage file cannot exhaust memory. */
 export const MAX_LISTED_ERRORS = 1000;
@@ -15,9 +17,11 @@ export const MAX_LISTED_ERRORS = 1000;
 export interface ImportOptions {
   dryRun?: boolean;
   actorId: number | null;
-  /** Called now and then with bytes read and the file's size. */
-  onProgress?: (bytesRead: number, totalBytes: number, phase: 'checking' | 'importing') => void;
+  /** Called now and then with bytes read and the file's size; once with 'finishing' when every line is staged. */
+  onProgress?: (bytesRead: number, totalBytes: number, phase: ImportPhase) => void;
 }
+
+export type ImportPhase = 'checking' | 'importing' | 'finishing';
 
 type Parsed = { ok: true; value: ImportLine } | { ok: false; message: string };
 
@@ -75,12 +79,14 @@ function* parsedLines(file: string, phase: 'checking' | 'importing', onProgress:
 
 /**
  * Imports a JSONL file (docs/import-format.md) into a project, all or nothing. A first pass checks every line
- * and reports every bad one with its number and reason; only a clean file is then written, in one
- * transaction, reading the file again so that neither pass holds it in memory. Lines whose id the
- * project already has are skipped, so importing a file twice duplicates nothing. A file without a
- * line to import is refused.
+ * and reports every bad one with its number and reason; only a clean file is then written, reading it
+ * again so that neither pass holds it in memory. The writing goes in short batches that release the
+ * write lock between them (so trainers' writes get in), under a hidden staging project that one last
+ * transaction moves into the project (staging.ts): readers see the whole import or none of it.
+ * Lines whose id the project already has are skipped, so importing a file twice duplicates nothing.
+ * A file without a line to import is refused.
  */
-export function importFile(db: Db, project: ProjectRow, file: string, options: ImportOptions): ImportResult {
+export async function importFile(db: Db, project: ProjectRow, file: string, options: ImportOptions): Promise<ImportResult> {
   if (project.archivedAt !== null) throw new AppError(409, 'project.archived', `Project "${project.slug}" is archived.`);
   const exists = db.sqlite.prepare<[number, string], { one: number }>('SELECT 1 AS one FROM conversations WHERE project_id = ? AND external_id = ?');
   const isStored = (line: ImportLine) => exists.get(project.id, line.id) !== undefined;
@@ -113,19 +119,54 @@ export function importFile(db: Db, project: ProjectRow, file: string, options: I
   const report = (counts: Counts, imported: boolean): ImportResult => ({ lines, ...counts, dryRun, errors, moreErrors: badLines - errors.length, imported });
   if (badLines > 0 || dryRun || expected.conversations === 0) return report(expected, false);
 
-  // Another import into the project (the CLI, another server on the same file) may have written some of
-  // these ids since the check: the write lock is held from here on, so each id is looked up again, and
-  // the result counts what was written, not what the check expected.
-  const written = noCounts();
-  db.sqlite.transaction(() => {
-    for (const { number, parsed } of parsedLines(file, 'importing', options.onProgress)) {
-      // The file changed between the two passes: give up, and the transaction rolls back.
-      if (!parsed.ok) throw new AppError(409, 'import.file_changed', `Line ${number} changed while importing: ${parsed.message}`);
-      const stored = isStored(parsed.value);
-      tally(written, parsed.value, stored);
-      if (!stored) insertConversation(db, project.id, parsed.value, null);
-    }
-    if (written.conversations > 0) audit(db, options.actorId, 'import', `project:${project.slug}`, { lines, ...written });
-  }).immediate();
+  const written = await writeStaged(db, project, file, lines, isStored, options);
   return report(written, written.conversations > 0);
+}
+
+/**
+ * The second pass: stages the lines the project does not have, batch by batch, then publishes them in
+ * a batch of its own. Another import into the project (the CLI, another server) may write some of
+ * these ids meanwhile: each is looked up again as it is staged, publishing drops those taken since,
+ * and the counts are what publishing moved, not what the check expected.
+ */
+async function writeStaged(db: Db, project: ProjectRow, file: string, lines: number, isStored: (line: ImportLine) => boolean, options: ImportOptions): Promise<Counts> {
+  const staging = atomically(db, () => createStaging(db, project));
+  const staged = parsedLines(file, 'importing', options.onProgress);
+  let allStaged = false;
+  let written: Counts | undefined;
+  try {
+    await writeInBatches(db, (inTime) => {
+      if (allStaged) {
+        written = publish(db, project, staging, lines, options.actorId);
+        return false;
+      }
+      while (inTime()) {
+        const next = staged.next();
+        if (next.done) {
+          allStaged = true;
+          options.onProgress?.(0, 0, 'finishing');
+          break;
+        }
+        const { number, parsed } = next.value;
+        // The file changed between the two passes: give up, and what was staged is discarded.
+        if (!parsed.ok) throw new AppError(409, 'import.file_changed', `Line ${number} changed while importing: ${parsed.message}`);
+        if (!isStored(parsed.value)) insertConversation(db, staging.id, parsed.value, null);
+      }
+      return true;
+    });
+  } catch (error) {
+    await discardStaging(db, staging.id);
+    throw error;
+  }
+  shrinkWal(db);
+  return written!;
+}
+
+/** Makes the staged lines visible in the project and records the import. Call inside a transaction. */
+function publish(db: Db, project: ProjectRow, staging: Staging, lines: number, actorId: number | null): Counts {
+  const moved = publishStaged(db, staging, project.id);
+  // Every line is good by now: those not moved were already in the project, whoever wrote them.
+  const written = { conversations: moved.conversations, comparisons: moved.comparisons, prompts: moved.conversations - moved.comparisons, skippedExisting: lines - moved.conversations };
+  if (written.conversations > 0) audit(db, actorId, 'import', `project:${project.slug}`, { lines, ...written });
+  return written;
 }

@@ -34,7 +34,7 @@ export async function seedIfEmpty(db: Db, options: { demo: boolean; adminPasswor
   let demoCreated = false;
   if (options.demo && admin && !findProject(db, 'demo')) {
     createProject(db, { slug: 'demo', name: 'Demo: assistant answers', guidelines, overlap: 2, allowTies: true }, null);
-    const result = importFile(db, findProject(db, 'demo')!, demoFile, { actorId: null });
+    const result = await importFile(db, findProject(db, 'demo')!, demoFile, { actorId: null });
     if (!result.imported) throw new Error(`The demo data does not import: ${JSON.stringify(result.errors)}`);
     demoCreated = true;
   }

@@ -32,6 +32,12 @@ export const projects = sqliteTable('projects', {
 export type ProjectRow = typeof projects.$inferSelect;
 
 /**
+ * The slugs of the hidden projects imports stage their rows under (conversations/staging.ts). `~` is
+ * never in a slug (slugSchema), so no route can name one; listProjects leaves them out.
+ */
+export const STAGING_SLUG_PREFIX = '~import-';
+
+/**
  * A project's totals, kept by triggers (migrations/0006) in the transaction of every change to its
  * comparisons and rankings, so that the project page, the home page and export counts read one
  * row instead of counting a million. `dataVersion` grows with every such change: what is computed

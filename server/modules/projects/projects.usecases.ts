@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, notLike, sql } from 'drizzle-orm';
 import type { Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { conflict, notFound } from '#server/http/errors.ts';
@@ -8,7 +8,7 @@ import { countAvailable } from '#server/modules/comparisons/queue.ts';
 import { comparisons } from '#server/modules/comparisons/comparisons.table.ts';
 import { maskCredentials } from '#shared/models.ts';
 import { createProjectSchema, type CreateProject, type Project, type ProjectSummary, type UpdateProject } from '#shared/projects.ts';
-import { projectCounts, projects, type ProjectRow } from './projects.table.ts';
+import { projectCounts, projects, STAGING_SLUG_PREFIX, type ProjectRow } from './projects.table.ts';
 import { findProject, writingProjects } from './projects.repository.ts';
 
 /** A project as the API shows it. Trainers learn whether there is a model, not where it runs. */
@@ -118,12 +118,12 @@ export function summarizeProject(db: Db, row: ProjectRow, user: AuthUser): Proje
   };
 }
 
-/** Researchers see every project; trainers the ones not archived. */
+/** Researchers see every project; trainers the ones not archived. An unfinished import's staging project is no one's to see. */
 export function listProjects(db: Db, user: AuthUser): ProjectSummary[] {
   const rows = db.orm
     .select()
     .from(projects)
-    .where(user.role === 'trainer' ? and(sql`${projects.archivedAt} is null`) : undefined)
+    .where(and(notLike(projects.slug, `${STAGING_SLUG_PREFIX}%`), user.role === 'trainer' ? sql`${projects.archivedAt} is null` : undefined))
     .orderBy(projects.name)
     .all();
   return rows.map((row) => summarizeProject(db, row, user));

@@ -3,7 +3,7 @@ import type { Db } from '#server/db/client.ts';
 import { allUsers, defineRoute, researchers } from '#server/http/route.ts';
 import { projectParams } from '#server/modules/projects/projects.routes.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
-import { leaderboard, myStats, projectReview, projectStats } from './stats.ts';
+import { currentProjectStats, leaderboard, myStats, projectReview } from './stats.ts';
 
 export const statsRoutes = (db: Db) => [
   defineRoute({
@@ -13,7 +13,7 @@ export const statsRoutes = (db: Db) => [
     roles: researchers,
     params: projectParams,
     response: projectStatsSchema,
-    handler: ({ params }) => projectStats(db, getProject(db, params.slug)),
+    handler: ({ params }) => currentProjectStats(db, getProject(db, params.slug)),
   }),
   defineRoute({
     method: 'get',

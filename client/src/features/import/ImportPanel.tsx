@@ -1,9 +1,24 @@
 import { useState, type DragEvent } from 'react';
-import { importResultSchema, type ImportResult } from '#shared/conversations.ts';
+import type { ImportResult } from '#shared/conversations.ts';
+import type { ImportJob } from '#shared/imports.ts';
 import { errorMessage } from '../../lib/api.ts';
-import { uploadFile } from '../../lib/upload.ts';
+import { runImport } from './api.ts';
 
-type Step = { kind: 'idle' } | { kind: 'uploading'; what: 'check' | 'import'; share: number } | { kind: 'checked'; result: ImportResult } | { kind: 'imported'; result: ImportResult };
+type Step =
+  | { kind: 'idle' }
+  | { kind: 'uploading'; what: 'check' | 'import'; share: number }
+  | { kind: 'running'; job: ImportJob }
+  | { kind: 'checked'; result: ImportResult }
+  | { kind: 'imported'; result: ImportResult };
+
+const percent = (done: number, total: number) => `${total > 0 ? Math.floor((100 * done) / total) : 0}%`;
+
+/** What a running job is doing, in the words the page shows. */
+function describeJob(job: ImportJob) {
+  if (job.state === 'checking') return `Checking… ${percent(job.bytesDone, job.bytesTotal)}`;
+  if (job.state === 'importing') return `Importing… ${percent(job.bytesDone, job.bytesTotal)}`;
+  return 'Finishing…';
+}
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
@@ -18,10 +33,9 @@ export function ImportPanel({ slug, onImported }: { slug: string; onImported: ()
     setError(null);
     setStep({ kind: 'uploading', what, share: 0 });
     try {
-      const { body } = await uploadFile(`/projects/${slug}/import${what === 'check' ? '?dryRun=true' : ''}`, chosen, (share) =>
-        setStep({ kind: 'uploading', what, share }),
+      const result = await runImport(slug, chosen, what === 'check', (progress) =>
+        setStep(progress.kind === 'uploading' ? { kind: 'uploading', what, share: progress.share } : { kind: 'running', job: progress.job }),
       );
-      const result = importResultSchema.parse(body);
       setStep({ kind: what === 'check' || !result.imported ? 'checked' : 'imported', result });
       if (what === 'import' && result.imported) onImported();
     } catch (e) {
@@ -72,8 +86,16 @@ export function ImportPanel({ slug, onImported }: { slug: string; onImported: ()
       {step.kind === 'uploading' && (
         <div>
           <label>
-            {step.what === 'check' ? 'Checking the file…' : 'Importing…'}
+            {`Uploading the file to ${step.what === 'check' ? 'check' : 'import'} it… ${percent(step.share, 1)}`}
             <progress max={1} value={step.share < 1 ? step.share : undefined} />
+          </label>
+        </div>
+      )}
+      {step.kind === 'running' && (
+        <div>
+          <label>
+            {describeJob(step.job)}
+            <progress max={1} value={step.job.state === 'finishing' || step.job.bytesTotal === 0 ? undefined : step.job.bytesDone / step.job.bytesTotal} />
           </label>
         </div>
       )}

@@ -1,0 +1,2 @@
+CREATE INDEX `assignments_skipped_idx` ON `assignments` (`skipped_at`) WHERE "assignments"."skipped_at" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `rankings_reported_idx` ON `rankings` (`updated_at`) WHERE "rankings"."flags" != '{}' OR "rankings"."note" != '';
