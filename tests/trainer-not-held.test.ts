@@ -97,3 +97,15 @@ describe('while a large HTTP import is in flight', () => {
     expect(await whichFirst(importing, rankOne(trainer, 'work'))).toEqual(['trainer', 'long work']);
   });
 });
+
+describe('while an export is counted', () => {
+  it("a trainer's next and ranking are answered before the count", async () => {
+    const { researcher, trainer } = await preparedServer();
+    // hh is counted record by record (its prompts are checked for Human/Assistant turns): it reads every text.
+    const counting = researcher('GET', '/projects/big/export/count?format=hh').then(async (response) => {
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { rows: number }).rows).toBeGreaterThan(6000);
+    });
+    expect(await whichFirst(counting, rankOne(trainer, 'work'))).toEqual(['trainer', 'long work']);
+  });
+});

@@ -1,6 +1,7 @@
 // A worker thread of the pool (pool.ts): the tasks that may run there, by name.
 import { openReadConnection } from '#server/db/client.ts';
 import { importTask, sweepStagingsTask } from '#server/modules/conversations/import.task.ts';
+import { exportCountTask } from '#server/modules/exports/export.ts';
 import { projectStatsTask, trainerStats } from '#server/modules/stats/stats.ts';
 
 const tasks = {
@@ -8,25 +9,28 @@ const tasks = {
   trainerStats,
 };
 
-/** Tasks that write: each opens its own write connection to the file it is given, and closes it after. */
-const writingTasks = {
+/**
+ * Tasks given the database file, each opening its own connection and closing it after: imports
+ * write; an export count reads one snapshot of its own.
+ */
+const fileTasks = {
   importFile: importTask,
   sweepStagings: sweepStagingsTask,
+  exportCount: exportCountTask,
 };
 
-type Tasks = typeof tasks & typeof writingTasks;
+type Tasks = typeof tasks & typeof fileTasks;
 export type TaskName = keyof Tasks;
 export type TaskArgs<T extends TaskName> = Parameters<Tasks[T]>[1];
 export type TaskResult<T extends TaskName> = Awaited<ReturnType<Tasks[T]>>;
-const isWritingTask = (task: TaskName): task is keyof typeof writingTasks => task in writingTasks;
+const isFileTask = (task: TaskName): task is keyof typeof fileTasks => task in fileTasks;
 
 /**
- * Each reading task reads through a read-only connection opened for it and closed after it (a writing
- * task opens its own write connection): a worker holds
- * no file open between tasks, so it never keeps a database the server has closed, or its WAL.
+ * Each other task reads through a read-only connection opened for it and closed after it: a worker
+ * holds no file open between tasks, so it never keeps a database the server has closed, or its WAL.
  */
 export default function runTask<T extends TaskName>({ task, dbFile, args }: { task: T; dbFile: string; args: TaskArgs<T> }): TaskResult<T> | Promise<TaskResult<T>> {
-  if (isWritingTask(task)) return (writingTasks[task] as (dbFile: string, args: TaskArgs<T>) => Promise<TaskResult<T>>)(dbFile, args);
+  if (isFileTask(task)) return (fileTasks[task] as (dbFile: string, args: TaskArgs<T>) => Promise<TaskResult<T>>)(dbFile, args);
   const sqlite = openReadConnection(dbFile);
   try {
     return (tasks[task as keyof typeof tasks] as unknown as (db: { sqlite: typeof sqlite }, args: TaskArgs<T>) => TaskResult<T>)({ sqlite }, args);

@@ -270,6 +270,9 @@ export function* exportRecords(dbFile: string, project: ProjectRow, options: Exp
  * How many lines exportRecords writes with these options, and what it leaves out, counted without
  * building any record (and, unless a split or a filter on the text needs it, without reading any text).
  */
+/** exportCount as a worker task (server/workers/worker.ts): it reads every record the export would write. */
+export const exportCountTask = (dbFile: string, { project, options }: { project: ProjectRow; options: ExportOptions }) => exportCount(dbFile, project, options);
+
 export function exportCount(dbFile: string, project: ProjectRow, options: ExportOptions): { rows: number } & ExportReport {
   const { db, end } = openSnapshot(dbFile);
   try {

@@ -6,7 +6,8 @@ import { defineRoute, researchers } from '#server/http/route.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { projectParams } from '#server/modules/projects/projects.routes.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
-import { exportCount, exportRecords, writeLines } from './export.ts';
+import { runInWorker } from '#server/workers/pool.ts';
+import { exportRecords, writeLines } from './export.ts';
 
 export const exportRoutes = (db: Db, logger: Logger) => [
   defineRoute({
@@ -54,6 +55,7 @@ export const exportRoutes = (db: Db, logger: Logger) => [
     params: projectParams,
     query: exportOptionsSchema,
     response: exportCountSchema,
-    handler: ({ params, query }) => exportCount(db.file, getProject(db, params.slug), query),
+    // Counting reads every record the export would write: in a worker thread, never on the request thread.
+    handler: ({ params, query }) => runInWorker('exportCount', db.file, { project: getProject(db, params.slug), options: query }),
   }),
 ];
