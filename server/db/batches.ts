@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from './client.ts';
 import { LONGEST_RETRY_PAUSE_MS } from './group-commit.ts';
+import { writersWaiting } from './write-waiters.ts';
 
 /**
  * How long one batch of a long write (an import, a sweep of what one left) holds the write lock at
- * most: what a trainer's write may have to wait. At 50 ms a trainer's p99 during a 100k-line import
- * was 4× the idle one (bench/big-project.ts); at 15 ms about 2×, with the import 75% slower.
+ * most: what another process's write (the server's, while the CLI imports) may have to wait. At
+ * 50 ms a trainer's p99 during a 100k-line import was 4× the idle one (bench/big-project.ts), at
+ * 15 ms about 2×. A writer of the same process is not kept waiting that long (write-waiters.ts).
  */
 export const BATCH_MS = 15;
 
@@ -17,16 +19,39 @@ export const BATCH_MS = 15;
 const PAUSE_MS = LONGEST_RETRY_PAUSE_MS + 10;
 
 /**
+ * How long a batch writes at least before a waiting writer of this process ends it: with trainers'
+ * writes coming all the time, batches ended at once at every one of them left an import some 3× slower.
+ */
+const SHORTEST_BATCH_MS = 3;
+
+/**
  * Runs a long write as a series of short IMMEDIATE transactions, pausing between them so that other
  * connections' writes get in. `step` does some of the work inside the transaction, for as long as
  * `inTime()` says, and returns whether any is left.
+ *
+ * A batch that a writer of this process waits for (write-waiters.ts) ends early, and the pause after
+ * it lasts only until that writer is in. `prepare`, if given, does during each pause, for as long as
+ * its `inTime()` says, work that needs no lock (reading and checking what the next batch writes), so
+ * that the pauses cost the write little time.
  */
-export async function writeInBatches(db: Db, step: (inTime: () => boolean) => boolean): Promise<void> {
-  for (let first = true; ; first = false) {
-    if (!first) await sleep(PAUSE_MS);
-    const until = performance.now() + BATCH_MS;
-    const more = db.sqlite.transaction(() => step(() => performance.now() < until)).immediate();
-    if (!more) return;
+export async function writeInBatches(db: Db, step: (inTime: () => boolean) => boolean, prepare?: (inTime: () => boolean) => void): Promise<void> {
+  let yielded = false;
+  const batch = db.sqlite.transaction(() => {
+    // Timed from when the lock is held: taking it may have waited.
+    const started = performance.now();
+    return step(() => {
+      const now = performance.now();
+      if (now >= started + BATCH_MS) return false;
+      yielded = now >= started + SHORTEST_BATCH_MS && writersWaiting();
+      return !yielded;
+    });
+  });
+  while (batch.immediate()) {
+    const pauseEnds = performance.now() + PAUSE_MS;
+    const pausing = () => performance.now() < pauseEnds && (!yielded || writersWaiting());
+    prepare?.(pausing);
+    while (pausing()) await sleep(yielded ? 1 : pauseEnds - performance.now());
+    yielded = false;
   }
 }
 

@@ -1,6 +1,7 @@
 import { AppError } from '#server/http/errors.ts';
 import type Database from 'better-sqlite3';
 import type { Sqlite } from './client.ts';
+import { waitForWriteLock } from './write-waiters.ts';
 
 interface Job {
   work: () => unknown;
@@ -26,8 +27,11 @@ const LOCK_WAIT_MS = 15_000;
  * pause longer than this between batches (server/db/batches.ts), so a waiting batch gets in at the next pause.
  */
 export const LONGEST_RETRY_PAUSE_MS = 20;
-/** Pauses between tries for the lock: short at first. */
-const retryDelay = (tries: number) => Math.min(LONGEST_RETRY_PAUSE_MS, 5 * 2 ** tries);
+/**
+ * Pauses between tries for the lock: short at first, since a long write of this process (an HTTP
+ * import) lets go of it as soon as it sees a writer waiting (write-waiters.ts).
+ */
+const retryDelay = (tries: number) => Math.min(LONGEST_RETRY_PAUSE_MS, 2 * 2 ** tries);
 
 const isBusy = (error: unknown) => (error as { code?: string })?.code?.startsWith('SQLITE_BUSY') === true;
 
@@ -39,6 +43,8 @@ export function createGroupCommit(sqlite: Sqlite) {
   let busyTimeout: number | undefined;
   /** While a batch waits for the write lock, later changes join it instead of starting their own. */
   let waiting = false;
+  /** Counts the waiting batch out of this process's writers waiting for the lock. */
+  let stopWaiting: (() => void) | undefined;
 
   /**
    * Takes the write lock for a batch. Another connection holding it is waited for without blocking
@@ -57,13 +63,18 @@ export function createGroupCommit(sqlite: Sqlite) {
     } catch (cause) {
       if (isBusy(cause) && performance.now() - since < LOCK_WAIT_MS) {
         waiting = true;
+        stopWaiting ??= waitForWriteLock();
         setTimeout(() => flush(tries + 1, since), retryDelay(tries));
         return;
       }
+      stopWaiting?.();
+      stopWaiting = undefined;
       return fail(queue.splice(0), cause);
     } finally {
       sqlite.pragma(`busy_timeout = ${busyTimeout}`);
     }
+    stopWaiting?.();
+    stopWaiting = undefined;
     run(queue.splice(0));
   }
 

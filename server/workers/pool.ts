@@ -2,6 +2,7 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
+import { writeWaitersMemory } from '#server/db/write-waiters.ts';
 import type { TaskArgs, TaskName, TaskResult } from './worker.ts';
 
 /**
@@ -36,7 +37,7 @@ let pool: Piscina | undefined;
  * with a project without holding up the requests of others.
  */
 export function runInWorker<T extends TaskName>(task: T, dbFile: string, args: TaskArgs<T>): Promise<TaskResult<T>> {
-  pool ??= new Piscina({ filename: workerFile, execArgv, minThreads: 0, maxThreads, idleTimeout: 60_000, resourceLimits });
+  pool ??= new Piscina({ filename: workerFile, execArgv, minThreads: 0, maxThreads, idleTimeout: 60_000, resourceLimits, workerData: writeWaitersMemory() });
   return pool.run({ task, dbFile, args });
 }
 

@@ -1,8 +1,13 @@
 // A worker thread of the pool (pool.ts): the tasks that may run there, by name.
+import { workerData } from 'piscina';
 import { openReadConnection } from '#server/db/client.ts';
+import { useWriteWaitersMemory } from '#server/db/write-waiters.ts';
 import { importTask, sweepStagingsTask } from '#server/modules/conversations/import.task.ts';
 import { exportCountTask } from '#server/modules/exports/export.ts';
 import { projectStatsTask, trainerStats } from '#server/modules/stats/stats.ts';
+
+// Long writes here yield to the request thread's waiting writes (write-waiters.ts).
+useWriteWaitersMemory(workerData as SharedArrayBuffer);
 
 const tasks = {
   projectStats: projectStatsTask,
