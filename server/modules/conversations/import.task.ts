@@ -1,5 +1,5 @@
 // Run in a worker thread of the pool (server/workers/worker.ts): an HTTP import's checking and writing, and the sweep of killed imports.
-import { openDatabase } from '#server/db/client.ts';
+import { openDatabase, useSmallPageCache } from '#server/db/client.ts';
 import { AppError } from '#server/http/errors.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
 import type { ImportResult } from '#shared/conversations.ts';
@@ -25,6 +25,7 @@ export type ImportOutcome = { ok: true; result: ImportResult } | { ok: false; er
 /** Imports on a write connection of its own, opened for the task and closed after it. */
 export async function importTask(dbFile: string, { slug, file, dryRun, actorId, progress }: ImportTaskArgs): Promise<ImportOutcome> {
   const db = openDatabase(dbFile);
+  useSmallPageCache(db.sqlite);
   try {
     const result = await importFile(db, getProject(db, slug), file, {
       dryRun,

@@ -7,6 +7,7 @@ import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { importLineSchema, type ImportError, type ImportLine, type ImportResult } from '#shared/conversations.ts';
 import { describeIssues } from '#shared/validation.ts';
 import { inspectJson, MAX_DEPTH } from './exact-json.ts';
+import { IdHashes } from './id-hashes.ts';
 import { readLines } from './line-reader.ts';
 import { insertConversation } from './conversations.writer.ts';
 import { createStaging, discardStaging, publishStaged, type Staging } from './staging.ts';
@@ -47,6 +48,32 @@ function parseLine(text: string): Parsed {
   return { ok: false, message: describeIssues(result.error) };
 }
 
+/**
+ * Of the `suspects`, lines whose id's hash an earlier line's id has (the `earlierLines`), those whose
+ * id an earlier line does have, each with the first line of its id; and the others, which are good.
+ * Reads the file again, parsing only these lines.
+ */
+export function confirmDuplicates(file: string, suspects: number[], earlierLines: Set<number>): { duplicates: ImportError[]; distinct: ImportLine[] } {
+  const isSuspect = new Set(suspects);
+  // The first line of a repeated id is either the one its hash was recorded for or itself a suspect.
+  const firstLineOfId = new Map<string, number>();
+  const duplicates: ImportError[] = [];
+  const distinct: ImportLine[] = [];
+  for (const { number, text } of readLines(file)) {
+    if (!isSuspect.has(number) && !earlierLines.has(number)) continue;
+    const parsed = text === null ? { ok: false as const, message: 'not readable' } : parseLine(text);
+    if (!parsed.ok) throw new AppError(409, 'import.file_changed', `Line ${number} changed while importing: ${parsed.message}`);
+    const { id } = parsed.value;
+    const earlier = firstLineOfId.get(id);
+    if (earlier !== undefined) duplicates.push({ line: number, message: `id "${id}" already appears on line ${earlier}` });
+    else {
+      firstLineOfId.set(id, number);
+      if (isSuspect.has(number)) distinct.push(parsed.value);
+    }
+  }
+  return { duplicates, distinct };
+}
+
 const progressEvery = 1 << 22;
 
 type Counts = Pick<ImportResult, 'conversations' | 'comparisons' | 'prompts' | 'skippedExisting'>;
@@ -63,7 +90,7 @@ function tally(counts: Counts, line: ImportLine, existing: boolean) {
 }
 
 /** The file's non-blank lines, each parsed, reporting progress through `phase`. */
-function* parsedLines(file: string, phase: 'checking' | 'importing', onProgress: ImportOptions['onProgress']): Generator<{ number: number; parsed: Parsed }> {
+function* parsedLines(file: string, phase: 'checking' | 'importing', onProgress: ImportOptions['onProgress']): Generator<{ number: number; parsed: Parsed; length: number }> {
   const totalBytes = fs.statSync(file).size;
   let nextProgress = 0;
   for (const line of readLines(file)) {
@@ -72,7 +99,7 @@ function* parsedLines(file: string, phase: 'checking' | 'importing', onProgress:
       nextProgress = line.bytesRead + progressEvery;
     }
     if (line.text !== null && line.text.trim() === '') continue;
-    yield { number: line.number, parsed: line.text === null ? { ok: false, message: line.problem! } : parseLine(line.text) };
+    yield { number: line.number, parsed: line.text === null ? { ok: false, message: line.problem! } : parseLine(line.text), length: line.text?.length ?? 0 };
   }
   onProgress?.(totalBytes, totalBytes, phase);
 }
@@ -93,24 +120,35 @@ export async function importFile(db: Db, project: ProjectRow, file: string, opti
   const errors: ImportError[] = [];
   let badLines = 0;
   let lines = 0;
-  const firstLineOfId = new Map<string, number>();
+  const ids = new IdHashes();
+  /** Lines whose id's hash an earlier line's id has, and those earlier lines. */
+  const suspects: number[] = [];
+  const earlierLines = new Set<number>();
   const expected = noCounts();
 
   for (const { number, parsed } of parsedLines(file, 'checking', options.onProgress)) {
     lines++;
-    let message = parsed.ok ? null : parsed.message;
-    if (parsed.ok) {
-      const earlier = firstLineOfId.get(parsed.value.id);
-      if (earlier !== undefined) message = `id "${parsed.value.id}" already appears on line ${earlier}`;
-      else firstLineOfId.set(parsed.value.id, number);
-    }
-    if (message !== null) {
+    if (!parsed.ok) {
       badLines++;
-      if (errors.length < MAX_LISTED_ERRORS) errors.push({ line: number, message });
+      if (errors.length < MAX_LISTED_ERRORS) errors.push({ line: number, message: parsed.message });
       continue;
     }
-    const value = (parsed as { value: ImportLine }).value;
-    tally(expected, value, isStored(value));
+    const earlier = ids.firstLineOf(parsed.value.id, number);
+    if (earlier !== undefined) {
+      suspects.push(number);
+      earlierLines.add(earlier);
+      continue;
+    }
+    tally(expected, parsed.value, isStored(parsed.value));
+  }
+  if (suspects.length > 0) {
+    const { duplicates, distinct } = confirmDuplicates(file, suspects, earlierLines);
+    for (const line of distinct) tally(expected, line, isStored(line));
+    badLines += duplicates.length;
+    // The first pass listed the first bad lines; these go among them in line order.
+    errors.push(...duplicates);
+    errors.sort((a, b) => a.line - b.line);
+    errors.splice(MAX_LISTED_ERRORS);
   }
   // An empty upload is more likely a client that sent the wrong thing than a file meant to add nothing.
   if (lines === 0) throw new AppError(400, 'import.empty', 'The file is empty: no lines to import (it has no lines, or only blank ones).');
@@ -123,37 +161,58 @@ export async function importFile(db: Db, project: ProjectRow, file: string, opti
   return report(written, written.conversations > 0);
 }
 
+/** How much text of lines is read and parsed ahead of staging them, at most (while the batches are short, the pauses could read more). */
+const READ_AHEAD_LENGTH = 4 << 20;
+
 /**
  * The second pass: stages the lines the project does not have, batch by batch, then publishes them in
- * a batch of its own. Another import into the project (the CLI, another server) may write some of
+ * a batch of its own. Lines are read and parsed ahead during the pauses between batches, so the
+ * batches mostly write. Another import into the project (the CLI, another server) may write some of
  * these ids meanwhile: each is looked up again as it is staged, publishing drops those taken since,
  * and the counts are what publishing moved, not what the check expected.
  */
 async function writeStaged(db: Db, project: ProjectRow, file: string, lines: number, isStored: (line: ImportLine) => boolean, options: ImportOptions): Promise<Counts> {
   const staging = atomically(db, () => createStaging(db, project));
   const staged = parsedLines(file, 'importing', options.onProgress);
-  let allStaged = false;
+  /** Lines read and parsed, not yet staged, with their length in characters, and the sum of those. */
+  const ready: { line: ImportLine; length: number }[] = [];
+  let readyLength = 0;
+  let allRead = false;
+  /** Reads and parses the next line into `ready`; false once there is none. */
+  const readLine = (): boolean => {
+    const next = staged.next();
+    if (next.done) {
+      allRead = true;
+      options.onProgress?.(0, 0, 'finishing');
+      return false;
+    }
+    const { number, parsed, length } = next.value;
+    // The file changed between the two passes: give up, and what was staged is discarded.
+    if (!parsed.ok) throw new AppError(409, 'import.file_changed', `Line ${number} changed while importing: ${parsed.message}`);
+    ready.push({ line: parsed.value, length });
+    readyLength += length;
+    return true;
+  };
   let written: Counts | undefined;
   try {
-    await writeInBatches(db, (inTime) => {
-      if (allStaged) {
-        written = publish(db, project, staging, lines, options.actorId);
-        return false;
-      }
-      while (inTime()) {
-        const next = staged.next();
-        if (next.done) {
-          allStaged = true;
-          options.onProgress?.(0, 0, 'finishing');
-          break;
+    await writeInBatches(
+      db,
+      (inTime) => {
+        if (allRead && ready.length === 0) {
+          written = publish(db, project, staging, lines, options.actorId);
+          return false;
         }
-        const { number, parsed } = next.value;
-        // The file changed between the two passes: give up, and what was staged is discarded.
-        if (!parsed.ok) throw new AppError(409, 'import.file_changed', `Line ${number} changed while importing: ${parsed.message}`);
-        if (!isStored(parsed.value)) insertConversation(db, staging.id, parsed.value, null);
-      }
-      return true;
-    });
+        while (inTime() && (ready.length > 0 || (!allRead && readLine()))) {
+          const { line, length } = ready.shift()!;
+          readyLength -= length;
+          if (!isStored(line)) insertConversation(db, staging.id, line, null);
+        }
+        return true;
+      },
+      (inTime) => {
+        while (inTime() && !allRead && readyLength < READ_AHEAD_LENGTH) readLine();
+      },
+    );
   } catch (error) {
     await discardStaging(db, staging.id);
     throw error;
