@@ -4,7 +4,7 @@ import express from 'express';
 import { config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { authenticator } from './http/auth.ts';
-import { AppError, errorHandler } from './http/errors.ts';
+import { errorHandler, noRoute } from './http/errors.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { securityHeaders, setSecurityHeaders } from './http/security-headers.ts';
 import { EventStreams } from './http/sse.ts';
@@ -87,7 +87,7 @@ export function createApp({ db, logger, allowedOrigins = config().ORDINAL_ALLOWE
   });
   app.use(securityHeaders);
   app.use('/api', (req) => {
-    throw new AppError(404, 'not_found', `No route ${req.method} ${req.originalUrl}; the API lives under /api/v1.`);
+    throw noRoute(req.method, req.originalUrl, '; the API lives under /api/v1');
   });
 
   if (serveClient && fs.existsSync(path.join(clientDist, 'index.html'))) {

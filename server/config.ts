@@ -38,6 +38,17 @@ const configSchema = z.object({
   ORDINAL_TRUST_PROXY: z.string().trim().optional(),
   /** Origins besides the server's own allowed to make cookie-authenticated writes (e.g. Vite's dev server). */
   ORDINAL_ALLOWED_ORIGINS: list,
+  /** An import upload from which no byte arrives for this long is closed (the whole upload may take as long as it needs). */
+  ORDINAL_UPLOAD_IDLE_TIMEOUT_MS: count(1, 60_000),
+  /** The largest import file the server receives, in bytes. */
+  ORDINAL_MAX_UPLOAD_BYTES: count(1, 4 * 1024 ** 3),
+  /** How much the server logs (pino's levels); `silent` in tests. */
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent'))
+    .default('info'),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -1,5 +1,6 @@
 import pino from 'pino';
+import { config } from './config.ts';
 
-/** Structured JSON logs on standard error; LOG_LEVEL=silent in tests. */
-export const createLogger = () => pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+/** Structured JSON logs on standard error, at the level LOG_LEVEL names (`silent` in tests). */
+export const createLogger = () => pino({ level: config().LOG_LEVEL }, pino.destination(2));
 export type { Logger } from 'pino';

@@ -1,3 +1,4 @@
+import { rankPositions } from './ranking-rules.ts';
 import type { RankingGroups } from './rankings.ts';
 
 /** A consensus preference: the locked majorities lead from `chosen` to `rejected`. */
@@ -40,8 +41,7 @@ export function rankedPairs(candidates: readonly string[], rankings: readonly Ra
   const n = candidates.length;
   const wins = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (const ranking of rankings) {
-    const position = new Map<string, number>();
-    ranking.forEach((group, g) => group.forEach((c) => position.set(c, g)));
+    const position = rankPositions(ranking);
     for (let a = 0; a < n; a++) {
       for (let b = 0; b < n; b++) {
         const pa = position.get(candidates[a]!);

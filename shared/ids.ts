@@ -10,3 +10,6 @@ export type Id = z.infer<typeof idSchema>;
 export const slugSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1–63 characters: lowercase letters, digits and dashes, not starting with a dash');
+
+/** An id as a path parameter: checked as `idSchema`, handed to the server's handler as a number. */
+export const idParamSchema = idSchema.transform(Number);

@@ -104,9 +104,6 @@ export const projectSchema = z.object({
 });
 export type Project = z.infer<typeof projectSchema>;
 
-/** `availableToMe` counts no further: the number means "at least this many". */
-export const AVAILABLE_TO_ME_LIMIT = 1000;
-
 /** What a project looks like in a list: settings plus progress. */
 export const projectSummarySchema = projectSchema.extend({
   progress: z.object({
@@ -114,7 +111,7 @@ export const projectSummarySchema = projectSchema.extend({
     /** Comparisons that have reached their overlap. */
     completed: z.number().int(),
     rankings: z.number().int(),
-    /** For a trainer: comparisons still available to them, counted up to AVAILABLE_TO_ME_LIMIT. */
+    /** For a trainer: comparisons still available to them, counted up to AVAILABLE_TO_ME_LIMIT (shared/queue-limits.ts). */
     availableToMe: z.number().int().optional(),
   }),
 });

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
+  agreementAmong,
+  comparisonAgreement,
+  Durations,
   isShownOrder,
   kendallTauB,
   lengthBucketOf,
   lengthOutcomes,
-  mean,
-  median,
+  medianOfSorted,
   pairsAgreement,
   pairwiseAgreement,
   positionOutcomes,
   prefersLonger,
+  RunningMean,
 } from './quality.ts';
 
 describe('pairwise agreement', () => {
@@ -176,14 +179,40 @@ describe('submitted as shown', () => {
 });
 
 describe('summaries', () => {
+  const medianOf = (values: number[]) => {
+    const durations = new Durations(1);
+    for (const v of values) durations.add(v);
+    return durations.median();
+  };
+  const meanOf = (values: Array<number | null>) => {
+    const running = new RunningMean();
+    for (const v of values) running.add(v);
+    return running.value;
+  };
+
   it('takes the median of an odd and an even count, and none of nothing', () => {
-    expect(median([5000, 800, 4000, 1000, 6000])).toBe(4000);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
-    expect(median([])).toBeNull();
+    expect(medianOf([5000, 800, 4000, 1000, 6000])).toBe(4000);
+    expect(medianOf([4, 1, 3, 2])).toBe(2.5);
+    expect(medianOf([])).toBeNull();
+    expect(medianOfSorted([1, 2, 3, 4])).toBe(2.5);
   });
 
   it('averages only the figures that exist', () => {
-    expect(mean([1, null, 0.5])).toBe(0.75);
-    expect(mean([null, null])).toBeNull();
+    expect(meanOf([1, null, 0.5])).toBe(0.75);
+    expect(meanOf([null, null])).toBeNull();
+  });
+});
+
+describe('agreement among a comparison’s trainers', () => {
+  it('sums pairwise agreement over every two of its rankings', () => {
+    // ab: 3 of 3; ac: 0 of 3; bc: 0 of 3.
+    const rankings = [[['a'], ['b'], ['c']], [['a'], ['b'], ['c']], [['c'], ['b'], ['a']]];
+    expect(agreementAmong(rankings)).toEqual({ agree: 3, pairs: 9 });
+    expect(comparisonAgreement(rankings)).toBe(3 / 9);
+  });
+
+  it('has none for a comparison ranked once, or with no untied pair shared', () => {
+    expect(comparisonAgreement([[['a'], ['b']]])).toBeNull();
+    expect(comparisonAgreement([[['a', 'b']], [['a'], ['b']]])).toBeNull();
   });
 });

@@ -57,3 +57,13 @@ export function rankingPairs(ranking: RankingGroups): Array<{ chosen: string; re
   });
   return pairs;
 }
+
+/**
+ * Each candidate's rank group, best first, counted from `first`: 0 for the quality figures and the
+ * consensus, 1 for the ranks the ranking page shows. The one definition of a rank position.
+ */
+export function rankPositions(ranking: RankingGroups, first = 0): Map<string, number> {
+  const result = new Map<string, number>();
+  ranking.forEach((group, g) => group.forEach((id) => result.set(id, g + first)));
+  return result;
+}

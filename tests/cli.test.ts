@@ -300,6 +300,16 @@ describe('the environment', () => {
     );
     expect(fs.existsSync(db)).toBe(false);
   });
+
+  it('serve refuses a malformed upload limit or log level the same way, before anything else reads them', async () => {
+    const db = path.join(tempDir(), 'ordinal.db');
+    const result = await runCli(['--db', db, 'serve', '--port', '0'], { env: { ORDINAL_MAX_UPLOAD_BYTES: '4GB', LOG_LEVEL: 'loud' } });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'error: Invalid environment: ORDINAL_MAX_UPLOAD_BYTES="4GB": must be a whole number of at least 1; LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent\n',
+    );
+    expect(fs.existsSync(db)).toBe(false);
+  });
 });
 
 describe('the demo project', () => {

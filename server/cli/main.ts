@@ -6,17 +6,20 @@ import { backupDatabase, restoreDatabase } from '#server/db/backup.ts';
 import { DEFAULT_DB_FILE, openDatabase, type Db } from '#server/db/client.ts';
 import { AppError, validationError } from '#server/http/errors.ts';
 import { createApiToken } from '#server/modules/auth/auth.usecases.ts';
+import { noImportFile } from '#server/modules/conversations/conversations.errors.ts';
 import { importFile } from '#server/modules/conversations/import.ts';
 import { sweepAbandonedStagings } from '#server/modules/conversations/staging.ts';
 import { seedIfEmpty } from '#server/modules/demo/seed.ts';
 import { emptyReport, exportRecords, writeLines } from '#server/modules/exports/export.ts';
+import { exportWriteFailed } from '#server/modules/exports/exports.errors.ts';
 import { projectStats } from '#server/modules/stats/stats.ts';
 import { createProject, getProject, listProjects, toProject, updateProject } from '#server/modules/projects/projects.usecases.ts';
-import { defaultSampling } from '#shared/models.ts';
+import { defaultSampling, modelEndpointSchema, samplingSettingsSchema } from '#shared/models.ts';
 import { createUser, getUser, listUsers } from '#server/modules/users/users.usecases.ts';
 import { createProjectSchema, updateProjectSchema } from '#shared/projects.ts';
-import { exportFormats, exportOptionsSchema } from '#shared/exports.ts';
+import { exportOptionsSchema } from '#shared/exports.ts';
 import { createUserSchema, roleSchema } from '#shared/users.ts';
+import { apiKeyEnvUnset, endpointIncomplete } from './cli.errors.ts';
 import { progressLine } from './progress.ts';
 
 const program = new Command('ordinal')
@@ -82,6 +85,10 @@ program
       } else lines.push(`Log in at ${url}/login`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+    // Node ends a request not received whole within 300 s: an import's upload over a slow link (a
+    // million lines are 2.3 GB) was cut off. Uploads are closed when they stall instead
+    // (ORDINAL_UPLOAD_IDLE_TIMEOUT_MS), and JSON bodies are small and read with a deadline (route.ts).
+    server.requestTimeout = 0;
     const stop = gracefulShutdown(server, app, database, logger, settings.ORDINAL_SHUTDOWN_TIMEOUT_MS);
     const onSignal = () => void stop().then(() => process.exit(0));
     process.on('SIGINT', onSignal);
@@ -122,41 +129,63 @@ program
     process.stdout.write(`${token}\n`);
   });
 
-const projectOptions = (command: Command) =>
-  command
-    .option('--name <text>', 'display name')
-    .option('--overlap <n>', 'how many trainers rank each comparison', integer)
-    .option('--ties', 'allow ties')
-    .option('--no-ties', 'forbid ties')
-    .option('--guidelines-file <file>', 'Markdown file with the guidelines trainers see')
-    .option('--lease-minutes <n>', 'minutes a trainer holds a comparison before it returns to the queue', integer)
-    .option('--model-base-url <url>', 'OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (vLLM), http://localhost:11434/v1 (Ollama)')
-    .option('--model <name>', 'model name to ask the endpoint for')
-    .option('--api-key-env <VAR>', 'read the endpoint’s API key from this environment variable (stored on the server, never shown)')
-    .option('--temperature <t>', 'sampling temperature (0–2)', Number)
-    .option('--top-p <p>', 'nucleus sampling top_p (0–1]', Number)
-    .option('--max-tokens <n>', 'most tokens per sampled answer', integer)
-    .option('--k <n>', 'candidates per comparison when sampling (2–9)', integer);
+type ProjectSettings = z.input<typeof updateProjectSchema>;
+type EndpointSettings = z.input<typeof modelEndpointSchema>;
+type SamplingFlags = NonNullable<ProjectSettings['sampling']>;
 
-type ProjectFlags = {
-  name?: string;
-  overlap?: number;
-  ties?: boolean;
-  guidelinesFile?: string;
-  leaseMinutes?: number;
-  modelBaseUrl?: string;
-  model?: string;
-  apiKeyEnv?: string;
-  temperature?: number;
-  topP?: number;
-  maxTokens?: number;
-  k?: number;
+/** The sampling flags, one per sampling setting (shared/models.ts): a new setting does not compile without its flag. */
+const samplingFlags = (): Record<keyof SamplingFlags, Option> => ({
+  temperature: new Option('--temperature <t>', 'sampling temperature (0–2)').argParser(Number),
+  topP: new Option('--top-p <p>', 'nucleus sampling top_p (0–1]').argParser(Number),
+  maxTokens: new Option('--max-tokens <n>', 'most tokens per sampled answer').argParser(integer),
+  k: new Option('--k <n>', 'candidates per comparison when sampling (2–9)').argParser(integer),
+});
+const samplingKeys = Object.keys(samplingSettingsSchema.shape) as Array<keyof SamplingFlags>;
+
+/**
+ * The flags of `projects create` and `projects update`, per setting of the API's schema
+ * (shared/projects.ts), in --help order: a new setting does not compile until it is given its
+ * flags here, or none where the CLI leaves it to the API and the web app.
+ */
+const projectSettingFlags = (): Record<keyof ProjectSettings, Option[]> => ({
+  name: [new Option('--name <text>', 'display name')],
+  overlap: [new Option('--overlap <n>', 'how many trainers rank each comparison').argParser(integer)],
+  allowTies: [new Option('--ties', 'allow ties'), new Option('--no-ties', 'forbid ties')],
+  guidelines: [new Option('--guidelines-file <file>', 'Markdown file with the guidelines trainers see')],
+  leaseMinutes: [new Option('--lease-minutes <n>', 'minutes a trainer holds a comparison before it returns to the queue').argParser(integer)],
+  modelEndpoint: [
+    new Option('--model-base-url <url>', 'OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (vLLM), http://localhost:11434/v1 (Ollama)'),
+    new Option('--model <name>', 'model name to ask the endpoint for'),
+    new Option('--api-key-env <VAR>', 'read the endpoint’s API key from this environment variable (stored on the server, never shown)'),
+  ],
+  sampling: Object.values(samplingFlags()),
+  ratings: [],
+  flags: [],
+  goldRate: [],
+  leaderboard: [],
+  // `projects update` only: --archive, --unarchive.
+  archived: [],
+});
+
+const projectOptions = (command: Command) => {
+  for (const option of Object.values(projectSettingFlags()).flat()) command.addOption(option);
+  return command;
 };
+
+/** The values of those flags, typed from the same schemas. */
+type ProjectFlags = Pick<ProjectSettings, 'name' | 'overlap' | 'leaseMinutes'> &
+  SamplingFlags & {
+    ties?: ProjectSettings['allowTies'];
+    guidelinesFile?: string;
+    modelBaseUrl?: EndpointSettings['baseUrl'];
+    model?: EndpointSettings['model'];
+    apiKeyEnv?: string;
+  };
 
 function apiKeyFrom(variable: string | undefined) {
   if (variable === undefined) return undefined;
   const key = process.env[variable];
-  if (!key) throw new AppError(400, 'cli.api_key_env', `--api-key-env ${variable}: that environment variable is not set or empty.`);
+  if (!key) throw apiKeyEnvUnset(variable);
   return key;
 }
 
@@ -166,7 +195,7 @@ function endpointFrom(o: ProjectFlags, current: { baseUrl: string; model: string
   if (o.modelBaseUrl === undefined && o.model === undefined && apiKey === undefined) return undefined;
   const baseUrl = o.modelBaseUrl ?? current?.baseUrl;
   const model = o.model ?? current?.model;
-  if (!baseUrl || !model) throw new AppError(400, 'cli.model', 'A model endpoint needs both --model-base-url and --model.');
+  if (!baseUrl || !model) throw endpointIncomplete();
   return { baseUrl, model, apiKey };
 }
 
@@ -177,7 +206,7 @@ const settingsFrom = (o: ProjectFlags, current: { baseUrl: string; model: string
   guidelines: o.guidelinesFile === undefined ? undefined : fs.readFileSync(o.guidelinesFile, 'utf8'),
   leaseMinutes: o.leaseMinutes,
   modelEndpoint: endpointFrom(o, current),
-  sampling: dropUndefined({ temperature: o.temperature, topP: o.topP, maxTokens: o.maxTokens, k: o.k }),
+  sampling: dropUndefined(Object.fromEntries(samplingKeys.map((key) => [key, o[key]]))),
 });
 const dropUndefined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
@@ -245,7 +274,7 @@ program
   .requiredOption('--project <slug>', 'project to import into')
   .option('--dry-run', 'check the file and report, import nothing')
   .action(async (file: string, options: { project: string; dryRun?: boolean }) => {
-    if (!fs.existsSync(file)) throw new AppError(400, 'import.no_file', `No such file: ${file}`);
+    if (!fs.existsSync(file)) throw noImportFile(file);
     const database = db();
     // What an import killed mid-way staged goes first, as at a server's start.
     await sweepAbandonedStagings(database);
@@ -267,45 +296,43 @@ program
     else process.stdout.write(`Imported ${counts}.\n`);
   });
 
-program
+type ExportSettings = z.input<typeof exportOptionsSchema>;
+const exportShape = exportOptionsSchema.shape;
+
+/**
+ * The flags of `export`, one per export option of the API's schema (shared/exports.ts), in --help
+ * order: a new option does not compile until it is given its flag here. `rows` is `--consensus`.
+ */
+const exportFlags = (): Record<keyof ExportSettings, Option> => ({
+  format: new Option('--format <format>', 'record format').choices(exportShape.format.options).makeOptionMandatory(),
+  split: new Option('--split <split>', 'only the train or the test conversations').choices(exportShape.split.unwrap().options),
+  testShare: new Option('--test-share <share>', 'share of conversations in the test split').argParser(share).default(0.1),
+  rows: new Option('--consensus', 'one consensus ranking per comparison instead of one row per trainer'),
+  margin: new Option('--margin <kind>', 'trl: add a float margin to every row').choices(exportShape.margin.unwrap().options),
+  includeTopRanked: new Option('--include-top-ranked', 'sft: also each comparison’s consensus top candidate'),
+  provenance: new Option('--provenance', 'sft: add each message’s author, model and suggestion edit distance'),
+  withFeatures: new Option('--with-features', 'trl and rankings: add length, shown-position, time and suggestion features for bias studies'),
+  minAgreement: new Option('--min-agreement <share>', 'only comparisons whose trainers agree at least this much (0–1; comparisons ranked once are left out)').argParser(share),
+  singleTurn: new Option('--single-turn', 'openai-dpo: leave out rows whose input holds an assistant turn (OpenAI takes single-turn inputs), and say how many'),
+  hhSystem: new Option('--hh-system <what>', 'hh: drop a system prompt (HH-RLHF has none), or fold it into the first Human turn').choices(exportShape.hhSystem.unwrap().options),
+  withSource: new Option('--with-source', 'trl, openai-dpo, hh: add source_id, the importer’s id, to every row'),
+  history: new Option('--history', 'rankings: add every earlier version of each ranking'),
+});
+
+/** The values of those flags, typed from the same schema; `--consensus` stands for `rows`. */
+type ExportFlags = Omit<ExportSettings, 'rows' | 'testShare'> & { testShare: number; consensus?: boolean; project: string; out?: string };
+
+const exportCommand = program
   .command('export')
   .description('Write a dataset as JSONL to standard output or --out (the same bytes as the API)')
-  .requiredOption('--project <slug>', 'project to export')
-  .addOption(new Option('--format <format>', 'record format').choices(exportFormats).makeOptionMandatory())
-  .addOption(new Option('--split <split>', 'only the train or the test conversations').choices(['train', 'test']))
-  .option('--test-share <share>', 'share of conversations in the test split', share, 0.1)
-  .option('--consensus', 'one consensus ranking per comparison instead of one row per trainer')
-  .addOption(new Option('--margin <kind>', 'trl: add a float margin to every row').choices(['rank']))
-  .option('--include-top-ranked', 'sft: also each comparison’s consensus top candidate')
-  .option('--provenance', 'sft: add each message’s author, model and suggestion edit distance')
-  .option('--with-features', 'trl and rankings: add length, shown-position, time and suggestion features for bias studies')
-  .option('--min-agreement <share>', 'only comparisons whose trainers agree at least this much (0–1; comparisons ranked once are left out)', share)
-  .option('--single-turn', 'openai-dpo: leave out rows whose input holds an assistant turn (OpenAI takes single-turn inputs), and say how many')
-  .addOption(new Option('--hh-system <what>', 'hh: drop a system prompt (HH-RLHF has none), or fold it into the first Human turn').choices(['drop', 'fold']))
-  .option('--with-source', 'trl, openai-dpo, hh: add source_id, the importer’s id, to every row')
-  .option('--history', 'rankings: add every earlier version of each ranking')
+  .requiredOption('--project <slug>', 'project to export');
+for (const option of Object.values(exportFlags())) exportCommand.addOption(option);
+exportCommand
   .option('--out <file>', 'write to this file instead of standard output')
-  .action(async (options: { project: string; format: string; split?: string; testShare: number; consensus?: boolean; margin?: string; includeTopRanked?: boolean; provenance?: boolean; withFeatures?: boolean; minAgreement?: number; singleTurn?: boolean; hhSystem?: string; withSource?: boolean; history?: boolean; out?: string }) => {
+  .action(async (options: ExportFlags) => {
     const database = db();
-    const exportOptions = parseWith(
-      exportOptionsSchema,
-      dropUndefined({
-        format: options.format,
-        split: options.split,
-        testShare: options.testShare,
-        rows: options.consensus ? 'consensus' : 'per-trainer',
-        margin: options.margin,
-        includeTopRanked: options.includeTopRanked,
-        provenance: options.provenance,
-        withFeatures: options.withFeatures,
-        minAgreement: options.minAgreement,
-        singleTurn: options.singleTurn,
-        hhSystem: options.hhSystem,
-        withSource: options.withSource,
-        history: options.history,
-      }),
-      'export options',
-    );
+    const { project: _project, out: _out, consensus, ...chosen } = options;
+    const exportOptions = parseWith(exportOptionsSchema, dropUndefined({ ...chosen, rows: consensus ? 'consensus' : 'per-trainer' }), 'export options');
     const project = getProject(database, options.project);
     // --out is written under a temporary name beside it and renamed once complete: a killed or failed
     // export leaves no file that looks finished (SIGKILL can leave the temporary one, never `--out`).
@@ -341,7 +368,7 @@ program
           if (writeError) throw writeError;
           fs.renameSync(partial, options.out!);
         } catch (error) {
-          throw new AppError(500, 'export.write_failed', `Could not write ${options.out}: ${(error as Error).message}`);
+          throw exportWriteFailed(options.out!, (error as Error).message);
         }
         process.stderr.write(`Wrote ${rows} records to ${options.out}\n`);
       }

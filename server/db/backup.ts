@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '#server/http/errors.ts';
+import { backupCorrupt, backupExists, backupNotFound, backupNotOrdinal, restoreInUse, restoreSameFile } from './db.errors.ts';
 import type { Db } from './client.ts';
 
 /** The table drizzle's migrator keeps; a file without it is not an Ordinal database. */
@@ -68,7 +69,7 @@ function fsyncDir(dir: string) {
  * migrations table. Opened read-only, so checking a backup never changes it.
  */
 export function assertSoundOrdinalDatabase(file: string, what: string) {
-  if (!fs.existsSync(file)) throw new AppError(400, 'backup.not_found', `${what} ${file} does not exist.`);
+  if (!fs.existsSync(file)) throw backupNotFound(what, file);
   let sqlite: Database.Database | undefined;
   let problems: string[];
   try {
@@ -81,7 +82,7 @@ export function assertSoundOrdinalDatabase(file: string, what: string) {
       .filter((line) => line !== 'ok' && !line.startsWith('***'));
     if (problems.length === 0) {
       const table = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(MIGRATIONS_TABLE);
-      if (!table) throw new AppError(400, 'backup.not_ordinal', `${what} ${file} is an SQLite database but not an Ordinal one (it has no ${MIGRATIONS_TABLE} table).`);
+      if (!table) throw backupNotOrdinal(what, file, MIGRATIONS_TABLE);
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
@@ -89,7 +90,7 @@ export function assertSoundOrdinalDatabase(file: string, what: string) {
   } finally {
     sqlite?.close();
   }
-  if (problems.length > 0) throw new AppError(400, 'backup.corrupt', `${what} ${file} is damaged (${problems.slice(0, 3).join('; ')}).`);
+  if (problems.length > 0) throw backupCorrupt(what, file, problems);
 }
 
 /**
@@ -101,7 +102,7 @@ export function assertSoundOrdinalDatabase(file: string, what: string) {
  * overwrite a file that appeared meanwhile.
  */
 export function backupDatabase(db: Db, target: string) {
-  if (fs.existsSync(target)) throw new AppError(400, 'backup.exists', `${target} exists; choose a new file name.`);
+  if (fs.existsSync(target)) throw backupExists(target);
   fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
   removeLeftovers(target);
   const temp = tempNameFor(target);
@@ -124,9 +125,9 @@ function publish(temp: string, target: string) {
     return;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new AppError(400, 'backup.exists', `${target} exists; choose a new file name.`);
+    if (code === 'EEXIST') throw backupExists(target);
     // A file system without hard links: check, then rename (not atomic against a racing writer of the same name).
-    if (fs.existsSync(target)) throw new AppError(400, 'backup.exists', `${target} exists; choose a new file name.`);
+    if (fs.existsSync(target)) throw backupExists(target);
     fs.renameSync(temp, target);
   }
 }
@@ -149,7 +150,7 @@ function assertNotInUse(file: string) {
       sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
     } catch (error) {
       if (isBusy(error)) {
-        throw new AppError(409, 'restore.in_use', `${file} is in use (a server or another command has it open); stop the server, then restore.`);
+        throw restoreInUse(file);
       }
       // Anything else (a damaged file) came after the lock was taken: nobody else has it open.
     }
@@ -165,7 +166,7 @@ function assertNotInUse(file: string) {
  * written to a temp file in the same folder, synced, renamed over.
  */
 export async function restoreDatabase(file: string, source: string, onProgress?: (done: number, total: number) => void) {
-  if (path.resolve(file) === path.resolve(source)) throw new AppError(400, 'restore.same_file', 'The backup is the database itself; name another file.');
+  if (path.resolve(file) === path.resolve(source)) throw restoreSameFile();
   assertSoundOrdinalDatabase(source, 'The backup');
   assertNotInUse(file);
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

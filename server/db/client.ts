@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { AppError } from '#server/http/errors.ts';
+import { databaseCorrupt } from './db.errors.ts';
 import { packageRoot } from '#server/paths.ts';
 import { createGroupCommit, type GroupCommit } from './group-commit.ts';
 
@@ -40,12 +40,7 @@ function applyPragmas(sqlite: Sqlite, busyTimeoutMs: number) {
   sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
 }
 
-const corrupt = (file: string, detail: string) =>
-  new AppError(
-    500,
-    'db.corrupt',
-    `The database ${file} is damaged (${detail}). Stop the server and restore the latest backup with \`ordinal restore <backup> --db ${file}\`.`,
-  );
+const corrupt = databaseCorrupt;
 
 const isCorruption = (error: unknown) => error instanceof Database.SqliteError && /^SQLITE_(CORRUPT|NOTADB)/.test(error.code);
 

@@ -1,4 +1,4 @@
-import { AppError } from '#server/http/errors.ts';
+import { databaseUnavailable } from './db.errors.ts';
 import type Database from 'better-sqlite3';
 import type { Sqlite } from './client.ts';
 import { waitForWriteLock } from './write-waiters.ts';
@@ -79,7 +79,7 @@ export function createGroupCommit(sqlite: Sqlite) {
   }
 
   function fail(jobs: Job[], cause: unknown) {
-    const error = new AppError(503, 'db.unavailable', 'The database could not store this change, so nothing was saved. Try again.');
+    const error = databaseUnavailable();
     error.cause = cause;
     for (const job of jobs) job.reject(error);
   }

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { UserRole } from '#shared/users.ts';
 import type { Db } from '#server/db/client.ts';
 import { resolveApiToken, resolveSession, SESSION_COOKIE, setSessionCookie } from '#server/modules/auth/auth.usecases.ts';
-import { AppError, unauthorized } from './errors.ts';
+import { crossOrigin, invalidToken, type AppError } from './errors.ts';
 
 export interface AuthUser {
   id: number;
@@ -53,7 +53,7 @@ export function authenticator(db: Db, allowedOrigins: string[]) {
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const user = match ? resolveApiToken(db, match[1]!) : null;
-      if (!user) throw unauthorized('The API token is invalid or revoked.');
+      if (!user) throw invalidToken();
       req.auth = { user, via: 'token' };
       return;
     }
@@ -75,10 +75,10 @@ function crossOriginRefusal(origin: string | undefined, fetchSite: string | unde
       /* "null" and other opaque origins are refused below */
     }
     if (originHost === host) return undefined;
-    return new AppError(403, 'auth.cross_origin', `Requests from ${origin} are not allowed.`);
+    return crossOrigin(origin);
   }
   if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') {
-    return new AppError(403, 'auth.cross_origin', 'Cross-site requests are not allowed.');
+    return crossOrigin();
   }
   return undefined;
 }

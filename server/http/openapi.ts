@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiErrorSchema } from '#shared/errors.ts';
-import type { RouteSpec } from './route.ts';
+import type { ApiRoute } from '#shared/contract/route.ts';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
@@ -17,7 +17,7 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
 }
 
 /** The OpenAPI 3.1 document, generated from the same route specs and zod schemas the server runs. */
-export function openApiDocument(specs: readonly RouteSpec[], version: string) {
+export function openApiDocument(specs: readonly ApiRoute[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   const error = { description: 'Error', content: { 'application/json': { schema: jsonSchema(apiErrorSchema, 'output') } } };
   for (const spec of specs) {

@@ -1,57 +1,59 @@
 import type { Request, Response } from 'express';
-import { z } from 'zod';
-import type { UserRole } from '#shared/users.ts';
-import { AppError, badRequest, forbidden, unauthorized, validationError } from './errors.ts';
+import type { z } from 'zod';
+import type { ApiRoute, IsPublic, RouteBody, RouteParams, RouteQuery, RouteResponse } from '#shared/contract/route.ts';
+import {
+  badPercentEncoding,
+  bodyTooLarge,
+  bodyTooSlow,
+  forbidden,
+  invalidJson,
+  methodNotAllowed,
+  noRoute,
+  unauthorized,
+  unsupportedCharset,
+  unsupportedEncoding,
+  validationError,
+} from './errors.ts';
 import type { AuthUser } from './auth.ts';
 
 type Schema = z.ZodType;
-type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q extends Schema | undefined = Schema | undefined, B extends Schema | undefined = Schema | undefined> {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** Express path below /api/v1, e.g. `/projects/:slug/next`. */
-  path: string;
-  summary: string;
-  /** Who may call it; `public` routes run without a user. */
-  roles: readonly UserRole[] | 'public';
-  params?: P;
-  query?: Q;
-  body?: B;
-  /** For the OpenAPI document: the 2xx JSON body, or a media type for streams. */
-  response?: Schema | { mediaType: string; description: string };
-  successStatus?: number;
-  /** The body is read by the handler as a stream (file uploads). */
-  rawBody?: { mediaType: string; description: string };
-  /**
-   * A GET that changes state (`next` takes a lease). HEAD asks for a GET's headers and must change
-   * nothing, so such a route answers HEAD with 405 instead of running its handler.
-   */
-  changesState?: true;
-  /**
-   * The route logs a browser in (sets the session cookie). It is refused from another origin like a
-   * cookie-authenticated write, though it comes with no session yet: a cross-site form could
-   * otherwise log a victim into the attacker's account. Marked on the route, so the check follows
-   * every path the table sends to it (`/Session/` as much as `/session`).
-   */
-  startsSession?: true;
-  handler: (input: {
-    user: AuthUser | null;
-    params: Infer<P>;
-    query: Infer<Q>;
-    body: Infer<B>;
-    req: Request;
-    res: Response;
-  }) => unknown;
+/** What a handler of route `R` is given: a user wherever the route is not public, and its parsed inputs. */
+export interface HandlerInput<R extends ApiRoute> {
+  user: IsPublic<R> extends true ? AuthUser | null : AuthUser;
+  params: RouteParams<R>;
+  query: RouteQuery<R>;
+  body: RouteBody<R>;
+  req: Request;
+  res: Response;
 }
 
-/** Keeps each route's types tied to its own schemas. */
-export const defineRoute = <P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined>(
-  spec: RouteSpec<P, Q, B>,
-) => spec as unknown as RouteSpec;
+/**
+ * A handler of route `R`. What it returns is serialized as it is (the response is not parsed again on
+ * the way out), so it must already be the response schema's output: a wrong shape fails `tsc`.
+ * A route with no JSON response (204, or a stream the handler writes to `res`) returns nothing.
+ */
+export type Handler<R extends ApiRoute> = (input: HandlerInput<R>) => HandlerResult<R> | Promise<HandlerResult<R>>;
 
-export const allUsers = ['admin', 'researcher', 'trainer'] as const;
-export const researchers = ['admin', 'researcher'] as const;
-export const admins = ['admin'] as const;
+/**
+ * `void` rather than `undefined` where there is no JSON body, so a handler that ends without a
+ * `return` compiles; as one member of a union, `void` still refuses a function that returns a value.
+ */
+type HandlerResult<R extends ApiRoute> = R extends { response: z.ZodType } ? RouteResponse<R> : void;
+
+/** A route of the contract with the server's handler: the route table's entries. */
+export interface RouteSpec extends ApiRoute {
+  handler: (input: { user: AuthUser | null; params: unknown; query: unknown; body: unknown; req: Request; res: Response }) => unknown;
+}
+
+/**
+ * The server's side of a route declared in `shared/contract/`. The one place types are erased: the
+ * table calls each handler only after checking its roles and parsing its inputs with its own schemas.
+ */
+export const implement = <R extends ApiRoute>(route: R, handler: NoInfer<Handler<R>>): RouteSpec => ({
+  ...route,
+  handler: handler as unknown as RouteSpec['handler'],
+});
 
 function parse(schema: Schema | undefined, value: unknown, where: string) {
   if (!schema) return undefined;
@@ -62,6 +64,11 @@ function parse(schema: Schema | undefined, value: unknown, where: string) {
 
 /** The largest JSON body a route takes (uploads stream their own, larger bodies). */
 const MAX_JSON_BYTES = 20 * 1024 * 1024;
+/**
+ * How long a JSON body may take to arrive whole: Node's own limit on a whole request, which the
+ * server lifts for the sake of large uploads (cli/main.ts), kept for the bodies that are small.
+ */
+const JSON_BODY_DEADLINE_MS = 300_000;
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
@@ -74,17 +81,19 @@ function readJsonBody(req: Request): Promise<unknown> {
   if (type === undefined || !JSON_TYPE.test(type)) return Promise.resolve(undefined);
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
   if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
-    return Promise.reject(new AppError(415, 'body.unsupported_charset', `The request body must be UTF-8, not ${charset}.`));
+    return Promise.reject(unsupportedCharset(charset));
   }
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-    return Promise.reject(new AppError(415, 'body.unsupported_encoding', `Send the JSON body uncompressed, not as ${encoding}.`));
+    return Promise.reject(unsupportedEncoding(encoding));
   }
-  const tooLarge = () => new AppError(413, 'body.too_large', `The request body is larger than ${MAX_JSON_BYTES / 1024 / 1024} MiB.`);
+  const tooLarge = () => bodyTooLarge(MAX_JSON_BYTES);
   if (Number(req.headers['content-length']) > MAX_JSON_BYTES) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const deadline = setTimeout(() => req.destroy(bodyTooSlow(JSON_BODY_DEADLINE_MS)), JSON_BODY_DEADLINE_MS).unref();
+    req.on('close', () => clearTimeout(deadline));
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_JSON_BYTES) {
@@ -99,7 +108,7 @@ function readJsonBody(req: Request): Promise<unknown> {
       const start = text.trimStart();
       if (start === '') return resolve(undefined);
       // As body-parser's strict mode: a body is an object or an array, never a bare null, number or string.
-      const invalid = () => badRequest('body.invalid_json', 'The request body is not valid JSON (an object or an array).');
+      const invalid = () => invalidJson();
       if (start[0] !== '{' && start[0] !== '[') return reject(invalid());
       try {
         resolve(JSON.parse(text));
@@ -138,7 +147,7 @@ function paramsOf(route: CompiledRoute, match: RegExpExecArray): Record<string, 
     try {
       params[key] = decodeURIComponent(match[i + 1]!);
     } catch {
-      throw badRequest('bad_request', `The path parameter ${key} is not valid percent-encoding.`);
+      throw badPercentEncoding(key);
     }
   });
   return params;
@@ -169,11 +178,11 @@ export function routeTable(specs: readonly RouteSpec[]) {
         break;
       }
     }
-    if (!route || !match) throw new AppError(404, 'not_found', `No route ${req.method} ${req.baseUrl}${path}.`);
+    if (!route || !match) throw noRoute(req.method, `${req.baseUrl}${path}`);
     const { spec } = route;
     if (req.method === 'HEAD' && spec.changesState) {
       res.setHeader('Allow', 'GET');
-      throw new AppError(405, 'method_not_allowed', `GET ${spec.path} changes state, so it does not answer HEAD; send GET.`);
+      throw methodNotAllowed(spec.path);
     }
     // Cookie-authenticated writes, and the login that would set the cookie, must come from our own origin.
     if (req.crossOrigin && (req.auth?.via === 'cookie' || spec.startsSession)) throw req.crossOrigin;

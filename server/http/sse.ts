@@ -1,12 +1,12 @@
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { config } from '#server/config.ts';
-import { AppError, errorBody } from './errors.ts';
+import { AppError, answerCutOff, errorBody, internal, tooManyStreams } from './errors.ts';
 
 type Produce = (delta: (text: string) => void, signal: AbortSignal) => Promise<unknown>;
 
 /** What a stream cut off by a stopping server ends with, and what a stream asked for then is told. */
-const serverStopping = () => new AppError(503, 'server.stopping', 'The server is restarting, so this answer was cut off. Ask again in a moment.');
+const serverStopping = answerCutOff;
 
 /**
  * The server's open model streams (suggestions, chat turns), answered as server-sent events. Each
@@ -32,7 +32,7 @@ export class EventStreams {
     const userId = req.auth!.user.id;
     const limit = config().ORDINAL_MODEL_STREAMS_PER_USER;
     if (this.openFor(userId) >= limit) {
-      throw new AppError(429, 'model.too_many_streams', `You already have ${limit} model answers being written; wait for one to finish, then ask again.`);
+      throw tooManyStreams(limit);
     }
     const stream = openEventStream(res);
     this.open.set(stream.controller, userId);
@@ -43,7 +43,7 @@ export class EventStreams {
       const reason: unknown = stream.controller.signal.reason;
       const failure = reason instanceof AppError ? reason : error;
       // Only errors meant for the client say what happened; anything else stays on the server.
-      stream.fail(errorBody(failure instanceof AppError ? failure : new AppError(500, 'internal', 'Something went wrong on the server.'), req.auth?.user.role, this.logger));
+      stream.fail(errorBody(failure instanceof AppError ? failure : internal('Something went wrong on the server.'), req.auth?.user.role, this.logger));
     } finally {
       this.open.delete(stream.controller);
     }

@@ -2,13 +2,13 @@ import type { Response } from 'express';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { statementsFor, type Db } from '#server/db/client.ts';
 import type { ApiToken } from '#shared/users.ts';
-import { AppError, notFound } from '#server/http/errors.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { apiTokens, sessions, users } from '#server/modules/users/users.table.ts';
 import { findUserByUsername, iso, revokeAllApiTokens } from '#server/modules/users/users.usecases.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { dummyHashPromise, hashPassword, randomToken, sha256, verifyPassword } from './passwords.ts';
+import { invalidCredentials, tokenNotFound, tooManyAttempts, wrongPassword } from './auth.errors.ts';
 
 export const SESSION_COOKIE = 'ordinal_session';
 
@@ -57,16 +57,14 @@ export async function login(db: Db, throttle: LoginThrottle, username: string, p
   const keys = [`user:${username}`, `ip:${clientKey}`];
   const wait = throttle.retryAfter(keys);
   if (wait > 0) {
-    throw new AppError(429, 'auth.too_many_attempts', `Too many failed logins. Try again in ${Math.ceil(wait / 60_000)} minute(s).`, {
-      retryAfterSeconds: Math.ceil(wait / 1000),
-    });
+    throw tooManyAttempts(wait);
   }
   const user = findUserByUsername(db, username);
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHashPromise));
   if (!user || !ok || !user.active) {
     throttle.fail(keys);
     db.sqlite.transaction(() => audit(db, user?.id ?? null, 'auth.login_failed', `user:${username}`))();
-    throw new AppError(401, 'auth.invalid_credentials', user && ok ? 'This account is deactivated.' : 'Wrong username or password.');
+    throw invalidCredentials(Boolean(user && ok));
   }
   throttle.succeed(keys);
   const token = randomToken('');
@@ -146,7 +144,7 @@ export function revokeApiToken(db: Db, userId: number, tokenId: number) {
       .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
       .returning()
       .get();
-    if (!row) throw notFound('Active token');
+    if (!row) throw tokenNotFound();
     audit(db, userId, 'token.revoke', `token:${tokenId}`);
   })();
 }
@@ -154,7 +152,7 @@ export function revokeApiToken(db: Db, userId: number, tokenId: number) {
 export async function changePassword(db: Db, user: AuthUser, currentPassword: string, newPassword: string, keepSessionHash?: string) {
   const row = findUserByUsername(db, user.username);
   if (!row || !(await verifyPassword(currentPassword, row.passwordHash))) {
-    throw new AppError(400, 'auth.wrong_password', 'The current password is wrong.');
+    throw wrongPassword();
   }
   const passwordHash = await hashPassword(newPassword);
   db.sqlite.transaction(() => {

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import type { Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
-import { AppError, badRequest, conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { pathTo } from '#server/modules/conversations/conversations.repository.ts';
 import { insertMessage, insertOwnConversation } from '#server/modules/conversations/conversations.writer.ts';
@@ -10,6 +9,8 @@ import { streamCompletion } from '#server/modules/models/model-client.ts';
 import { markUnsampled, sampleDistinct, sampleProvenance, storeSamples } from '#server/modules/models/sampling.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import type { Chat } from '#shared/chats.ts';
+import { projectArchived } from '#server/modules/projects/projects.errors.ts';
+import { chatAwaitingAnswer, chatChanged, chatEnded, chatNotFound, chatNotYours, nothingToCompare } from './chats.errors.ts';
 
 interface ChatRow {
   id: number;
@@ -59,13 +60,13 @@ export function chatView(db: Db, project: ProjectRow, chat: ChatRow, viewer: Aut
 /** The chat, if the asking user may see it: its trainer, or a researcher. */
 export function getChat(db: Db, project: ProjectRow, chatId: number, user: AuthUser) {
   const chat = chatRow(db, chatId);
-  if (!chat || chat.projectId !== project.id || (chat.createdBy !== user.id && user.role === 'trainer')) throw notFound(`Chat ${chatId}`);
+  if (!chat || chat.projectId !== project.id || (chat.createdBy !== user.id && user.role === 'trainer')) throw chatNotFound(chatId);
   return chat;
 }
 
 export function startChat(db: Db, project: ProjectRow, user: AuthUser, system: string | undefined): Chat {
   endpointOf(project);
-  if (project.archivedAt !== null) throw conflict('project.archived', `Project "${project.slug}" is archived.`);
+  if (project.archivedAt !== null) throw projectArchived(project.slug);
   return db.sqlite.transaction(() => {
     const id = insertOwnConversation(db, project.id, 'chat', user.id);
     if (system) insertMessage(db, { conversationId: id, parentId: null, role: 'system', content: system, authorId: user.id });
@@ -76,8 +77,8 @@ export function startChat(db: Db, project: ProjectRow, user: AuthUser, system: s
 
 /** Only the chat's trainer writes in it, and only until it ends. */
 export function ownOpenChat(chat: ChatRow, user: AuthUser) {
-  if (chat.createdBy !== user.id) throw new AppError(403, 'chat.not_yours', 'Only the trainer who started a chat can write in it.');
-  if (chat.endedAt !== null) throw conflict('chat.ended', 'This chat has ended.');
+  if (chat.createdBy !== user.id) throw chatNotYours();
+  if (chat.endedAt !== null) throw chatEnded();
 }
 
 /**
@@ -88,13 +89,13 @@ export async function chatTurn(db: Db, project: ProjectRow, chat: ChatRow, user:
   ownOpenChat(chat, user);
   const endpoint = endpointOf(project);
   const line = mainLine(db, chat.id);
-  if (line.at(-1)?.role === 'user') throw conflict('chat.awaiting_answer', 'The last message still waits for its answer.');
+  if (line.at(-1)?.role === 'user') throw chatAwaitingAnswer();
   const context = [...line.map((m) => ({ role: m.role, content: m.content })), { role: 'user' as const, content }];
   const sample = await streamCompletion(endpoint, context, project.sampling, onDelta, signal);
   return db.sqlite.transaction(() => {
     const current = chatRow(db, chat.id)!;
     ownOpenChat(current, user);
-    if (mainLine(db, chat.id).at(-1)?.id !== line.at(-1)?.id) throw conflict('chat.changed', 'The chat changed meanwhile (another tab?). Reload it.');
+    if (mainLine(db, chat.id).at(-1)?.id !== line.at(-1)?.id) throw chatChanged();
     const userMessage = insertMessage(db, { conversationId: chat.id, parentId: line.at(-1)?.id ?? null, role: 'user', content, authorId: user.id });
     insertMessage(db, { conversationId: chat.id, parentId: userMessage, role: 'assistant', ...sampleProvenance(sample) });
     return chatView(db, project, current, user);
@@ -111,7 +112,7 @@ export async function endChat(db: Db, project: ProjectRow, chat: ChatRow, user: 
   ownOpenChat(chat, user);
   const endpoint = endpointOf(project);
   const modelMessages = mainLine(db, chat.id).filter((m) => m.role === 'assistant' && m.model !== null);
-  if (!modelMessages.length) throw badRequest('chat.nothing_to_compare', 'The model has not answered yet: send at least one message before ending the chat.');
+  if (!modelMessages.length) throw nothingToCompare();
   const picked = modelMessages[crypto.randomInt(modelMessages.length)]!;
   const alternatives = await sampleDistinct(endpoint, pathTo(db, picked.parentId!), project.sampling, (k ?? project.sampling.k) - 1, nMemory(db, endpoint), [picked.content]);
   return db.sqlite.transaction(() => {

@@ -1,6 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '#server/db/client.ts';
-import { badRequest, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { rankingProblems } from '#shared/ranking-rules.ts';
 import type { RankingGroups } from '#shared/rankings.ts';
@@ -9,6 +8,8 @@ import { projectById } from '#server/modules/projects/projects.repository.ts';
 import { users } from '#server/modules/users/users.table.ts';
 import type { ComparisonList, ResearcherComparison } from '#shared/comparisons.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
+import { comparisonNotFound, invalidGold } from './comparisons.errors.ts';
+import { writeGold } from './comparisons.rules.ts';
 import { comparisons, rankings } from './comparisons.table.ts';
 import { toStoredRanking } from './rankings.usecases.ts';
 
@@ -16,25 +17,33 @@ import { toStoredRanking } from './rankings.usecases.ts';
 export function setGold(db: Db, comparisonId: number, ranking: RankingGroups | null, actorId: number) {
   db.sqlite.transaction(() => {
     const comparison = db.orm.select().from(comparisons).where(eq(comparisons.id, comparisonId)).get();
-    if (!comparison) throw notFound(`Comparison ${comparisonId}`);
+    if (!comparison) throw comparisonNotFound(comparisonId);
     const project = projectById(db, comparison.projectId)!;
     if (ranking) {
       const problems = rankingProblems({ ranking }, candidateIdsOf(db, comparison.parentMessageId), { ...project, ratings: [], flags: [] });
-      if (problems.length) throw badRequest('gold.invalid', `Invalid gold ranking: ${problems.join('; ')}`, { problems });
+      if (problems.length) throw invalidGold(problems);
     }
-    db.orm
-      .update(comparisons)
-      .set({ goldRanking: ranking, done: ranking !== null || comparison.rankingCount >= project.overlap })
-      .where(eq(comparisons.id, comparisonId))
-      .run();
+    writeGold(db, comparisonId, ranking && JSON.stringify(ranking), project.overlap);
     audit(db, actorId, ranking ? 'gold.set' : 'gold.clear', `comparison:${comparisonId}`, ranking ? { ranking } : undefined);
   }).immediate();
 }
 
+/**
+ * A candidate as researchers read it, from its stored message: the id as the API spells it, the
+ * sampling params parsed. The one mapping, for the researcher's view and the native export alike.
+ */
+export const candidateOf = (c: { id: number; content: string; model?: string | null; params?: string | null; finishReason?: string | null }) => ({
+  id: String(c.id),
+  content: c.content,
+  model: c.model ?? null,
+  params: c.params ? (JSON.parse(c.params) as Record<string, unknown>) : null,
+  finishReason: c.finishReason ?? null,
+});
+
 /** A comparison with its candidates' provenance and every trainer's current ranking, for researchers. */
 export function researcherComparison(db: Db, comparisonId: number): ResearcherComparison {
   const comparison = db.orm.select().from(comparisons).where(eq(comparisons.id, comparisonId)).get();
-  if (!comparison) throw notFound(`Comparison ${comparisonId}`);
+  if (!comparison) throw comparisonNotFound(comparisonId);
   const project = projectById(db, comparison.projectId)!;
   const candidates = candidatesOf(db, comparison.parentMessageId);
   const rows = db.orm.select().from(rankings).where(eq(rankings.comparisonId, comparisonId)).orderBy(rankings.id).all();
@@ -49,12 +58,8 @@ export function researcherComparison(db: Db, comparisonId: number): ResearcherCo
     conversationId: String(comparison.conversationId),
     context: pathTo(db, comparison.parentMessageId),
     candidates: candidates.map((c) => ({
-      id: String(c.id),
-      content: c.content,
-      model: c.model,
+      ...candidateOf(c),
       servedModel: c.servedModel,
-      params: c.params ? JSON.parse(c.params) : null,
-      finishReason: c.finishReason,
       author: c.authorId === null ? null : (authors.get(c.authorId) ?? null),
     })),
     rankingCount: comparison.rankingCount,

@@ -1,17 +1,15 @@
 import crypto from 'node:crypto';
 import { atomically, statementsFor, type Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
-import { conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { candidateTextsOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { projectById } from '#server/modules/projects/projects.repository.ts';
 import type { NextComparison } from '#shared/comparisons.ts';
-import { AVAILABLE_TO_ME_LIMIT } from '#shared/projects.ts';
+import { AVAILABLE_TO_ME_LIMIT } from '#shared/queue-limits.ts';
+import { comparisonAnswered, comparisonNotYours } from './comparisons.errors.ts';
+import { hasRoomFor, LIVE_LEASE } from './comparisons.rules.ts';
 import { findRanking, toStoredRanking } from './rankings.usecases.ts';
-
-/** A lease counts against a comparison's overlap while it is neither answered, skipped nor expired. */
-const LIVE = 'a.completed_at IS NULL AND a.skipped_at IS NULL AND a.expires_at > @now';
 
 export const queueStatements = statementsFor(({ sqlite: s }) => {
   // The conditions under which a trainer may be handed a comparison, shared by `next` and the counts.
@@ -19,7 +17,7 @@ export const queueStatements = statementsFor(({ sqlite: s }) => {
     c.project_id = @projectId AND c.done = 0 AND c.full_until <= @now
     AND (c.author_id IS NULL OR c.author_id != @userId)
     AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.comparison_id = c.id AND a.user_id = @userId)
-    AND c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND ${LIVE}) < @overlap`;
+    AND c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND ${LIVE_LEASE}) < @overlap`;
   type Q = { projectId: number; userId: number; now: number; overlap: number };
   return {
     openAssignments: s.prepare<{ projectId: number; userId: number }, { id: number; comparisonId: number; expiresAt: number; shownOrder: string }>(`
@@ -27,11 +25,6 @@ export const queueStatements = statementsFor(({ sqlite: s }) => {
       FROM assignments a JOIN comparisons c ON c.id = a.comparison_id
       WHERE a.user_id = @userId AND a.completed_at IS NULL AND a.skipped_at IS NULL AND c.project_id = @projectId
       ORDER BY a.id`),
-    /** Whether a slot is free for this trainer's own (possibly expired) lease, not counting it. */
-    hasRoomFor: s.prepare<{ comparisonId: number; userId: number; now: number; overlap: number }, { ok: number }>(`
-      SELECT c.gold_ranking IS NOT NULL
-          OR c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND a.user_id != @userId AND ${LIVE}) < @overlap AS ok
-      FROM comparisons c WHERE c.id = @comparisonId`),
     pick: s.prepare<Q, { id: number; parentMessageId: number }>(
       `SELECT c.id, c.parent_message_id AS parentMessageId FROM comparisons c WHERE ${available} ORDER BY c.id LIMIT 1`,
     ),
@@ -53,8 +46,8 @@ export const queueStatements = statementsFor(({ sqlite: s }) => {
     /** After a new lease: if it took the last free slot, the comparison is full until a live lease expires. */
     markFull: s.prepare<{ id: number; now: number; overlap: number }>(`
       UPDATE comparisons SET full_until =
-        CASE WHEN ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = @id AND ${LIVE}) >= @overlap
-             THEN (SELECT min(a.expires_at) FROM assignments a WHERE a.comparison_id = @id AND ${LIVE}) ELSE 0 END
+        CASE WHEN ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = @id AND ${LIVE_LEASE}) >= @overlap
+             THEN (SELECT min(a.expires_at) FROM assignments a WHERE a.comparison_id = @id AND ${LIVE_LEASE}) ELSE 0 END
       WHERE id = @id`),
     /** A slot came free before the leases' expiry (a skip): `next` counts again. */
     clearFull: s.prepare<[number]>('UPDATE comparisons SET full_until = 0 WHERE id = ?'),
@@ -102,7 +95,7 @@ export function nextComparison(db: Db, projectAsAsked: ProjectRow, user: AuthUse
     const expiresAt = now + project.leaseMinutes * 60_000;
     for (const held of s.openAssignments.all({ projectId: project.id, userId: user.id })) {
       const live = held.expiresAt > now;
-      if (!live && !s.hasRoomFor.get({ comparisonId: held.comparisonId, userId: user.id, now, overlap: project.overlap })?.ok) continue;
+      if (!live && !hasRoomFor(db, { comparisonId: held.comparisonId, userId: user.id, now, overlap: project.overlap })) continue;
       s.renewLease.run({ id: held.id, expiresAt });
       const comparison = s.comparison.get(held.comparisonId)!;
       return {
@@ -135,8 +128,8 @@ export function skipComparison(db: Db, comparisonId: number, user: AuthUser, rea
   const s = queueStatements(db);
   db.sqlite.transaction(() => {
     const assignment = s.assignmentOf.get({ comparisonId, userId: user.id });
-    if (!assignment) throw notFound(`Comparison ${comparisonId} among yours`);
-    if (findRanking(db, comparisonId, user.id)) throw conflict('comparison.answered', 'You have already ranked this comparison.');
+    if (!assignment) throw comparisonNotYours(comparisonId);
+    if (findRanking(db, comparisonId, user.id)) throw comparisonAnswered();
     if (assignment.skippedAt === null) {
       s.skip.run({ id: assignment.id, now: Date.now(), reason });
       s.clearFull.run(comparisonId);
@@ -150,7 +143,7 @@ export function heldComparison(db: Db, comparisonId: number, userId: number) {
   const s = queueStatements(db);
   const comparison = s.comparison.get(comparisonId);
   const assignment = comparison && s.assignmentOf.get({ comparisonId, userId });
-  if (!comparison || !assignment) throw notFound(`Comparison ${comparisonId} among yours`);
+  if (!comparison || !assignment) throw comparisonNotYours(comparisonId);
   const project = projectById(db, comparison.projectId)!;
   const ranking = findRanking(db, comparisonId, userId);
   return {

@@ -1,12 +1,14 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { atomically, statementsFor, type Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
-import { AppError, badRequest, conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { candidateIdsOf } from '#server/modules/conversations/conversations.repository.ts';
+import { projectArchived } from '#server/modules/projects/projects.errors.ts';
 import { projectById } from '#server/modules/projects/projects.repository.ts';
 import { rankingProblems } from '#shared/ranking-rules.ts';
 import type { StoredRanking, SubmitRanking } from '#shared/rankings.ts';
+import { comparisonNotAssigned, comparisonNotFound, comparisonSkipped, invalidRanking, leaseExpired } from './comparisons.errors.ts';
+import { doneWhen, hasRoomFor } from './comparisons.rules.ts';
 import { rankings, type RankingRow } from './comparisons.table.ts';
 
 export const toStoredRanking = (row: RankingRow): StoredRanking => ({
@@ -26,8 +28,7 @@ export const toStoredRanking = (row: RankingRow): StoredRanking => ({
 const rankingStatements = statementsFor(({ orm, sqlite }) => ({
   /** What the checks need in one lookup: the comparison, and this trainer's lease and answer if any. */
   target: sqlite.prepare<{ comparisonId: number; userId: number }, Target>(`
-    SELECT c.project_id AS projectId, c.parent_message_id AS parentMessageId, c.ranking_count AS rankingCount,
-           c.gold_ranking IS NOT NULL AS gold, a.id AS assignmentId, a.shown_order AS shownOrder,
+    SELECT c.project_id AS projectId, c.parent_message_id AS parentMessageId, a.id AS assignmentId, a.shown_order AS shownOrder,
            a.expires_at AS expiresAt, a.skipped_at AS skippedAt, r.id AS rankingId
     FROM comparisons c
     LEFT JOIN assignments a ON a.comparison_id = c.id AND a.user_id = @userId
@@ -38,9 +39,6 @@ const rankingStatements = statementsFor(({ orm, sqlite }) => ({
     .from(rankings)
     .where(and(eq(rankings.comparisonId, sql.placeholder('comparisonId')), eq(rankings.userId, sql.placeholder('userId'))))
     .prepare(),
-  othersLive: sqlite.prepare<{ comparisonId: number; userId: number; now: number }, { n: number }>(
-    `SELECT count(*) AS n FROM assignments WHERE comparison_id = @comparisonId AND user_id != @userId AND completed_at IS NULL AND skipped_at IS NULL AND expires_at > @now`,
-  ),
   // Positional, the answer's columns always in AnswerColumns' order: binding named parameters from
   // spread objects cost more than the inserts themselves.
   insert: sqlite.prepare<[comparisonId: number, userId: number, shownOrder: string, createdAt: number, updatedAt: number, ...AnswerColumns]>(`
@@ -53,14 +51,12 @@ const rankingStatements = statementsFor(({ orm, sqlite }) => ({
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
   complete: sqlite.prepare<{ id: number; now: number }>('UPDATE assignments SET completed_at = @now WHERE id = @id'),
   count: sqlite.prepare<{ id: number; overlap: number }>(`
-    UPDATE comparisons SET ranking_count = ranking_count + 1, done = gold_ranking IS NOT NULL OR ranking_count + 1 >= @overlap WHERE id = @id`),
+    UPDATE comparisons SET ranking_count = ranking_count + 1, done = ${doneWhen('gold_ranking', 'ranking_count + 1')} WHERE id = @id`),
 }));
 
 interface Target {
   projectId: number;
   parentMessageId: number;
-  rankingCount: number;
-  gold: number;
   assignmentId: number | null;
   shownOrder: string | null;
   expiresAt: number | null;
@@ -96,16 +92,16 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
     const target = q.target.get({ comparisonId, userId: user.id });
     // A trainer learns nothing of a comparison they were never given: not that it exists, nor its
     // project (an archived one included). One they were given, they know, and hear why it is refused.
-    if (!target || (target.assignmentId === null && user.role === 'trainer')) throw notFound(`Comparison ${comparisonId}`);
+    if (!target || (target.assignmentId === null && user.role === 'trainer')) throw comparisonNotFound(comparisonId);
     const project = projectById(db, target.projectId)!;
-    if (project.archivedAt !== null) throw conflict('project.archived', `Project "${project.slug}" is archived and takes no more answers.`);
+    if (project.archivedAt !== null) throw projectArchived(project.slug, ' and takes no more answers');
     if (target.assignmentId === null) {
-      throw conflict('comparison.not_assigned', `Comparison ${comparisonId} was not given to you: fetch work with GET /projects/${project.slug}/next.`);
+      throw comparisonNotAssigned(comparisonId, project.slug);
     }
 
     const candidateIds = candidateIdsOf(db, target.parentMessageId);
     const problems = rankingProblems(body, candidateIds, project);
-    if (problems.length) throw badRequest('ranking.invalid', `Invalid ranking: ${problems.join('; ')}`, { problems });
+    if (problems.length) throw invalidRanking(problems);
 
     const answer = answerOf(body);
     const columns: AnswerColumns = [JSON.stringify(answer.ranking), JSON.stringify(answer.ratings), JSON.stringify(answer.flags), answer.note, answer.durationMs];
@@ -120,13 +116,9 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
       return toStoredRanking({ ...existing, ...answer, revision, updatedAt: now });
     }
 
-    if (target.skippedAt !== null) throw conflict('comparison.skipped', 'You skipped this comparison; it has gone back to the queue.');
-    // Gold items have no overlap to fill: a late answer is always welcome.
-    if (target.expiresAt! <= now && !target.gold) {
-      if (target.rankingCount + q.othersLive.get({ comparisonId, userId: user.id, now })!.n >= project.overlap) {
-        throw new AppError(409, 'lease.expired', 'Your time on this comparison ran out and it went to another trainer. Your answer was not stored.');
-      }
-    }
+    if (target.skippedAt !== null) throw comparisonSkipped();
+    // A late answer is welcome while its slot is still free (always, for a gold item).
+    if (target.expiresAt! <= now && !hasRoomFor(db, { comparisonId, userId: user.id, now, overlap: project.overlap })) throw leaseExpired();
 
     const id = q.insert.run(comparisonId, user.id, target.shownOrder!, now, now, ...columns).lastInsertRowid;
     q.revision.run(id, 1, now, ...columns);

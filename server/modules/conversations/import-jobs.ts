@@ -6,6 +6,7 @@ import { runInWorker } from '#server/workers/pool.ts';
 import type { Logger } from '#server/logger.ts';
 import type { ImportJob } from '#shared/imports.ts';
 import { newProgress, readProgress, type ImportOutcome } from './import.task.ts';
+import { importNotFound } from './conversations.errors.ts';
 
 /** How long a finished job can still be looked at: long enough for a page to poll it, short enough not to pile up. */
 const KEEP_FINISHED_MS = 60 * 60 * 1000;
@@ -50,7 +51,7 @@ export function createImportJobs(db: Db, logger: Logger) {
 
   function find(slug: string, id: string): Job {
     const job = jobs.get(id);
-    if (!job || job.project !== slug) throw new AppError(404, 'import.not_found', `No import ${id} in project "${slug}" (finished imports are kept for an hour, and forgotten at a restart).`);
+    if (!job || job.project !== slug) throw importNotFound(id, slug);
     return job;
   }
 

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { atomically, type Db } from '#server/db/client.ts';
 import { shrinkWal, writeInBatches } from '#server/db/batches.ts';
-import { AppError } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { importLineSchema, type ImportError, type ImportLine, type ImportResult } from '#shared/conversations.ts';
@@ -11,6 +10,8 @@ import { IdHashes } from './id-hashes.ts';
 import { readLines } from './line-reader.ts';
 import { insertConversation } from './conversations.writer.ts';
 import { createStaging, discardStaging, publishStaged, type Staging } from './staging.ts';
+import { projectArchived } from '#server/modules/projects/projects.errors.ts';
+import { fileChanged, importEmpty } from './conversations.errors.ts';
 
 /** Bad lines listed in full; beyond this they are only counted, so a garbage file cannot exhaust memory. */
 export const MAX_LISTED_ERRORS = 1000;
@@ -62,7 +63,7 @@ export function confirmDuplicates(file: string, suspects: number[], earlierLines
   for (const { number, text } of readLines(file)) {
     if (!isSuspect.has(number) && !earlierLines.has(number)) continue;
     const parsed = text === null ? { ok: false as const, message: 'not readable' } : parseLine(text);
-    if (!parsed.ok) throw new AppError(409, 'import.file_changed', `Line ${number} changed while importing: ${parsed.message}`);
+    if (!parsed.ok) throw fileChanged(number, parsed.message);
     const { id } = parsed.value;
     const earlier = firstLineOfId.get(id);
     if (earlier !== undefined) duplicates.push({ line: number, message: `id "${id}" already appears on line ${earlier}` });
@@ -114,7 +115,7 @@ function* parsedLines(file: string, phase: 'checking' | 'importing', onProgress:
  * A file without a line to import is refused.
  */
 export async function importFile(db: Db, project: ProjectRow, file: string, options: ImportOptions): Promise<ImportResult> {
-  if (project.archivedAt !== null) throw new AppError(409, 'project.archived', `Project "${project.slug}" is archived.`);
+  if (project.archivedAt !== null) throw projectArchived(project.slug);
   const exists = db.sqlite.prepare<[number, string], { one: number }>('SELECT 1 AS one FROM conversations WHERE project_id = ? AND external_id = ?');
   const isStored = (line: ImportLine) => exists.get(project.id, line.id) !== undefined;
   const errors: ImportError[] = [];
@@ -151,7 +152,7 @@ export async function importFile(db: Db, project: ProjectRow, file: string, opti
     errors.splice(MAX_LISTED_ERRORS);
   }
   // An empty upload is more likely a client that sent the wrong thing than a file meant to add nothing.
-  if (lines === 0) throw new AppError(400, 'import.empty', 'The file is empty: no lines to import (it has no lines, or only blank ones).');
+  if (lines === 0) throw importEmpty();
 
   const dryRun = options.dryRun ?? false;
   const report = (counts: Counts, imported: boolean): ImportResult => ({ lines, ...counts, dryRun, errors, moreErrors: badLines - errors.length, imported });
@@ -188,7 +189,7 @@ async function writeStaged(db: Db, project: ProjectRow, file: string, lines: num
     }
     const { number, parsed, length } = next.value;
     // The file changed between the two passes: give up, and what was staged is discarded.
-    if (!parsed.ok) throw new AppError(409, 'import.file_changed', `Line ${number} changed while importing: ${parsed.message}`);
+    if (!parsed.ok) throw fileChanged(number, parsed.message);
     ready.push({ line: parsed.value, length });
     readyLength += length;
     return true;

@@ -1,12 +1,13 @@
 import { distance } from 'fastest-levenshtein';
 import type { Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
-import { AppError, badRequest } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { pathTo } from '#server/modules/conversations/conversations.repository.ts';
 import { insertMessage, insertOwnConversation } from '#server/modules/conversations/conversations.writer.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import type { Prompt, SubmitDemonstration } from '#shared/demonstrations.ts';
+import { projectArchived } from '#server/modules/projects/projects.errors.ts';
+import { promptChanged, unknownPrompt } from './demonstrations.errors.ts';
 
 /** Longer texts get no edit distance (null): Levenshtein on two 20,000-character texts already takes ~70 ms. */
 const MAX_DISTANCE_CHARS = 20_000;
@@ -38,7 +39,7 @@ export function nextPrompt(db: Db, project: ProjectRow, user: AuthUser): Prompt 
  * edit distance (Levenshtein, in characters) from the suggestion.
  */
 export function submitDemonstration(db: Db, project: ProjectRow, user: AuthUser, body: SubmitDemonstration) {
-  if (project.archivedAt !== null) throw new AppError(409, 'project.archived', `Project "${project.slug}" is archived and takes no more work.`);
+  if (project.archivedAt !== null) throw projectArchived(project.slug, ' and takes no more work');
   // Edit distance costs time in the product of the lengths: computed before taking the write lock, and only up to a size.
   const distances = body.messages.map((m) =>
     m.suggestion && Math.max(m.suggestion.content.length, m.content.length) <= MAX_DISTANCE_CHARS ? distance(m.suggestion.content, m.content) : null,
@@ -49,10 +50,10 @@ export function submitDemonstration(db: Db, project: ProjectRow, user: AuthUser,
       const prompt = db.sqlite
         .prepare<{ projectId: number; id: number }, { id: number }>(`SELECT v.id ${PROMPTS} AND v.id = @id`)
         .get({ projectId: project.id, id: Number(body.promptId) });
-      if (!prompt) throw badRequest('demonstration.unknown_prompt', `promptId ${body.promptId} is not a prompt of project "${project.slug}".`);
+      if (!prompt) throw unknownPrompt(body.promptId, project.slug);
       const start = pathTo(db, leafOf(db, prompt.id));
       if (start.some((m, i) => body.messages[i]?.role !== m.role || body.messages[i]?.content !== m.content)) {
-        throw badRequest('demonstration.prompt_changed', 'A demonstration from a prompt must begin with the prompt’s messages unchanged.');
+        throw promptChanged();
       }
       promptConversationId = prompt.id;
     }

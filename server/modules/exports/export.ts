@@ -3,13 +3,14 @@ import type { Writable } from 'node:stream';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { openReadConnection, type Db } from '#server/db/client.ts';
 import { createGroupCommit } from '#server/db/group-commit.ts';
+import { candidateOf } from '#server/modules/comparisons/comparisons.usecases.ts';
 import { groupBy, pathsTo, provenanceOfPath } from '#server/modules/conversations/conversations.repository.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { rankedPairs } from '#shared/consensus.ts';
 import type { ChatMessage } from '#shared/conversations.ts';
 import type { ExportOptions } from '#shared/exports.ts';
 import type { RankingGroups } from '#shared/rankings.ts';
-import { pairwiseAgreement } from '#shared/quality.ts';
+import { comparisonAgreement } from '#shared/quality.ts';
 import { rankedComparisonRecordCount, rankedComparisonRecords, sftRecord, type ExportedComparison, type RankedComparison } from './exporters.ts';
 
 /**
@@ -71,22 +72,6 @@ interface ExportedCandidate {
   finishReason?: string | null;
 }
 
-/** Pairwise agreement among a comparison's rankings; null when fewer than two trainers ranked it. */
-function agreementOf(rows: ExportedRanking[]): number | null {
-  if (rows.length < 2) return null;
-  let agree = 0;
-  let pairs = 0;
-  const rankings = rows.map((r) => JSON.parse(r.ranking) as RankingGroups);
-  for (let i = 0; i < rankings.length; i++) {
-    for (let j = i + 1; j < rankings.length; j++) {
-      const a = pairwiseAgreement(rankings[i]!, rankings[j]!);
-      agree += a.agree;
-      pairs += a.pairs;
-    }
-  }
-  return pairs ? agree / pairs : null;
-}
-
 /**
  * What an export reads: everything its records hold, or, to count them, no text at all (how many
  * records a ranking gives depends only on the ranking and the candidates' ids).
@@ -133,7 +118,8 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions,
     for (const c of wanted) {
       const rows = byComparison.get(c.id) ?? [];
       if (!rows.length) continue;
-      if (options.minAgreement !== undefined && !((agreementOf(rows) ?? -1) >= options.minAgreement)) continue;
+      // Comparisons ranked once have no agreement and are left out, as are those with no untied shared pair.
+      if (options.minAgreement !== undefined && !((comparisonAgreement(rows.map((r) => JSON.parse(r.ranking) as RankingGroups)) ?? -1) >= options.minAgreement)) continue;
       const comparison: ExportedComparison = {
         comparisonId: String(c.id),
         sourceId: c.sourceId,
@@ -142,13 +128,10 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions,
         project: project.slug,
         context: contexts.get(c.parentMessageId) ?? [],
         contextProvenance: native && reading === 'records' ? provenanceOfPath(db, c.parentMessageId) : [],
-        candidates: (candidatesByParent.get(c.parentMessageId) ?? []).map((m) => ({
-          id: String(m.id),
-          content: m.content,
-          model: m.model ?? null,
-          params: m.params ? (JSON.parse(m.params) as Record<string, unknown>) : null,
-          finish_reason: m.finishReason ?? null,
-        })),
+        candidates: (candidatesByParent.get(c.parentMessageId) ?? []).map((m) => {
+          const { finishReason, ...candidate } = candidateOf(m);
+          return { ...candidate, finish_reason: finishReason };
+        }),
       };
       if (options.rows === 'consensus') {
         const consensus = rankedPairs(

@@ -1,61 +1,40 @@
-import { exportCountSchema, exportOptionsSchema } from '#shared/exports.ts';
+import { exportsApi } from '#shared/contract/exports.ts';
 import { config } from '#server/config.ts';
 import type { Db } from '#server/db/client.ts';
 import type { Logger } from '#server/logger.ts';
-import { defineRoute, researchers } from '#server/http/route.ts';
+import { implement } from '#server/http/route.ts';
 import { audit } from '#server/modules/audit/audit.ts';
-import { projectParams } from '#server/modules/projects/projects.routes.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
 import { runInWorker } from '#server/workers/pool.ts';
 import { exportRecords, writeLines } from './export.ts';
 
 export const exportRoutes = (db: Db, logger: Logger) => [
-  defineRoute({
-    method: 'get',
-    path: '/projects/:slug/export',
-    summary: 'Stream a dataset as JSONL (docs/export-formats.md)',
-    roles: researchers,
-    // Each export is recorded in the audit log.
-    changesState: true,
-    params: projectParams,
-    query: exportOptionsSchema,
-    response: { mediaType: 'application/x-ndjson', description: 'One record per line' },
-    handler: async ({ user, params, query, res }) => {
-      const project = getProject(db, params.slug);
-      const name = [project.slug, query.format, query.rows === 'consensus' ? 'consensus' : null, query.split].filter(Boolean).join('-');
-      db.sqlite.transaction(() => audit(db, user!.id, 'export', `project:${project.slug}`, { ...query }))();
-      res.status(200);
-      res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
-      res.setHeader('Content-Disposition', `attachment; filename="${name}.jsonl"`);
-      res.setHeader('Cache-Control', 'no-store');
-      // A reader that takes nothing for this long is let go: the export holds a read snapshot open,
-      // and while it does no checkpoint can empty the WAL, which grows with every trainer's answer.
-      // (Only a reader with bytes waiting for it stalls; a slow query of ours re-arms the timer.)
-      const idleMs = config().ORDINAL_EXPORT_IDLE_TIMEOUT_MS;
-      const onIdle = () => {
-        if (res.writableLength === 0) return res.setTimeout(idleMs);
-        logger.warn({ project: project.slug, format: query.format, idleMs }, 'export: the client took nothing for too long; closing the download');
-        res.destroy();
-      };
-      res.setTimeout(idleMs, onIdle);
-      const written = await writeLines(exportRecords(db.file, project, query), res);
-      // A reader that stops early (head -1, a closed tab) is no failure of the server's.
-      if (res.destroyed) logger.info({ project: project.slug, format: query.format, records: written }, 'export: the client went away before the end');
-      else {
-        res.setTimeout(0);
-        res.end();
-      }
-    },
+  implement(exportsApi.download, async ({ user, params, query, res }) => {
+    const project = getProject(db, params.slug);
+    const name = [project.slug, query.format, query.rows === 'consensus' ? 'consensus' : null, query.split].filter(Boolean).join('-');
+    db.sqlite.transaction(() => audit(db, user.id, 'export', `project:${project.slug}`, { ...query }))();
+    res.status(200);
+    res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${name}.jsonl"`);
+    res.setHeader('Cache-Control', 'no-store');
+    // A reader that takes nothing for this long is let go: the export holds a read snapshot open,
+    // and while it does no checkpoint can empty the WAL, which grows with every trainer's answer.
+    // (Only a reader with bytes waiting for it stalls; a slow query of ours re-arms the timer.)
+    const idleMs = config().ORDINAL_EXPORT_IDLE_TIMEOUT_MS;
+    const onIdle = () => {
+      if (res.writableLength === 0) return res.setTimeout(idleMs);
+      logger.warn({ project: project.slug, format: query.format, idleMs }, 'export: the client took nothing for too long; closing the download');
+      res.destroy();
+    };
+    res.setTimeout(idleMs, onIdle);
+    const written = await writeLines(exportRecords(db.file, project, query), res);
+    // A reader that stops early (head -1, a closed tab) is no failure of the server's.
+    if (res.destroyed) logger.info({ project: project.slug, format: query.format, records: written }, 'export: the client went away before the end');
+    else {
+      res.setTimeout(0);
+      res.end();
+    }
   }),
-  defineRoute({
-    method: 'get',
-    path: '/projects/:slug/export/count',
-    summary: 'How many records an export with these options holds',
-    roles: researchers,
-    params: projectParams,
-    query: exportOptionsSchema,
-    response: exportCountSchema,
-    // Counting reads every record the export would write: in a worker thread, never on the request thread.
-    handler: ({ params, query }) => runInWorker('exportCount', db.file, { project: getProject(db, params.slug), options: query }),
-  }),
+  // Counting reads every record the export would write: in a worker thread, never on the request thread.
+  implement(exportsApi.count, ({ params, query }) => runInWorker('exportCount', db.file, { project: getProject(db, params.slug), options: query })),
 ];

@@ -1,8 +1,8 @@
 import type { Db } from '#server/db/client.ts';
-import { AppError } from '#server/http/errors.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { MODEL_DOWN_FOR_TRAINERS, type Endpoint, type NMemory } from './model-client.ts';
 import { modelHostRefusal } from './model-hosts.ts';
+import { modelNotConfigured, savedHostNotAllowed } from './models.errors.ts';
 
 /**
  * The project's model endpoint, or a 409 that says plainly that a model is needed and where to set
@@ -10,11 +10,11 @@ import { modelHostRefusal } from './model-hosts.ts';
  */
 export function endpointOf(project: ProjectRow): Endpoint {
   if (!project.modelBaseUrl || !project.modelName) {
-    throw new AppError(409, 'model.not_configured', `Project "${project.slug}" has no model. A researcher can set one in the project's settings (or: npx ordinal projects update ${project.slug} --model-base-url <url> --model <name>).`);
+    throw modelNotConfigured(project.slug);
   }
   const refusal = modelHostRefusal(project.modelBaseUrl);
   if (refusal !== null) {
-    const error = new AppError(403, 'model.host_not_allowed', `The project's model base URL is no longer allowed: ${refusal}.`);
+    const error = savedHostNotAllowed(refusal);
     error.forTrainers = MODEL_DOWN_FOR_TRAINERS;
     throw error;
   }

@@ -7,6 +7,7 @@ import { AppError } from '#server/http/errors.ts';
 import { lookupWithinPolicy } from './model-hosts.ts';
 import type { ChatMessage } from '#shared/conversations.ts';
 import { maskCredentials, type ConnectionTest, type Sample, type SamplingSettings } from '#shared/models.ts';
+import { modelAborted, modelFailed, modelHostRefused, modelTimeout, modelUnreachable, noChoice } from './models.errors.ts';
 
 export interface Endpoint {
   baseUrl: string;
@@ -121,17 +122,16 @@ export function modelError(endpoint: Endpoint, error: unknown): AppError {
   if (error instanceof AppError) return error;
   const address = maskCredentials(endpoint.baseUrl);
   const where = `The model server at ${address}`;
-  let status = 502;
-  let code = 'model.error';
-  let message: string;
+  const again = retryable(error);
+  let appError: AppError;
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    [status, code, message] = [504, 'model.timeout', `${where} did not answer within ${Math.round(timeoutMs() / 1000)} s.`];
+    appError = modelTimeout(where, Math.round(timeoutMs() / 1000), again);
   } else if (error instanceof OpenAI.APIUserAbortError) {
-    [status, code, message] = [499, 'model.aborted', 'The request was cancelled.'];
+    appError = modelAborted(again);
   } else if (error instanceof OpenAI.APIConnectionError && refusedHost(error)) {
-    [status, code, message] = [403, 'model.host_not_allowed', `${refusedHost(error)!.message}; ask this server's operator.`];
+    appError = modelHostRefused(refusedHost(error)!.message, again);
   } else if (error instanceof OpenAI.APIConnectionError) {
-    [code, message] = ['model.unreachable', `Cannot reach the model server at ${address}. Is it running, and is the base URL right (it usually ends in /v1)?`];
+    appError = modelUnreachable(address, again);
   } else if (error instanceof OpenAI.APIError) {
     const hint =
       error.status === 401 || error.status === 403
@@ -139,11 +139,10 @@ export function modelError(endpoint: Endpoint, error: unknown): AppError {
         : error.status === 404
           ? ` Check the model name "${endpoint.model}" and the base URL.`
           : '';
-    message = `${where} answered HTTP ${error.status ?? '(no status)'}: ${serverMessage(endpoint, error)}.${hint}`;
+    appError = modelFailed(`${where} answered HTTP ${error.status ?? '(no status)'}: ${serverMessage(endpoint, error)}.${hint}`, again);
   } else {
-    message = `${where} failed: ${(error as Error)?.message ?? String(error)}`;
+    appError = modelFailed(`${where} failed: ${(error as Error)?.message ?? String(error)}`, again);
   }
-  const appError = new AppError(status, code, message, { retryable: retryable(error) });
   appError.forTrainers = MODEL_DOWN_FOR_TRAINERS;
   appError.cause = error;
   return appError;
@@ -263,7 +262,7 @@ export async function sampleCompletions(endpoint: Endpoint, messages: ChatMessag
     const rest = await Promise.all(
       freshSeeds(k - samples.length, samples.map((s) => s.params.seed)).map(async (seed) => {
         const [sample] = await one(seed);
-        if (!sample) throw new AppError(502, 'model.error', `The model server at ${maskCredentials(endpoint.baseUrl)} answered with no choice.`);
+        if (!sample) throw noChoice(maskCredentials(endpoint.baseUrl));
         return sample;
       }),
     );

@@ -1,7 +1,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { config } from '#server/config.ts';
-import { AppError } from '#server/http/errors.ts';
+import { hostNotAllowed } from './models.errors.ts';
 
 /**
  * Which addresses a project's model base URL may point at, on a shared deployment where a
@@ -62,7 +62,7 @@ export function modelHostRefusal(baseUrl: string): string | null {
 /** Refuses to save a base URL outside ORDINAL_MODEL_HOSTS, as the field's error. */
 export function assertModelHostAllowed(baseUrl: string, field: string) {
   const refusal = modelHostRefusal(baseUrl);
-  if (refusal !== null) throw new AppError(403, 'model.host_not_allowed', `${field}: ${refusal}.`, { issues: [{ path: field, message: refusal }] });
+  if (refusal !== null) throw hostNotAllowed(field, refusal);
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { Db } from '#server/db/client.ts';
-import { AppError, conflict } from '#server/http/errors.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import type { SampleJob } from '#shared/models.ts';
 import { sampleProject } from './sampling.ts';
+import { samplingRunning, samplingStopped } from './models.errors.ts';
 
 const idle: SampleJob = { state: 'idle', total: 0, done: 0, failed: 0, notSampled: 0, lastError: null, advice: null, startedAt: null, finishedAt: null };
 
@@ -19,8 +19,8 @@ export class SampleJobs {
   }
 
   start(db: Db, project: ProjectRow, k: number | undefined, actorId: number): SampleJob {
-    if (this.stopping.signal.aborted) throw new AppError(503, 'server.stopping', 'The server is restarting; start sampling again in a moment.');
-    if (this.status(project.id).state === 'running') throw conflict('sample.running', 'Sampling is already running for this project.');
+    if (this.stopping.signal.aborted) throw samplingStopped();
+    if (this.status(project.id).state === 'running') throw samplingRunning();
     const job: SampleJob = { ...idle, state: 'running', startedAt: new Date().toISOString() };
     this.jobs.set(project.id, job);
     sampleProject(db, project, { k, actorId, signal: this.stopping.signal, onProgress: (p) => Object.assign(job, p) }).then(

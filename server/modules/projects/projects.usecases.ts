@@ -1,14 +1,15 @@
 import { and, eq, notLike, sql } from 'drizzle-orm';
 import type { Db } from '#server/db/client.ts';
 import type { AuthUser } from '#server/http/auth.ts';
-import { conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { assertModelHostAllowed } from '#server/modules/models/model-hosts.ts';
 import { countAvailable } from '#server/modules/comparisons/queue.ts';
-import { comparisons } from '#server/modules/comparisons/comparisons.table.ts';
+import { redecideDone } from '#server/modules/comparisons/comparisons.rules.ts';
 import { maskCredentials } from '#shared/models.ts';
+import type { ProjectTotals } from '#shared/quality.ts';
 import { createProjectSchema, type CreateProject, type Project, type ProjectSummary, type UpdateProject } from '#shared/projects.ts';
-import { projectCounts, projects, STAGING_SLUG_PREFIX, type ProjectRow } from './projects.table.ts';
+import { projects, STAGING_SLUG_PREFIX, type ProjectRow } from './projects.table.ts';
+import { projectExists, projectNotFound } from './projects.errors.ts';
 import { findProject, writingProjects } from './projects.repository.ts';
 
 /** A project as the API shows it. Trainers learn whether there is a model, not where it runs. */
@@ -34,7 +35,7 @@ export const toProject = (row: ProjectRow, viewer?: AuthUser | null): Project =>
 /** The project, or 404. Trainers are told archived projects do not exist. */
 export function getProject(db: Db, slug: string, user?: AuthUser | null): ProjectRow {
   const row = findProject(db, slug);
-  if (!row || (user?.role === 'trainer' && row.archivedAt !== null)) throw notFound(`Project "${slug}"`);
+  if (!row || (user?.role === 'trainer' && row.archivedAt !== null)) throw projectNotFound(slug);
   return row;
 }
 
@@ -66,7 +67,7 @@ const auditable = <T extends { modelEndpoint?: UpdateProject['modelEndpoint'] }>
 export function createProject(db: Db, input: CreateProject, actorId: number | null): Project {
   const { modelEndpoint, ...values } = createProjectSchema.parse(input);
   return writingProjects(db, () => {
-    if (findProject(db, values.slug)) throw conflict('project.exists', `A project with slug "${values.slug}" already exists.`);
+    if (findProject(db, values.slug)) throw projectExists(values.slug);
     const row = db.orm.insert(projects).values({ ...values, ...endpointColumns(modelEndpoint, null), createdBy: actorId }).returning().get();
     audit(db, actorId, 'project.create', `project:${row.slug}`, { settings: auditable({ ...values, modelEndpoint }) });
     return toProject(row);
@@ -90,31 +91,28 @@ export function updateProject(db: Db, slug: string, changes: UpdateProject, acto
       .where(eq(projects.id, row.id))
       .returning()
       .get();
-    if (updated.overlap !== row.overlap) {
-      db.orm
-        .update(comparisons)
-        .set({ done: sql`${comparisons.goldRanking} IS NOT NULL OR ${comparisons.rankingCount} >= ${updated.overlap}`, fullUntil: 0 })
-        .where(eq(comparisons.projectId, row.id))
-        .run();
-    }
+    // Which comparisons are done is the comparisons' rule: they decide it again for the new overlap.
+    if (updated.overlap !== row.overlap) redecideDone(db, row.id, updated.overlap);
     audit(db, actorId, 'project.update', `project:${slug}`, { changes: auditable(changes) });
     return toProject(updated);
   });
 }
 
-/** The project's totals, kept by triggers in project_counts: one row read, however large the project. */
-function progress(db: Db, projectId: number) {
-  return db.orm
-    .select({ comparisons: projectCounts.comparisons, completed: projectCounts.completed, rankings: projectCounts.rankings })
-    .from(projectCounts)
-    .where(eq(projectCounts.projectId, projectId))
-    .get()!;
-}
+/**
+ * The project's totals, kept by the triggers of migrations/0006 in project_counts: one row read,
+ * however large the project. `completed` counts the comparisons done that are not gold; that rule
+ * lives in those triggers, and "done" itself in comparisons/comparisons.rules.ts. Takes a bare
+ * connection, as the quality figures' worker thread has (stats/stats.ts).
+ */
+export const projectTotals = (db: Pick<Db, 'sqlite'>, projectId: number): ProjectTotals =>
+  db.sqlite.prepare<[number], ProjectTotals>('SELECT comparisons, completed, rankings, gold FROM project_counts WHERE project_id = ?').get(projectId)!;
+
+const progressOf = ({ gold: _gold, ...progress }: ProjectTotals) => progress;
 
 export function summarizeProject(db: Db, row: ProjectRow, user: AuthUser): ProjectSummary {
   return {
     ...toProject(row, user),
-    progress: { ...progress(db, row.id), availableToMe: countAvailable(db, row, user.id) },
+    progress: { ...progressOf(projectTotals(db, row.id)), availableToMe: countAvailable(db, row, user.id) },
   };
 }
 

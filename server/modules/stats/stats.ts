@@ -1,47 +1,19 @@
 import type { Db } from '#server/db/client.ts';
+import type { AuthUser } from '#server/http/auth.ts';
+import { projectTotals } from '#server/modules/projects/projects.usecases.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { runInWorker } from '#server/workers/pool.ts';
-import { rankedPairs } from '#shared/consensus.ts';
-import {
-  isShownOrder,
-  kendallTauB,
-  lengthBuckets,
-  lengthOutcomes,
-  medianOfSorted,
-  pairsAgreement,
-  pairwiseAgreement,
-  positionOutcomes,
-  positions,
-  prefersLonger,
-  RunningMean,
-  share,
-} from '#shared/quality.ts';
-import type { RankingGroups } from '#shared/rankings.ts';
-import type { Leaderboard, MyStats, ProjectStats, Review, TrainerStats } from '#shared/stats.ts';
+import { Durations, fastThresholdOf, ProjectTally, TrainerTally, type RankedComparison } from '#shared/quality.ts';
+import type { Leaderboard, MyStats, ProjectStats, Review } from '#shared/stats.ts';
 import { textLength } from '#shared/text-length.ts';
-import type { AuthUser } from '#server/http/auth.ts';
-import { AppError } from '#server/http/errors.ts';
+import { leaderboardOff } from './stats.errors.ts';
+
+// The loader of the quality figures: it streams a project's rows from SQLite, one comparison at a
+// time, into the running totals and pure figure functions of shared/quality.ts.
 
 /** What the figures read: the server's connection, or a worker's read-only one (server/workers). */
 type ReadDb = Pick<Db, 'sqlite'>;
 type ProjectRef = Pick<ProjectRow, 'id' | 'slug'>;
-
-/** One trainer's answer to a comparison. */
-interface Answer {
-  userId: number;
-  ranking: RankingGroups;
-  shownOrder: string[];
-  durationMs: number | null;
-  createdAt: number;
-}
-
-/** A ranked comparison: its answers in the order they were given, and its candidates' lengths. */
-interface RankedComparison {
-  gold: RankingGroups | null;
-  /** Candidate id → length (shared/text-length.ts), in candidate id order. */
-  lengths: Map<string, number>;
-  answers: Answer[];
-}
 
 /** An answer as the queries below return it (raw: arrays are cheaper than objects, a million times over). */
 type AnswerRow = [comparisonId: number, gold: string | null, userId: number, ranking: string, shownOrder: string, durationMs: number | null, createdAt: number];
@@ -79,164 +51,6 @@ function* rankedComparisons(answers: Iterable<AnswerRow>, candidates: Iterator<C
   }
 }
 
-/** A fast answer took less than this share of the project's median time. */
-const FAST_SHARE = 0.25;
-
-const fastThresholdOf = (projectMedianMs: number | null) => (projectMedianMs === null ? null : projectMedianMs * FAST_SHARE);
-
-/** Share of the gold's untied pairs the ranking orders the same way; a tie where gold has an order is wrong. */
-function goldScore(ranking: RankingGroups, gold: RankingGroups) {
-  const mine = positions(ranking);
-  const expected = positions(gold);
-  let correct = 0;
-  let pairs = 0;
-  const ids = [...expected.keys()];
-  for (let i = 0; i < ids.length; i++) {
-    for (let j = i + 1; j < ids.length; j++) {
-      const e = expected.get(ids[i]!)! - expected.get(ids[j]!)!;
-      if (e === 0) continue;
-      pairs++;
-      const m = mine.get(ids[i]!)! - mine.get(ids[j]!)!;
-      if (Math.sign(m) === Math.sign(e)) correct++;
-    }
-  }
-  return { correct, pairs };
-}
-
-class Counter {
-  hits = 0;
-  total = 0;
-  add(hit: boolean) {
-    this.total++;
-    if (hit) this.hits++;
-  }
-  addAll(other: Counter) {
-    this.hits += other.hits;
-    this.total += other.total;
-  }
-  get rate() {
-    return share(this.hits, this.total);
-  }
-}
-
-/** Untied pairwise wins and contests of the candidate shown at each position, over many rankings. */
-class PositionTally {
-  wins: number[] = [];
-  contests: number[] = [];
-  add(outcomes: Array<{ wins: number; contests: number }>) {
-    outcomes.forEach((o, position) => {
-      this.wins[position] = (this.wins[position] ?? 0) + o.wins;
-      this.contests[position] = (this.contests[position] ?? 0) + o.contests;
-    });
-  }
-  addAll(other: PositionTally) {
-    this.add(other.wins.map((wins, position) => ({ wins, contests: other.contests[position]! })));
-  }
-  get bias() {
-    return { byShownPosition: this.contests.map((n, i) => share(this.wins[i]!, n)), contests: [...this.contests] };
-  }
-}
-
-/** Recorded times on task, 8 bytes each: an exact median needs them all. */
-class Durations {
-  private values: Float64Array;
-  constructor(expected = 64) {
-    this.values = new Float64Array(Math.max(expected, 1));
-  }
-  count = 0;
-  /** Summed in the order they came. */
-  totalMs = 0;
-  add(ms: number) {
-    if (this.count === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.count++] = ms;
-    this.totalMs += ms;
-  }
-  get all() {
-    return this.values.subarray(0, this.count);
-  }
-  /** Sorts them in place: call once every time is in. */
-  median() {
-    return medianOfSorted(this.all.sort());
-  }
-}
-
-/**
- * One trainer's running totals, one answer at a time: the project's figures are computed from
- * these, and so are the trainer's own (`myStats`), so the two cannot differ.
- */
-class TrainerTally {
-  rankings = 0;
-  agree = 0;
-  pairs = 0;
-  taus = new RunningMean();
-  overlap = 0;
-  goldCorrect = 0;
-  goldPairs = 0;
-  goldAnswered = 0;
-  longer = new Counter();
-  buckets = lengthBuckets.map(() => new Counter());
-  positions = new PositionTally();
-  durations = new Durations();
-  shownOrderSubmissions = 0;
-
-  add(answer: Answer, comparison: RankedComparison) {
-    this.rankings++;
-    if (comparison.answers.length >= 2) {
-      // Scored on the preferences a majority of the others supports, not on an order of the
-      // candidates no majority separates; τ-b against their consensus ranking, ties where it must.
-      const others = comparison.answers.filter((o) => o !== answer).map((o) => o.ranking);
-      const consensus = rankedPairs([...comparison.lengths.keys()], others);
-      const a = pairsAgreement(answer.ranking, consensus.pairs);
-      this.agree += a.agree;
-      this.pairs += a.pairs;
-      this.taus.add(kendallTauB(answer.ranking, consensus.ranking));
-      this.overlap++;
-    }
-    for (const outcome of lengthOutcomes(answer.ranking, comparison.lengths)) {
-      this.longer.add(outcome.longerWon);
-      this.buckets[outcome.bucket]!.add(outcome.longerWon);
-    }
-    this.positions.add(positionOutcomes(answer.ranking, answer.shownOrder));
-    if (comparison.gold) {
-      const g = goldScore(answer.ranking, comparison.gold);
-      this.goldAnswered++;
-      this.goldCorrect += g.correct;
-      this.goldPairs += g.pairs;
-    }
-    if (answer.durationMs !== null) this.durations.add(answer.durationMs);
-    if (isShownOrder(answer.ranking, answer.shownOrder)) this.shownOrderSubmissions++;
-  }
-
-  figures(username: string, fastThresholdMs: number | null): TrainerStats {
-    const durations = this.durations.all;
-    const hours = this.durations.totalMs / 3_600_000;
-    let fastAnswers = 0;
-    if (fastThresholdMs !== null) for (const d of durations) if (d < fastThresholdMs) fastAnswers++;
-    const medianMs = this.durations.median();
-    return {
-      username,
-      rankings: this.rankings,
-      agreement: share(this.agree, this.pairs),
-      kendallTau: this.taus.value,
-      agreementComparisons: this.overlap,
-      goldAccuracy: share(this.goldCorrect, this.goldPairs),
-      goldAnswered: this.goldAnswered,
-      longerPreferred: this.longer.rate,
-      lengthPairs: this.longer.total,
-      prefersLonger: prefersLonger(this.longer.rate, this.longer.total),
-      positionBias: this.positions.bias,
-      medianMs,
-      perHour: hours > 0 ? durations.length / hours : null,
-      shownOrderSubmissions: this.shownOrderSubmissions,
-      fastAnswers,
-    };
-  }
-}
-
 /**
  * The project's median time on task, exact: every recorded time, 8 bytes each, read in one narrow
  * pass (SQLite sorting them itself spills a million to a temporary file and takes seconds). Read
@@ -245,7 +59,7 @@ class TrainerTally {
  */
 function projectMedianMs(db: ReadDb, projectId: number): number | null {
   // Sized for every ranking at once: no copies on the way.
-  const durations = new Durations(db.sqlite.prepare<[number], number>('SELECT rankings FROM project_counts WHERE project_id = ?').pluck().get(projectId));
+  const durations = new Durations(projectTotals(db, projectId).rankings);
   const times = db.sqlite
     .prepare<[number], number>('SELECT r.duration_ms FROM comparisons c JOIN rankings r ON r.comparison_id = c.id WHERE c.project_id = ? AND r.duration_ms IS NOT NULL')
     .pluck();
@@ -256,22 +70,15 @@ function projectMedianMs(db: ReadDb, projectId: number): number | null {
 /**
  * Every quality figure of a project, computed from the stored rankings: agreement between
  * trainers and with the leave-one-out consensus, gold accuracy, length and position bias, time
- * on task and suspicious patterns, overall and per trainer. The rankings are streamed one
- * comparison at a time, in one read transaction (one consistent snapshot), keeping running totals
- * per trainer: memory grows with the trainers, not with the rankings (besides 8 bytes of time on
+ * on task and suspicious patterns, overall and per trainer (shared/quality.ts `ProjectTally`). The
+ * rankings are streamed one comparison at a time, in one read transaction (one consistent
+ * snapshot): memory grows with the trainers, not with the rankings (besides 8 bytes of time on
  * task per ranking, for exact medians).
  */
 export function projectStats(db: ReadDb, project: ProjectRef): ProjectStats {
   return db.sqlite.transaction(() => {
-    const totals = db.sqlite
-      .prepare<[number], { comparisons: number; completed: number; rankings: number; gold: number }>(
-        `SELECT count(*) AS comparisons, coalesce(sum(done AND gold_ranking IS NULL), 0) AS completed, coalesce(sum(ranking_count), 0) AS rankings,
-                coalesce(sum(gold_ranking IS NOT NULL), 0) AS gold
-         FROM comparisons WHERE project_id = ?`,
-      )
-      .get(project.id)!;
+    const totals = projectTotals(db, project.id);
     const medianMs = projectMedianMs(db, project.id);
-    const fastThreshold = fastThresholdOf(medianMs);
     const answers = db.sqlite
       .prepare<[number], AnswerRow>(`SELECT ${answerColumns} FROM comparisons c JOIN rankings r ON r.comparison_id = c.id WHERE c.project_id = ? ORDER BY c.id, r.id`)
       .raw()
@@ -279,82 +86,10 @@ export function projectStats(db: ReadDb, project: ProjectRef): ProjectStats {
     const candidates = db.sqlite
       .prepare<[number], CandidateRow>(`SELECT ${candidateColumns} FROM comparisons c ${candidatesOf} WHERE c.project_id = ? AND c.ranking_count > 0 ORDER BY c.id, m.id`)
       .iterate(project.id);
-
-    const tallies = new Map<number, TrainerTally>();
-    // Agreement between every two trainers of the same comparison.
-    let agree = 0;
-    let pairs = 0;
-    let rankingPairs = 0;
-    let overlapping = 0;
-    const taus = new RunningMean();
-    /** Rankings per day, by days since the epoch (UTC). */
-    const days = new Map<number, number>();
-    for (const comparison of rankedComparisons(answers, candidates)) {
-      const { answers } = comparison;
-      if (answers.length >= 2) {
-        overlapping++;
-        for (let i = 0; i < answers.length; i++) {
-          for (let j = i + 1; j < answers.length; j++) {
-            const a = pairwiseAgreement(answers[i]!.ranking, answers[j]!.ranking);
-            agree += a.agree;
-            pairs += a.pairs;
-            rankingPairs++;
-            taus.add(kendallTauB(answers[i]!.ranking, answers[j]!.ranking));
-          }
-        }
-      }
-      for (const answer of answers) {
-        let tally = tallies.get(answer.userId);
-        if (!tally) tallies.set(answer.userId, (tally = new TrainerTally()));
-        tally.add(answer, comparison);
-        const day = Math.floor(answer.createdAt / 86_400_000);
-        days.set(day, (days.get(day) ?? 0) + 1);
-      }
-    }
-
+    const tally = new ProjectTally();
+    for (const comparison of rankedComparisons(answers, candidates)) tally.add(comparison);
     const username = db.sqlite.prepare<[number], string>('SELECT username FROM users WHERE id = ?').pluck();
-    const byName = [...tallies].map(([userId, tally]) => ({ tally, figures: tally.figures(username.get(userId)!, fastThreshold) }));
-    byName.sort((a, b) => (a.figures.username < b.figures.username ? -1 : 1));
-    const trainers = byName.map((t) => t.figures);
-
-    // The project's length, position and gold figures are its trainers' counts added up.
-    const longer = new Counter();
-    const buckets = lengthBuckets.map(() => new Counter());
-    const positionTally = new PositionTally();
-    let goldAnswers = 0;
-    let goldCorrect = 0;
-    let goldPairs = 0;
-    for (const { tally } of byName) {
-      longer.addAll(tally.longer);
-      tally.buckets.forEach((b, i) => buckets[i]!.addAll(b));
-      positionTally.addAll(tally.positions);
-      goldAnswers += tally.goldAnswered;
-      goldCorrect += tally.goldCorrect;
-      goldPairs += tally.goldPairs;
-    }
-
-    const timeline = [...days].map(([day, rankings]) => ({ date: new Date(day * 86_400_000).toISOString().slice(0, 10), rankings }));
-    return {
-      project: project.slug,
-      comparisons: totals.comparisons,
-      completedComparisons: totals.completed,
-      rankings: totals.rankings,
-      agreement: { pairwise: share(agree, pairs), kendallTau: taus.value, comparisons: overlapping, rankingPairs },
-      lengthBias: {
-        longerPreferred: longer.rate,
-        pairs: longer.total,
-        byLengthRatio: lengthBuckets.map((b, i) => ({ bucket: b.label, longerPreferred: buckets[i]!.rate, pairs: buckets[i]!.total })),
-      },
-      positionBias: positionTally.bias,
-      time: { medianMs, fastThresholdMs: fastThreshold },
-      suspicious: {
-        shownOrderSubmissions: trainers.reduce((s, t) => s + t.shownOrderSubmissions, 0),
-        fastAnswers: trainers.reduce((s, t) => s + t.fastAnswers, 0),
-      },
-      gold: { comparisons: totals.gold, answers: goldAnswers, accuracy: share(goldCorrect, goldPairs) },
-      timeline: timeline.sort((a, b) => (a.date < b.date ? -1 : 1)),
-      trainers,
-    };
+    return tally.figures(project.slug, totals, medianMs, (userId) => username.get(userId)!);
   })();
 }
 
@@ -434,7 +169,7 @@ export function myStats(db: Db, project: ProjectRow, user: AuthUser): Promise<My
 
 /** Everyone's rankings, agreement and gold accuracy, most rankings first; trainers see it only where the project opted in. */
 export async function leaderboard(db: Db, project: ProjectRow, viewer: AuthUser): Promise<Leaderboard> {
-  if (!project.leaderboard && viewer.role === 'trainer') throw new AppError(404, 'leaderboard.off', 'This project has no leaderboard.');
+  if (!project.leaderboard && viewer.role === 'trainer') throw leaderboardOff();
   const trainers = (await currentProjectStats(db, project)).trainers.map(({ username, rankings, agreement, goldAccuracy }) => ({ username, rankings, agreement, goldAccuracy }));
   return { trainers: trainers.sort((a, b) => b.rankings - a.rankings || a.username.localeCompare(b.username)) };
 }

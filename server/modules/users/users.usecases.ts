@@ -1,10 +1,10 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '#server/db/client.ts';
 import type { CreateUser, User, UserRole } from '#shared/users.ts';
-import { conflict, notFound } from '#server/http/errors.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { hashPassword } from '#server/modules/auth/passwords.ts';
 import { apiTokens, sessions, users, type UserRow } from './users.table.ts';
+import { lastAdmin, userExists, userNotFound } from './users.errors.ts';
 
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -20,7 +20,7 @@ export const toUser = (row: UserRow): User => ({
 export async function createUser(db: Db, input: CreateUser, actorId: number | null): Promise<User> {
   const passwordHash = await hashPassword(input.password);
   return db.sqlite.transaction(() => {
-    if (findUserByUsername(db, input.username)) throw conflict('user.exists', `A user named "${input.username}" already exists.`);
+    if (findUserByUsername(db, input.username)) throw userExists(input.username);
     const row = db.orm.insert(users).values({ username: input.username, role: input.role, passwordHash }).returning().get();
     audit(db, actorId, 'user.create', `user:${row.username}`, { role: row.role });
     return toUser(row);
@@ -32,7 +32,7 @@ export const findUserByUsername = (db: Db, username: string) =>
 
 export function getUser(db: Db, username: string): UserRow {
   const row = findUserByUsername(db, username);
-  if (!row) throw notFound(`User "${username}"`);
+  if (!row) throw userNotFound(username);
   return row;
 }
 
@@ -63,7 +63,7 @@ export async function updateUser(
     if (changes.role === undefined && changes.active === undefined && passwordHash === undefined) return toUser(row);
     const losesAdmin = row.role === 'admin' && row.active && ((changes.role !== undefined && changes.role !== 'admin') || changes.active === false);
     if (losesAdmin && db.orm.select({ n: sql<number>`count(*)` }).from(users).where(sql`${users.role} = 'admin' AND ${users.active} = 1`).get()!.n <= 1) {
-      throw conflict('user.last_admin', 'This is the last active admin: make another user admin first.');
+      throw lastAdmin();
     }
     const updated = db.orm
       .update(users)
