@@ -1,15 +1,17 @@
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes } from 'react-router';
-import type { User, UserRole } from '#shared/users.ts';
+import type { UserRole } from '#shared/users.ts';
 import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
 import { errorMessage } from '../lib/api.ts';
-import { currentUser, logout } from '../features/auth/api.ts';
-import { LoginPage } from '../features/auth/LoginPage.tsx';
+import { useCurrentUser } from '../features/auth/api/get-session.ts';
+import { useLogout } from '../features/auth/api/logout.ts';
 import { SessionContext } from '../features/auth/session.tsx';
 import { ProjectsPage } from '../features/projects/ProjectsPage.tsx';
 import { RankingPage } from '../features/ranking/RankingPage.tsx';
 
-// The trainer's daily path (login, projects, ranking) loads first; every other page loads when opened.
+// The trainer's daily path (projects, ranking) loads first; every other page loads when opened, the login
+// page too: its form library is needed once per session, not on every visit (decision 0003).
+const LoginPage = lazy(() => import('../features/auth/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
 const AccountPage = lazy(() => import('../features/account/AccountPage.tsx').then((m) => ({ default: m.AccountPage })));
 const ComparisonPage = lazy(() => import('../features/browse/ComparisonPage.tsx').then((m) => ({ default: m.ComparisonPage })));
 const ChatPage = lazy(() => import('../features/chat/ChatPage.tsx').then((m) => ({ default: m.ChatPage })));
@@ -28,21 +30,20 @@ const notFound = (
 );
 
 export function App() {
-  const [user, setUser] = useState<User | null | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
+  const session = useCurrentUser();
+  const logout = useLogout();
 
-  useEffect(() => {
-    currentUser().then(setUser, (e) => setError(errorMessage(e)));
-  }, []);
-
-  if (error) return <p role="alert" className="page error">{error}</p>;
-  if (user === undefined) return <p className="page muted">Loading…</p>;
+  if (session.isError) return <p role="alert" className="page error">{errorMessage(session.error)}</p>;
+  if (session.isPending) return <p className="page muted">Loading…</p>;
+  const user = session.data;
   if (user === null) {
     return (
       <BrowserRouter>
-        <Routes>
-          <Route path="*" element={<LoginPage onLogin={setUser} />} />
-        </Routes>
+        <Suspense fallback={<p className="page muted">Loading…</p>}>
+          <Routes>
+            <Route path="*" element={<LoginPage />} />
+          </Routes>
+        </Suspense>
       </BrowserRouter>
     );
   }
@@ -61,7 +62,7 @@ export function App() {
   const staff: UserRole[] = ['admin', 'researcher'];
   return (
     <BrowserRouter>
-      <SessionContext.Provider value={{ user, logout: async () => { await logout(); setUser(null); } }}>
+      <SessionContext.Provider value={{ user, logout: async () => void (await logout.mutateAsync().catch(() => undefined)) }}>
         <nav className="topbar" aria-label="Main">
           <Link to="/" className="brand">Ordinal</Link>
           <NavLink to="/" end>Projects</NavLink>
@@ -69,7 +70,7 @@ export function App() {
           <NavLink to="/account">Account</NavLink>
           <span className="spacer" />
           <span className="muted who">{user.username} · {user.role}</span>
-          <button type="button" className="link" onClick={() => void logout().finally(() => setUser(null))}>Log out</button>
+          <button type="button" className="link" onClick={() => logout.mutate()}>Log out</button>
         </nav>
         <ErrorBoundary>
           <Suspense fallback={<p className="page muted">Loading…</p>}>

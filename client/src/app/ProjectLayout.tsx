@@ -1,13 +1,13 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Link, NavLink, useParams } from 'react-router';
-import type { ProjectSummary } from '#shared/projects.ts';
 import { Dialog } from '../components/Dialog.tsx';
 import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
 import { errorMessage } from '../lib/api.ts';
-import { fetchProject, updateProject } from '../lib/projects.ts';
 import { ComparisonsList } from '../features/browse/ComparisonsList.tsx';
 import { ExportPanel } from '../features/export/ExportPanel.tsx';
 import { ImportPanel } from '../features/import/ImportPanel.tsx';
+import { useProject } from '../features/projects/api/get-project.ts';
+import { useUpdateProject } from '../features/projects/api/update-project.ts';
 import { ProjectForm } from '../features/projects/ProjectForm.tsx';
 import { SamplePanel } from '../features/sampling/SamplePanel.tsx';
 
@@ -27,26 +27,18 @@ const tabs: Array<[ProjectTab, string]> = [
 /** A researcher's console for one project: progress, browsing, import, export and settings. */
 export function ProjectLayout({ tab }: { tab: ProjectTab }) {
   const { slug = '' } = useParams();
-  const [project, setProject] = useState<ProjectSummary | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: project, error: loadError } = useProject(slug);
+  const update = useUpdateProject(slug);
   const [confirmArchive, setConfirmArchive] = useState(false);
+  const failure = update.error ?? loadError;
+  const error = failure ? errorMessage(failure) : null;
 
-  const reload = useCallback(() => {
-    fetchProject(slug).then(setProject, (e) => setError(errorMessage(e)));
-  }, [slug]);
-  useEffect(reload, [reload]);
-
-  const setArchived = async (archived: boolean) => {
+  const setArchived = (archived: boolean) => {
     setConfirmArchive(false);
-    try {
-      await updateProject(slug, { archived });
-      reload();
-    } catch (e) {
-      setError(errorMessage(e));
-    }
+    update.mutate({ archived });
   };
 
-  if (error && !project) return <main className="page"><p role="alert" className="error">{error}</p><Link to="/">Back to projects</Link></main>;
+  if (loadError && !project) return <main className="page"><p role="alert" className="error">{errorMessage(loadError)}</p><Link to="/">Back to projects</Link></main>;
   if (!project) return <p className="page muted">Loading…</p>;
   const { progress } = project;
   const share = progress.comparisons ? progress.completed / progress.comparisons : 0;
@@ -78,10 +70,10 @@ export function ProjectLayout({ tab }: { tab: ProjectTab }) {
             <progress max={1} value={share} aria-valuetext={`${Math.round(share * 100)}% of comparisons complete`} />
           </label>
           <p className="muted">Ties {project.allowTies ? 'allowed' : 'not allowed'} · lease {project.leaseMinutes} min · {project.ratings.length} rating{project.ratings.length === 1 ? '' : 's'} and {project.flags.length} flag{project.flags.length === 1 ? '' : 's'} per answer</p>
-          <SamplePanel slug={slug} hasModel={project.hasModel} k={project.sampling.k} onFinished={reload} />
+          <SamplePanel slug={slug} hasModel={project.hasModel} k={project.sampling.k} />
           <div className="actions start">
             {project.archived ? (
-              <button type="button" onClick={() => void setArchived(false)}>Unarchive</button>
+              <button type="button" onClick={() => setArchived(false)}>Unarchive</button>
             ) : (
               <button type="button" onClick={() => setConfirmArchive(true)}>Archive…</button>
             )}
@@ -96,11 +88,11 @@ export function ProjectLayout({ tab }: { tab: ProjectTab }) {
         </ErrorBoundary>
       )}
       {tab === 'comparisons' && <ComparisonsList slug={slug} overlap={project.overlap} />}
-      {tab === 'import' && <ImportPanel slug={slug} onImported={reload} />}
+      {tab === 'import' && <ImportPanel slug={slug} />}
       {tab === 'export' && <ExportPanel slug={slug} />}
       {tab === 'settings' && (
         <section className="panel" aria-label="Settings">
-          <ProjectForm project={project} onSaved={reload} />
+          <ProjectForm project={project} />
         </section>
       )}
       {confirmArchive && (
@@ -108,7 +100,7 @@ export function ProjectLayout({ tab }: { tab: ProjectTab }) {
           <p>Trainers will no longer see it or get work from it, and it takes no new answers. Everything stays stored and exportable, and you can unarchive it.</p>
           <div className="actions">
             <button type="button" onClick={() => setConfirmArchive(false)}>Cancel</button>
-            <button type="button" className="primary" onClick={() => void setArchived(true)}>Archive</button>
+            <button type="button" className="primary" onClick={() => setArchived(true)}>Archive</button>
           </div>
         </Dialog>
       )}

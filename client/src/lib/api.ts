@@ -1,17 +1,10 @@
 import type { z } from 'zod';
+import type { RequestInput } from '#shared/contract/request.ts';
+import type { ApiRoute, RouteResponse } from '#shared/contract/route.ts';
+import { ApiError } from '#shared/api-error.ts';
 import type { ApiErrorBody } from '#shared/errors.ts';
 
-/** An API error in plain words, with the server's stable code. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
 
 const plainWords: Record<number, string> = {
   401: 'You are not logged in (or your session ended). Log in again.',
@@ -65,3 +58,24 @@ export async function errorFrom(response: Response): Promise<ApiError> {
 }
 
 export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** A route's path with its parameters filled in, and its query string (absent values left out). */
+export function routePath(path: string, params?: object, query?: object): string {
+  const filled = path.replace(/:(\w+)/g, (_, key: string) => encodeURIComponent(String((params as Record<string, unknown> | undefined)?.[key])));
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined && value !== null) search.append(key, String(value));
+  const qs = search.toString();
+  return qs ? `${filled}?${qs}` : filled;
+}
+
+/**
+ * Calls one route of the shared contract (`shared/contract/`): its method and path, its input typed
+ * by its schemas, its answer parsed with its response schema. Pages on the trainer's path name the
+ * route as a type only and call api() with `RouteResponse<typeof route>`: a route's schemas are zod
+ * at run time (decision 0003).
+ */
+export async function callRoute<R extends ApiRoute>(route: R, input: RequestInput<R>): Promise<RouteResponse<R>> {
+  const { params, query, body } = input as { params?: object; query?: object; body?: unknown };
+  const schema = route.response && 'parse' in route.response ? route.response : undefined;
+  return (await api(route.method.toUpperCase(), routePath(route.path, params, query), { body, schema })) as RouteResponse<R>;
+}

@@ -1,27 +1,31 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { z } from 'zod';
 import { changePasswordSchema, createTokenSchema, type ApiToken } from '#shared/users.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { RelativeTime } from '../../components/RelativeTime.tsx';
 import { SecretValue } from '../../components/SecretValue.tsx';
 import { errorMessage } from '../../lib/api.ts';
-import { fieldErrors } from '../../lib/form.ts';
+import { setServerErrors } from '../../lib/form-errors.ts';
+import { formResolver } from '../../lib/form-resolver.ts';
 import { useSession } from '../auth/session.tsx';
-import { changePassword, createToken, fetchTokens, revokeToken } from './api.ts';
+import { useChangePassword } from './api/change-password.ts';
+import { useCreateToken, type CreateToken } from './api/create-token.ts';
+import { useTokens } from './api/get-tokens.ts';
+import { useRevokeToken } from './api/revoke-token.ts';
 import './account.css';
 
 /** One's own account: password and API tokens. Open to every logged-in user. */
 export function AccountPage() {
   const { user } = useSession();
-  // A password change revokes every token: the list below is read again so it shows them revoked.
-  const [passwordChanges, setPasswordChanges] = useState(0);
   return (
     <main className="page account">
       <h1>Account</h1>
       <p className="muted">
         Logged in as {user.username} ({user.role}).
       </p>
-      <ChangePasswordForm username={user.username} onChanged={() => setPasswordChanges((n) => n + 1)} />
-      <ApiTokens key={passwordChanges} />
+      <ChangePasswordForm username={user.username} />
+      <ApiTokens />
     </main>
   );
 }
@@ -29,36 +33,38 @@ export function AccountPage() {
 const passwordLabels = { currentPassword: 'Current password', newPassword: 'New password', repeat: 'Repeat the new password' };
 type PasswordField = keyof typeof passwordLabels;
 
-function ChangePasswordForm({ username, onChanged }: { username: string; onChanged: () => void }) {
-  const id = useId();
-  const [values, setValues] = useState<Record<PasswordField, string>>({ currentPassword: '', newPassword: '', repeat: '' });
-  const [errors, setErrors] = useState<Partial<Record<PasswordField | 'form', string>>>({});
-  const [apiError, setApiError] = useState<string | null>(null);
-  const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
+/** The API's schema plus the repeat, checked even while other fields are wrong. */
+const passwordFormSchema = changePasswordSchema
+  .extend({ repeat: z.string() })
+  .refine((v) => v.repeat === v.newPassword, { path: ['repeat'], message: 'The two new passwords are not the same.', when: () => true })
+  // The server keeps API tokens when the password does not change; a change here always revokes them.
+  .refine((v) => v.newPassword !== v.currentPassword, { path: ['newPassword'], message: 'The new password is the same as the current one.' });
+type PasswordForm = z.input<typeof passwordFormSchema>;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setApiError(null);
-    setDone(false);
-    const parsed = changePasswordSchema.safeParse({ currentPassword: values.currentPassword, newPassword: values.newPassword });
-    const found = parsed.success ? {} : fieldErrors(parsed.error, passwordLabels);
-    if (values.repeat !== values.newPassword) found.repeat = 'The two new passwords are not the same.';
-    // The server keeps API tokens when the password does not change; a change here always revokes them.
-    if (!found.newPassword && values.newPassword === values.currentPassword) found.newPassword = 'The new password is the same as the current one.';
-    setErrors(found);
-    if (!parsed.success || found.repeat || found.newPassword) return;
-    setBusy(true);
+function ChangePasswordForm({ username }: { username: string }) {
+  const id = useId();
+  const change = useChangePassword();
+  const [done, setDone] = useState(false);
+  const form = useForm<PasswordForm>({
+    resolver: formResolver(passwordFormSchema, passwordLabels),
+    defaultValues: { currentPassword: '', newPassword: '', repeat: '' },
+  });
+  const { errors, isSubmitting } = form.formState;
+
+  const save = form.handleSubmit(async ({ currentPassword, newPassword }) => {
     try {
-      await changePassword(parsed.data);
-      setValues({ currentPassword: '', newPassword: '', repeat: '' });
+      await change.mutateAsync({ currentPassword, newPassword });
+      form.reset();
       setDone(true);
-      onChanged();
     } catch (e) {
-      setApiError(errorMessage(e));
-    } finally {
-      setBusy(false);
+      setServerErrors(form, e, passwordLabels);
     }
+  });
+
+  // A new attempt hides the last one's confirmation, whether or not it passes the checks.
+  const submit = (event: React.FormEvent) => {
+    setDone(false);
+    return save(event);
   };
 
   const field = (name: PasswordField, autoComplete: string) => (
@@ -66,16 +72,14 @@ function ChangePasswordForm({ username, onChanged }: { username: string; onChang
       <label>
         {passwordLabels[name]}
         <input
-          name={name}
           type="password"
           autoComplete={autoComplete}
-          value={values[name]}
-          onChange={(e) => setValues((v) => ({ ...v, [name]: e.target.value }))}
+          {...form.register(name)}
           aria-invalid={errors[name] ? true : undefined}
           aria-describedby={errors[name] ? `${id}-${name}-error` : undefined}
         />
       </label>
-      {errors[name] && <p id={`${id}-${name}-error`} className="error field-error">{errors[name]}</p>}
+      {errors[name] && <p id={`${id}-${name}-error`} className="error field-error">{errors[name].message}</p>}
     </>
   );
 
@@ -88,11 +92,10 @@ function ChangePasswordForm({ username, onChanged }: { username: string; onChang
         {field('currentPassword', 'current-password')}
         {field('newPassword', 'new-password')}
         {field('repeat', 'new-password')}
-        {errors.form && <p className="error field-error">{errors.form}</p>}
-        {apiError && <p role="alert" className="error">{apiError}</p>}
+        {errors.root?.server && <p role="alert" className="error">{errors.root.server.message}</p>}
         <p role="status" className="status-line">{done && 'Password changed; your other sessions were logged out and your API tokens were revoked.'}</p>
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>{busy ? 'Changing…' : 'Change password'}</button>
+          <button type="submit" className="primary" disabled={isSubmitting}>{isSubmitting ? 'Changing…' : 'Change password'}</button>
         </div>
       </form>
     </section>
@@ -101,14 +104,10 @@ function ChangePasswordForm({ username, onChanged }: { username: string; onChang
 
 function ApiTokens() {
   const id = useId();
-  const [tokens, setTokens] = useState<ApiToken[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: tokens, error: loadError } = useTokens();
+  const error = loadError ? errorMessage(loadError) : null;
   const [created, setCreated] = useState<{ token: string; apiToken: ApiToken } | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
-
-  useEffect(() => {
-    fetchTokens().then(setTokens, (e) => setError(errorMessage(e)));
-  }, []);
 
   return (
     <section aria-labelledby={`${id}-title`} className="account-section">
@@ -118,12 +117,7 @@ function ApiTokens() {
         revoke it.
       </p>
       <Usage />
-      <CreateTokenForm
-        onCreated={(result) => {
-          setTokens((list) => [result.apiToken, ...(list ?? [])]);
-          setCreated(result);
-        }}
-      />
+      <CreateTokenForm onCreated={setCreated} />
       {error && <p role="alert" className="error">{error}</p>}
       {!tokens && !error && <p className="muted">Loading…</p>}
       {tokens?.length === 0 && <p className="muted">You have no API tokens yet.</p>}
@@ -133,14 +127,7 @@ function ApiTokens() {
         <RevokeDialog
           token={revoking}
           onClose={() => setRevoking(null)}
-          onRevoked={async () => {
-            setRevoking(null);
-            try {
-              setTokens(await fetchTokens());
-            } catch (e) {
-              setError(errorMessage(e));
-            }
-          }}
+          onRevoked={() => setRevoking(null)}
         />
       )}
     </section>
@@ -158,38 +145,30 @@ function Usage() {
   );
 }
 
+const tokenLabels = { name: 'Token name' };
+
 function CreateTokenForm({ onCreated }: { onCreated: (result: { token: string; apiToken: ApiToken }) => void }) {
   const errorId = useId();
-  const [name, setName] = useState('');
-  const [fieldError, setFieldError] = useState<string | null>(null);
-  const [apiError, setApiError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const create = useCreateToken();
+  const form = useForm<CreateToken>({ resolver: formResolver(createTokenSchema, tokenLabels), defaultValues: { name: '' } });
+  const { errors, isSubmitting } = form.formState;
+  const fieldError = errors.name?.message;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setApiError(null);
-    const parsed = createTokenSchema.safeParse({ name });
-    setFieldError(parsed.success ? null : (fieldErrors(parsed.error, { name: 'Token name' }).name ?? null));
-    if (!parsed.success) return;
-    setBusy(true);
+  const submit = form.handleSubmit(async (values) => {
     try {
-      onCreated(await createToken(parsed.data));
-      setName('');
+      onCreated(await create.mutateAsync(values));
+      form.reset();
     } catch (e) {
-      setApiError(errorMessage(e));
-    } finally {
-      setBusy(false);
+      setServerErrors(form, e, tokenLabels);
     }
-  };
+  });
 
   return (
     <form onSubmit={submit} noValidate className="token-form">
       <label>
         Token name
         <input
-          name="token-name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
+          {...form.register('name')}
           placeholder="e.g. export script"
           maxLength={100}
           aria-invalid={fieldError ? true : undefined}
@@ -197,9 +176,9 @@ function CreateTokenForm({ onCreated }: { onCreated: (result: { token: string; a
         />
         <span className="hint">So you can tell your tokens apart later.</span>
       </label>
-      <button type="submit" className="primary" disabled={busy}>{busy ? 'Creating…' : 'Create token'}</button>
+      <button type="submit" className="primary" disabled={isSubmitting}>{isSubmitting ? 'Creating…' : 'Create token'}</button>
       {fieldError && <p id={errorId} className="error field-error">{fieldError}</p>}
-      {apiError && <p role="alert" className="error">{apiError}</p>}
+      {errors.root?.server && <p role="alert" className="error">{errors.root.server.message}</p>}
     </form>
   );
 }
@@ -270,20 +249,11 @@ function NewTokenDialog({ token, name, onClose }: { token: string; name: string;
 }
 
 function RevokeDialog({ token, onClose, onRevoked }: { token: ApiToken; onClose: () => void; onRevoked: () => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const revoke = useRevokeToken();
+  const error = revoke.error ? errorMessage(revoke.error) : null;
+  const busy = revoke.isPending;
 
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await revokeToken(token.id);
-      onRevoked();
-    } catch (e) {
-      setError(errorMessage(e));
-      setBusy(false);
-    }
-  };
+  const confirm = () => revoke.mutate(token.id, { onSuccess: onRevoked });
 
   return (
     <Dialog title={`Revoke the token “${token.name}”?`} onClose={onClose}>
@@ -294,7 +264,7 @@ function RevokeDialog({ token, onClose, onRevoked }: { token: ApiToken; onClose:
       {error && <p role="alert" className="error">{error}</p>}
       <div className="actions">
         <button type="button" onClick={onClose}>Cancel</button>
-        <button type="button" className="primary" disabled={busy} onClick={() => void confirm()}>
+        <button type="button" className="primary" disabled={busy} onClick={confirm}>
           Revoke token
         </button>
       </div>

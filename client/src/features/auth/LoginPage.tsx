@@ -1,26 +1,25 @@
-import { useState, type FormEvent } from 'react';
-import type { User } from '#shared/users.ts';
-import { errorMessage } from '../../lib/api.ts';
-import { login } from './api.ts';
+import { useForm } from 'react-hook-form';
+import type { Login } from '#shared/users.ts';
+import { setServerErrors } from '../../lib/form-errors.ts';
+import { useLogin } from './api/login.ts';
 
-export function LoginPage({ onLogin }: { onLogin: (user: User) => void }) {
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+// On the trainer's path, so without zod (decision 0003): the fields need only be filled in, and the
+// server checks them with the shared login schema, its issues landing on the fields as on every form.
+const labels = { username: 'Username', password: 'Password' };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
+export function LoginPage() {
+  const login = useLogin();
+  const form = useForm<Login>({ defaultValues: { username: '', password: '' } });
+  const { errors, isSubmitting } = form.formState;
+  const problem = errors.root?.server ?? errors.username ?? errors.password;
+
+  const submit = form.handleSubmit(async (values) => {
     try {
-      onLogin(await login({ username, password }));
+      await login.mutateAsync(values);
     } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
+      setServerErrors(form, e, labels);
     }
-  };
+  });
 
   return (
     <main className="login">
@@ -28,14 +27,14 @@ export function LoginPage({ onLogin }: { onLogin: (user: User) => void }) {
       <form onSubmit={submit} aria-label="Log in">
         <label>
           Username
-          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
+          <input autoComplete="username" {...form.register('username', { required: `${labels.username} is empty` })} required autoFocus />
         </label>
         <label>
           Password
-          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <input type="password" autoComplete="current-password" {...form.register('password', { required: `${labels.password} is empty` })} required />
         </label>
-        {error && <p role="alert" className="error">{error}</p>}
-        <button type="submit" className="primary" disabled={busy}>{busy ? 'Logging in…' : 'Log in'}</button>
+        {problem && <p role="alert" className="error">{problem.message}</p>}
+        <button type="submit" className="primary" disabled={isSubmitting}>{isSubmitting ? 'Logging in…' : 'Log in'}</button>
       </form>
     </main>
   );

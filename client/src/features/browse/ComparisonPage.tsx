@@ -1,33 +1,19 @@
-import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import type { ResearcherComparison } from '#shared/comparisons.ts';
 import { Markdown } from '../../components/Markdown.tsx';
 import { Conversation } from '../../components/Conversation.tsx';
-import { api, errorMessage } from '../../lib/api.ts';
+import { errorMessage } from '../../lib/api.ts';
 import { candidateLabel, seconds } from '../../lib/format.ts';
-import { fetchComparison } from './api.ts';
-
+import { useComparison } from './api/get-comparison.ts';
+import { useSetGold } from './api/set-gold.ts';
 
 /** Everything about one comparison for a researcher: context, candidates with provenance, every ranking. */
 export function ComparisonPage() {
   const { id = '' } = useParams();
-  const [comparison, setComparison] = useState<ResearcherComparison | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const reload = useCallback(() => {
-    fetchComparison(id).then(setComparison, (e) => setError(errorMessage(e)));
-  }, [id]);
-  useEffect(reload, [reload]);
-
-  const setGold = async (ranking: string[][] | null) => {
-    setError(null);
-    try {
-      await api(ranking ? 'PUT' : 'DELETE', `/comparisons/${id}/gold`, ranking ? { body: { ranking } } : {});
-      reload();
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  };
+  const { data: comparison, error: loadError } = useComparison(id);
+  const gold = useSetGold(id);
+  const failure = gold.error ?? loadError;
+  const error = failure ? errorMessage(failure) : null;
+  const setGold = (ranking: string[][] | null) => gold.mutate(ranking);
 
   if (error && !comparison) return <main className="page"><p role="alert" className="error">{error}</p></main>;
   if (!comparison) return <p className="page muted">Loading…</p>;
@@ -42,7 +28,7 @@ export function ComparisonPage() {
       {comparison.goldRanking && (
         <p>
           Gold order: <strong>{comparison.goldRanking.map((g) => show(g)).join(' > ')}</strong>. Trainers get it unannounced at the project’s gold rate.{' '}
-          <button type="button" className="link" onClick={() => void setGold(null)}>Make it ordinary again</button>
+          <button type="button" className="link" onClick={() => setGold(null)}>Make it ordinary again</button>
         </p>
       )}
       <section aria-label="Context">
@@ -100,7 +86,7 @@ export function ComparisonPage() {
                     <td>{seconds(r.durationMs)}</td>
                     <td>{show(r.shownOrder).replaceAll(' = ', ', ')}</td>
                     <td title={`first submitted ${r.createdAt}`}>{r.revision} · {new Date(r.updatedAt).toLocaleString()}</td>
-                    <td><button type="button" className="link" onClick={() => void setGold(r.ranking)}>Use as gold</button></td>
+                    <td><button type="button" className="link" onClick={() => setGold(r.ranking)}>Use as gold</button></td>
                   </tr>
                 ))}
               </tbody>

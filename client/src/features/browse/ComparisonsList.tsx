@@ -1,38 +1,17 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import type { ComparisonListItem } from '#shared/comparisons.ts';
 import { errorMessage } from '../../lib/api.ts';
-import { fetchComparisons } from './api.ts';
+import { useComparisons, type ComparisonStatus } from './api/get-comparisons.ts';
 
-const statuses = { all: 'All', open: 'Waiting for rankings', done: 'Complete', ranked: 'With at least one ranking' } as const;
+const statuses: Record<ComparisonStatus, string> = { all: 'All', open: 'Waiting for rankings', done: 'Complete', ranked: 'With at least one ranking' };
 
 /** A project's comparisons, 50 at a time, with how many trainers ranked each. */
 export function ComparisonsList({ slug, overlap }: { slug: string; overlap: number }) {
-  const [status, setStatus] = useState<keyof typeof statuses>('all');
-  const [items, setItems] = useState<ComparisonListItem[]>([]);
-  const [nextAfter, setNextAfter] = useState<number | null>(0);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  const load = async (after: number, replace: boolean) => {
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await fetchComparisons(slug, { after, status });
-      setItems((old) => (replace ? page.comparisons : [...old, ...page.comparisons]));
-      setNextAfter(page.nextAfter);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setLoading(false);
-    }
-  };
-
-  useEffect(() => {
-    void load(0, true);
-    // Reload from the start whenever the filter changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [slug, status]);
+  const [status, setStatus] = useState<ComparisonStatus>('all');
+  const list = useComparisons(slug, status);
+  const items = list.data?.pages.flatMap((page) => page.comparisons) ?? [];
+  const error = list.error ? errorMessage(list.error) : null;
+  const loading = list.isPending || list.isFetchingNextPage;
 
   return (
     <section className="panel" aria-labelledby="browse-title">
@@ -40,7 +19,7 @@ export function ComparisonsList({ slug, overlap }: { slug: string; overlap: numb
         <h2 id="browse-title">Comparisons</h2>
         <label className="inline">
           Show
-          <select value={status} onChange={(e) => setStatus(e.target.value as keyof typeof statuses)}>
+          <select value={status} onChange={(e) => setStatus(e.target.value as ComparisonStatus)}>
             {Object.entries(statuses).map(([value, label]) => (
               <option key={value} value={value}>{label}</option>
             ))}
@@ -69,8 +48,8 @@ export function ComparisonsList({ slug, overlap }: { slug: string; overlap: numb
         </tbody>
       </table>
       {!loading && items.length === 0 && <p className="muted">No comparisons here yet.</p>}
-      {nextAfter !== null && items.length > 0 && (
-        <button type="button" onClick={() => void load(nextAfter, false)} disabled={loading}>{loading ? 'Loading…' : 'Show more'}</button>
+      {list.hasNextPage && items.length > 0 && (
+        <button type="button" onClick={() => void list.fetchNextPage()} disabled={loading}>{loading ? 'Loading…' : 'Show more'}</button>
       )}
     </section>
   );

@@ -1,6 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
-import { exportCountSchema, exportFormats, exportOptionsSchema, type ExportFormat } from '#shared/exports.ts';
-import { api, errorMessage } from '../../lib/api.ts';
+import { useForm } from 'react-hook-form';
+import { exportFormats, exportOptionsSchema, type ExportFormat, type ExportOptions, type ExportOptionsInput } from '#shared/exports.ts';
+import { describeIssues } from '#shared/validation.ts';
+import { errorMessage } from '../../lib/api.ts';
+import { useDebouncedValue } from '../../lib/use-debounced-value.ts';
+import { useExportCount } from './api/get-export-count.ts';
 
 const descriptions: Record<ExportFormat, string> = {
   rankings: 'Native and lossless: one record per trainer per comparison, with candidates, ties, ratings, flags and timing.',
@@ -10,69 +13,100 @@ const descriptions: Record<ExportFormat, string> = {
   sft: 'Chat fine-tuning from demonstrations (OpenAI chat format, TRL conversational).',
 };
 
+/**
+ * The options as the form holds them: text inputs keep their text, and options that apply only to
+ * some formats keep their value while hidden. `toOptions` turns them into the schema's input.
+ */
 interface Choice {
   format: ExportFormat;
-  split: '' | 'train' | 'test';
+  split: '' | NonNullable<ExportOptions['split']>;
   testShare: string;
-  rows: 'per-trainer' | 'consensus';
+  rows: ExportOptions['rows'];
   margin: boolean;
   includeTopRanked: boolean;
+  withFeatures: boolean;
+  provenance: boolean;
+  minAgreement: string;
 }
+
+const initialChoice: Choice = {
+  format: 'trl',
+  split: '',
+  testShare: '0.1',
+  rows: 'per-trainer',
+  margin: false,
+  includeTopRanked: false,
+  withFeatures: false,
+  provenance: false,
+  minAgreement: '',
+};
+
+/** The formats each format-bound option applies to, as shown: hidden where the server would refuse it. */
+const shownFor = {
+  margin: ['trl'],
+  includeTopRanked: ['sft'],
+  withFeatures: ['trl', 'rankings'],
+  provenance: ['sft'],
+} satisfies Partial<Record<keyof ExportOptionsInput, readonly ExportFormat[]>>;
+const shows = (option: keyof typeof shownFor, format: ExportFormat) => (shownFor[option] as readonly ExportFormat[]).includes(format);
+
+/** The choices as the export options schema takes them, leaving out what does not apply or is the default. */
+function toOptions(c: Choice): ExportOptionsInput {
+  return {
+    format: c.format,
+    ...(c.split && { split: c.split, ...(c.testShare !== '0.1' && { testShare: c.testShare }) }),
+    ...(c.rows === 'consensus' && c.format !== 'sft' && { rows: 'consensus' as const }),
+    ...(c.margin && shows('margin', c.format) && { margin: 'rank' as const }),
+    ...(c.includeTopRanked && shows('includeTopRanked', c.format) && { includeTopRanked: 'true' as const }),
+    ...(c.withFeatures && shows('withFeatures', c.format) && { withFeatures: 'true' as const }),
+    ...(c.provenance && shows('provenance', c.format) && { provenance: 'true' as const }),
+    ...(c.minAgreement.trim() && { minAgreement: c.minAgreement.trim() }),
+  };
+}
+
+/** Each option's CLI flag, in the order the command line shows them; a flag without a value is a boolean. */
+const cliFlags: Array<[keyof ExportOptionsInput, (value: string) => string]> = [
+  ['split', (v) => `--split ${v}`],
+  ['testShare', (v) => `--test-share ${v}`],
+  ['rows', () => '--consensus'],
+  ['margin', (v) => `--margin ${v}`],
+  ['includeTopRanked', () => '--include-top-ranked'],
+  ['withFeatures', () => '--with-features'],
+  ['provenance', () => '--provenance'],
+  ['minAgreement', (v) => `--min-agreement ${v}`],
+];
 
 /** The export's options as query parameters and CLI flags: the same choices, side by side. */
 function describe(slug: string, c: Choice) {
-  const query = new URLSearchParams({ format: c.format });
+  const options = toOptions(c);
+  const query = new URLSearchParams(Object.entries(options).map(([key, value]) => [key, String(value)]));
   const cli = ['npx ordinal export', `--project ${slug}`, `--format ${c.format}`];
-  if (c.split) {
-    query.set('split', c.split);
-    cli.push(`--split ${c.split}`);
-    if (c.testShare !== '0.1') {
-      query.set('testShare', c.testShare);
-      cli.push(`--test-share ${c.testShare}`);
-    }
-  }
-  if (c.rows === 'consensus' && c.format !== 'sft') {
-    query.set('rows', 'consensus');
-    cli.push('--consensus');
-  }
-  if (c.margin && c.format === 'trl') {
-    query.set('margin', 'rank');
-    cli.push('--margin rank');
-  }
-  if (c.includeTopRanked && c.format === 'sft') {
-    query.set('includeTopRanked', 'true');
-    cli.push('--include-top-ranked');
-  }
-  const file = [slug, c.format, c.rows === 'consensus' && c.format !== 'sft' ? 'consensus' : '', c.split].filter(Boolean).join('-') + '.jsonl';
+  for (const [key, flag] of cliFlags) if (options[key] !== undefined) cli.push(flag(String(options[key])));
+  const file = [slug, c.format, options.rows === 'consensus' ? 'consensus' : '', c.split].filter(Boolean).join('-') + '.jsonl';
   cli.push(`--out ${file}`);
   return { query: query.toString(), cli: cli.join(' ') };
 }
 
-export function ExportPanel({ slug }: { slug: string }) {
-  const [choice, setChoice] = useState<Choice>({ format: 'trl', split: '', testShare: '0.1', rows: 'per-trainer', margin: false, includeTopRanked: false });
-  const [rows, setRows] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const { query, cli } = useMemo(() => describe(slug, choice), [slug, choice]);
-  const set = <K extends keyof Choice>(key: K, value: Choice[K]) => setChoice((c) => ({ ...c, [key]: value }));
-  const valid = exportOptionsSchema.safeParse(Object.fromEntries(new URLSearchParams(query)));
-  const apiUrl = `${window.location.origin}/api/v1/projects/${slug}/export?${query}`;
+/** What is wrong with the options, in the page's words (the schema checks them, as the server will). */
+function problemOf(query: string) {
+  const parsed = exportOptionsSchema.safeParse(Object.fromEntries(new URLSearchParams(query)));
+  if (parsed.success) return null;
+  const field = parsed.error.issues[0]?.path[0];
+  if (field === 'testShare') return 'The test share must be a number from 0 to 1.';
+  if (field === 'minAgreement') return 'The minimum agreement must be a number from 0 to 1.';
+  return describeIssues(parsed.error);
+}
 
-  useEffect(() => {
-    if (!valid.success) return;
-    let current = true;
-    setRows(null);
-    setError(null);
-    const timer = setTimeout(() => {
-      api('GET', `/projects/${slug}/export/count?${query}`, { schema: exportCountSchema }).then(
-        (r) => current && setRows(r.rows),
-        (e) => current && setError(errorMessage(e)),
-      );
-    }, 250);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [slug, query, valid.success]);
+export function ExportPanel({ slug }: { slug: string }) {
+  const form = useForm<Choice>({ defaultValues: initialChoice });
+  const choice = form.watch();
+  const { query, cli } = describe(slug, choice);
+  const problem = problemOf(query);
+  const counted = useDebouncedValue(query, 250);
+  const count = useExportCount(slug, counted, !problemOf(counted));
+  const rows = counted === query ? count.data?.rows : undefined;
+  const error = counted === query && count.error ? errorMessage(count.error) : null;
+  const apiUrl = `${window.location.origin}/api/v1/projects/${slug}/export?${query}`;
 
   return (
     <section className="panel" aria-labelledby="export-title">
@@ -82,7 +116,7 @@ export function ExportPanel({ slug }: { slug: string }) {
           <legend>Format</legend>
           {exportFormats.map((f) => (
             <label key={f} className="toggle option">
-              <input type="radio" name="format" value={f} checked={choice.format === f} onChange={() => set('format', f)} />
+              <input type="radio" value={f} {...form.register('format')} />
               <span><strong>{f}</strong> <span className="muted">{descriptions[f]}</span></span>
             </label>
           ))}
@@ -90,7 +124,7 @@ export function ExportPanel({ slug }: { slug: string }) {
         <div className="row">
           <label>
             Split
-            <select value={choice.split} onChange={(e) => set('split', e.target.value as Choice['split'])}>
+            <select {...form.register('split')}>
               <option value="">All conversations</option>
               <option value="train">Train only</option>
               <option value="test">Test only</option>
@@ -99,39 +133,55 @@ export function ExportPanel({ slug }: { slug: string }) {
           {choice.split && (
             <label>
               Test share (0–1)
-              <input type="number" min={0} max={1} step={0.05} value={choice.testShare} onChange={(e) => set('testShare', e.target.value)} aria-invalid={!valid.success} />
+              <input type="number" min={0} max={1} step={0.05} {...form.register('testShare')} aria-invalid={problem?.startsWith('The test share') || undefined} />
             </label>
           )}
           {choice.format !== 'sft' && (
             <label>
               Rows
-              <select value={choice.rows} onChange={(e) => set('rows', e.target.value as Choice['rows'])}>
+              <select {...form.register('rows')}>
                 <option value="per-trainer">One per trainer’s ranking</option>
                 <option value="consensus">One consensus ranking per comparison</option>
               </select>
             </label>
           )}
         </div>
-        {choice.format === 'trl' && (
+        {shows('margin', choice.format) && (
           <label className="toggle">
-            <input type="checkbox" checked={choice.margin} onChange={(e) => set('margin', e.target.checked)} />
+            <input type="checkbox" {...form.register('margin')} />
             Add a <code>margin</code> to every row (rank groups between chosen and rejected)
           </label>
         )}
-        {choice.format === 'sft' && (
+        {shows('includeTopRanked', choice.format) && (
           <label className="toggle">
-            <input type="checkbox" checked={choice.includeTopRanked} onChange={(e) => set('includeTopRanked', e.target.checked)} />
+            <input type="checkbox" {...form.register('includeTopRanked')} />
             Also include each comparison’s consensus top answer
           </label>
         )}
+        {shows('withFeatures', choice.format) && (
+          <label className="toggle">
+            <input type="checkbox" {...form.register('withFeatures')} />
+            Add <code>features</code> for bias studies (lengths, shown positions, time spent, suggestions)
+          </label>
+        )}
+        {shows('provenance', choice.format) && (
+          <label className="toggle">
+            <input type="checkbox" {...form.register('provenance')} />
+            Add each message’s <code>provenance</code> (author, model, suggestion edit distance)
+          </label>
+        )}
+        <label>
+          Minimum agreement (0–1; blank for every comparison)
+          <input type="number" min={0} max={1} step={0.05} {...form.register('minAgreement')} aria-invalid={problem?.startsWith('The minimum') || undefined} />
+        </label>
       </div>
-      {!valid.success && <p role="alert" className="error">The test share must be a number from 0 to 1.</p>}
+      {problem && <p role="alert" className="error">{problem}</p>}
       {error && <p role="alert" className="error">{error}</p>}
       <p role="status" data-testid="export-rows">
-        {valid.success && (rows === null ? 'Counting records…' : `${rows.toLocaleString('en')} record${rows === 1 ? '' : 's'}`)}
+        {!problem && (rows === undefined ? 'Counting records…' : `${rows.toLocaleString('en')} record${rows === 1 ? '' : 's'}`)}
       </p>
       <div className="actions start">
-        <a className={`button primary${valid.success ? '' : ' disabled'}`} href={valid.success ? `/api/v1/projects/${slug}/export?${query}` : undefined} download>
+        <a className={`button primary${problem ? ' disabled' : ''}`} href={!problem ? `/api/v1/projects/${slug}/export?${query}` : undefined} download>
           Download JSONL
         </a>
       </div>

@@ -1,8 +1,9 @@
 import { useState, type DragEvent } from 'react';
 import type { ImportResult } from '#shared/conversations.ts';
 import type { ImportJob } from '#shared/imports.ts';
-import { errorMessage } from '../../lib/api.ts';
-import { runImport } from './api.ts';
+import { ApiError, errorMessage } from '../../lib/api.ts';
+import { useCreateImport } from './api/create-import.ts';
+import { useImportJob } from './api/get-import-job.ts';
 
 type Step =
   | { kind: 'idle' }
@@ -23,31 +24,35 @@ function describeJob(job: ImportJob) {
 const plural = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
 /** Upload a JSONL file: a dry run first shows what it holds and every bad line; then import it. */
-export function ImportPanel({ slug, onImported }: { slug: string; onImported: () => void }) {
+export function ImportPanel({ slug }: { slug: string }) {
   const [file, setFile] = useState<File | null>(null);
-  const [step, setStep] = useState<Step>({ kind: 'idle' });
-  const [error, setError] = useState<string | null>(null);
+  const [what, setWhat] = useState<'check' | 'import'>('check');
+  const [share, setShare] = useState(0);
   const [dragging, setDragging] = useState(false);
+  const upload = useCreateImport(slug, setShare);
+  const { data: job, error: jobError } = useImportJob(slug, upload.data?.id ?? null);
 
-  const run = async (chosen: File, what: 'check' | 'import') => {
-    setError(null);
-    setStep({ kind: 'uploading', what, share: 0 });
-    try {
-      const result = await runImport(slug, chosen, what === 'check', (progress) =>
-        setStep(progress.kind === 'uploading' ? { kind: 'uploading', what, share: progress.share } : { kind: 'running', job: progress.job }),
-      );
-      setStep({ kind: what === 'check' || !result.imported ? 'checked' : 'imported', result });
-      if (what === 'import' && result.imported) onImported();
-    } catch (e) {
-      setStep({ kind: 'idle' });
-      setError(errorMessage(e));
-    }
+  const run = (chosen: File, next: 'check' | 'import') => {
+    setWhat(next);
+    setShare(0);
+    upload.mutate({ file: chosen, dryRun: next === 'check' });
   };
+
+  // Where the upload and its job are, in the steps the page shows.
+  const failed = job?.state === 'failed' ? new ApiError(job.error!.status, job.error!.code, job.error!.message) : null;
+  const error = upload.error ?? jobError ?? failed;
+  const step: Step = upload.isPending
+    ? { kind: 'uploading', what, share }
+    : error || !job
+      ? { kind: 'idle' }
+      : job.state === 'done'
+        ? { kind: what === 'check' || !job.result!.imported ? 'checked' : 'imported', result: job.result! }
+        : { kind: 'running', job };
 
   const choose = (chosen: File | undefined) => {
     if (!chosen) return;
     setFile(chosen);
-    void run(chosen, 'check');
+    run(chosen, 'check');
   };
 
   const onDrop = (event: DragEvent) => {
@@ -99,7 +104,7 @@ export function ImportPanel({ slug, onImported }: { slug: string; onImported: ()
           </label>
         </div>
       )}
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && <p role="alert" className="error">{errorMessage(error)}</p>}
 
       {step.kind === 'checked' && step.result.errors.length > 0 && (
         <div role="alert" className="error">
@@ -121,7 +126,7 @@ export function ImportPanel({ slug, onImported }: { slug: string; onImported: ()
         <div className="checked" role="status">
           <p>The file is valid: {summary(step.result)}.</p>
           {step.result.conversations > 0 ? (
-            <button type="button" className="primary" onClick={() => void run(file, 'import')}>
+            <button type="button" className="primary" onClick={() => run(file, 'import')}>
               Import {plural(step.result.conversations, 'conversation')}
             </button>
           ) : (

@@ -1,30 +1,16 @@
-import { useState } from 'react';
-import { connectionTestSchema, type ConnectionTest } from '#shared/models.ts';
-import { api, errorMessage } from '../../lib/api.ts';
+import { errorMessage } from '../../lib/api.ts';
+import { useTestModelConnection } from './api/test-model-connection.ts';
 
 /** "Test connection": one tiny request to the project's saved model endpoint, and what it showed. */
 export function ModelConnectionTest({ slug }: { slug: string }) {
-  const [result, setResult] = useState<ConnectionTest | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [testing, setTesting] = useState(false);
-
-  const test = async () => {
-    setTesting(true);
-    setError(null);
-    setResult(null);
-    try {
-      setResult(await api('POST', `/projects/${slug}/model/test`, { schema: connectionTestSchema }));
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setTesting(false);
-    }
-  };
+  const test = useTestModelConnection(slug);
+  const { data: result, isPending: testing } = test;
+  const error = test.error ? errorMessage(test.error) : null;
 
   return (
     <section className="connection-test" aria-label="Connection test">
       <div className="actions start">
-        <button type="button" onClick={() => void test()} disabled={testing}>
+        <button type="button" onClick={() => test.mutate()} disabled={testing}>
           {testing ? 'Testing…' : 'Test connection'}
         </button>
         <span className="muted">Sends one tiny request with the saved settings.</span>

@@ -1,106 +1,94 @@
-import { useState, type FormEvent } from 'react';
-import { ModelConnectionTest } from './ModelConnectionTest.tsx';
-import type { z } from 'zod';
+import { useState } from 'react';
+import { useFieldArray, useForm, type Resolver } from 'react-hook-form';
+import { z } from 'zod';
 import { defaultSampling } from '#shared/models.ts';
-import { createProjectSchema, defaultFlags, defaultRatings, updateProjectSchema, type Flag, type Project, type RatingQuestion } from '#shared/projects.ts';
-import { describeIssue } from '#shared/validation.ts';
+import { createProjectSchema, defaultFlags, defaultRatings, updateProjectSchema, type Project, type UpdateProject } from '#shared/projects.ts';
 import { Markdown } from '../../components/Markdown.tsx';
-import { errorMessage } from '../../lib/api.ts';
-import { createProject, updateProject } from '../../lib/projects.ts';
+import { errorsByPath, setServerErrors } from '../../lib/form-errors.ts';
+import { formResolver } from '../../lib/form-resolver.ts';
+import { useCreateProject, type CreateProjectInput } from './api/create-project.ts';
+import { useUpdateProject } from './api/update-project.ts';
+import { ModelConnectionTest } from './ModelConnectionTest.tsx';
 
-interface FormState {
-  slug: string;
-  name: string;
-  guidelines: string;
-  overlap: string;
-  allowTies: boolean;
-  leaseMinutes: string;
-  ratings: RatingQuestion[];
-  flags: Flag[];
-  baseUrl: string;
-  model: string;
-  /** A new key to store; empty keeps the stored one. */
-  apiKey: string;
+/**
+ * The form holds the API's project settings as they are, except the model endpoint: its fields
+ * stay text (both empty means no model), and the write-only key has a "remove" box beside it.
+ */
+type ProjectFormValues = Omit<CreateProjectInput, 'modelEndpoint'> & {
+  modelEndpoint: { baseUrl: string; model: string; apiKey: string };
   removeKey: boolean;
-  temperature: string;
-  topP: string;
-  maxTokens: string;
-  k: string;
-  goldRate: string;
-  leaderboard: boolean;
-}
+};
 
-const initial = (project?: Project): FormState => ({
+const initial = (project?: Project): ProjectFormValues => ({
   slug: project?.slug ?? '',
   name: project?.name ?? '',
   guidelines: project?.guidelines ?? '',
-  overlap: String(project?.overlap ?? 1),
+  overlap: project?.overlap ?? 1,
   allowTies: project?.allowTies ?? false,
-  leaseMinutes: String(project?.leaseMinutes ?? 30),
+  leaseMinutes: project?.leaseMinutes ?? 30,
   ratings: project?.ratings ?? defaultRatings,
   flags: project?.flags ?? defaultFlags,
-  baseUrl: project?.modelEndpoint?.baseUrl ?? '',
-  model: project?.modelEndpoint?.model ?? '',
-  apiKey: '',
+  modelEndpoint: { baseUrl: project?.modelEndpoint?.baseUrl ?? '', model: project?.modelEndpoint?.model ?? '', apiKey: '' },
   removeKey: false,
-  temperature: String(project?.sampling.temperature ?? defaultSampling.temperature),
-  topP: String(project?.sampling.topP ?? defaultSampling.topP),
-  maxTokens: String(project?.sampling.maxTokens ?? defaultSampling.maxTokens),
-  k: String(project?.sampling.k ?? defaultSampling.k),
-  goldRate: String(project?.goldRate ?? 0),
+  sampling: project?.sampling ?? defaultSampling,
+  goldRate: project?.goldRate ?? 0,
   leaderboard: project?.leaderboard ?? false,
 });
 
 /** The endpoint fields as the API takes them: both empty means no model; the key is write-only. */
-function endpointOf(form: FormState) {
-  if (!form.baseUrl.trim() && !form.model.trim()) return null;
-  return { baseUrl: form.baseUrl.trim(), model: form.model.trim(), ...(form.apiKey ? { apiKey: form.apiKey } : form.removeKey ? { apiKey: null } : {}) };
+function endpointOf({ baseUrl, model, apiKey }: ProjectFormValues['modelEndpoint'], removeKey: boolean) {
+  if (!baseUrl.trim() && !model.trim()) return null;
+  return { baseUrl: baseUrl.trim(), model: model.trim(), ...(apiKey ? { apiKey } : removeKey ? { apiKey: null } : {}) };
 }
 
+/** The form's values as the API's body, checked by the API's own schema (its issues keep the form's paths). */
+const asBody = <S extends z.ZodType<unknown, Record<string, unknown>>>(schema: S, withSlug: boolean) =>
+  z
+    .custom<ProjectFormValues>()
+    .transform(({ slug, modelEndpoint, removeKey, ...settings }): Record<string, unknown> => ({
+      ...(withSlug && { slug }),
+      ...settings,
+      modelEndpoint: endpointOf(modelEndpoint, removeKey),
+    }))
+    .pipe(schema);
+const createForm = asBody(createProjectSchema, true);
+const updateForm = asBody(updateProjectSchema, false);
+
+const labels = { slug: 'Slug', name: 'Name', guidelines: 'Guidelines', overlap: 'Overlap', leaseMinutes: 'Lease', goldRate: 'Gold rate' };
+const number = { valueAsNumber: true } as const;
+
 /** Creates a project, or edits one when `project` is given. Validated with the API's own schemas. */
-export function ProjectForm({ project, onSaved }: { project?: Project; onSaved: (project: Project) => void }) {
-  const [form, setForm] = useState<FormState>(() => initial(project));
-  const [problems, setProblems] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
+export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?: (project: Project) => void }) {
+  const create = useCreateProject();
+  const update = useUpdateProject(project?.slug ?? '');
   const [saved, setSaved] = useState(false);
   const [preview, setPreview] = useState(false);
-  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
-    setForm((f) => ({ ...f, [key]: value }));
-    setSaved(false);
-  };
+  const form = useForm<ProjectFormValues, unknown, CreateProjectInput | UpdateProject>({
+    resolver: (project ? formResolver(updateForm, labels) : formResolver(createForm, labels)) as Resolver<ProjectFormValues, unknown, CreateProjectInput | UpdateProject>,
+    defaultValues: initial(project),
+  });
+  const ratings = useFieldArray({ control: form.control, name: 'ratings' });
+  const flags = useFieldArray({ control: form.control, name: 'flags' });
+  const { register } = form;
+  const { errors: { root, ...fieldErrors }, isDirty } = form.formState;
+  const problems = errorsByPath(fieldErrors);
+  const values = form.watch();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    const values = {
-      name: form.name,
-      guidelines: form.guidelines,
-      allowTies: form.allowTies,
-      ratings: form.ratings,
-      flags: form.flags,
-      overlap: Number(form.overlap),
-      leaseMinutes: Number(form.leaseMinutes),
-      modelEndpoint: endpointOf(form),
-      goldRate: Number(form.goldRate),
-      leaderboard: form.leaderboard,
-      sampling: { temperature: Number(form.temperature), topP: Number(form.topP), maxTokens: Number(form.maxTokens), k: Number(form.k) },
-    };
-    const slug = form.slug;
-    const parsed = project ? updateProjectSchema.safeParse(values) : createProjectSchema.safeParse({ ...values, slug });
-    if (!parsed.success) {
-      setProblems(Object.fromEntries(parsed.error.issues.map(describeIssue).map((i) => [i.path || 'form', i.message])));
-      return;
-    }
-    setProblems({});
+  const save = form.handleSubmit(async (body) => {
     try {
-      const result = project ? await updateProject(project.slug, parsed.data) : await createProject(parsed.data as z.infer<typeof createProjectSchema>);
-      setSaved(true);
+      const result = project ? await update.mutateAsync(body as UpdateProject) : await create.mutateAsync(body as CreateProjectInput);
       // The key is write-only: once stored it leaves the form (and the page's HTML).
-      setForm((f) => ({ ...f, apiKey: '', removeKey: false }));
-      onSaved(result);
+      const raw = form.getValues();
+      form.reset({ ...raw, modelEndpoint: { ...raw.modelEndpoint, apiKey: '' }, removeKey: false });
+      setSaved(true);
+      onSaved?.(result);
     } catch (e) {
-      setError(errorMessage(e));
+      setServerErrors(form, e, labels);
     }
+  });
+  const submit = (event: React.FormEvent) => {
+    setSaved(false);
+    return save(event);
   };
 
   const problem = (path: string) => problems[path] && <span className="field-error">{problems[path]}</span>;
@@ -111,13 +99,13 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved: 
       {!project && (
         <label>
           Slug (used in URLs and the CLI; lowercase letters, digits and dashes)
-          <input value={form.slug} onChange={(e) => set('slug', e.target.value)} required aria-invalid={!!problems.slug} />
+          <input {...register('slug')} required aria-invalid={!!problems.slug} />
           {problem('slug')}
         </label>
       )}
       <label>
         Name
-        <input value={form.name} onChange={(e) => set('name', e.target.value)} required aria-invalid={!!problems.name} />
+        <input {...register('name')} required aria-invalid={!!problems.name} />
         {problem('name')}
       </label>
       <div className="field">
@@ -126,71 +114,71 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved: 
           <button type="button" className="link" onClick={() => setPreview(!preview)} aria-pressed={preview}>{preview ? 'Edit' : 'Preview'}</button>
         </div>
         {preview ? (
-          <div className="preview">{form.guidelines ? <Markdown text={form.guidelines} /> : <p className="muted">Nothing written yet.</p>}</div>
+          <div className="preview">{values.guidelines ? <Markdown text={values.guidelines} /> : <p className="muted">Nothing written yet.</p>}</div>
         ) : (
-          <textarea aria-labelledby="guidelines-label" rows={8} value={form.guidelines} onChange={(e) => set('guidelines', e.target.value)} />
+          <textarea aria-labelledby="guidelines-label" rows={8} {...register('guidelines')} />
         )}
         {problem('guidelines')}
       </div>
       <div className="row">
         <label>
           Trainers per comparison (overlap)
-          <input type="number" min={1} max={50} value={form.overlap} onChange={(e) => set('overlap', e.target.value)} aria-invalid={!!problems.overlap} />
+          <input type="number" min={1} max={50} {...register('overlap', number)} aria-invalid={!!problems.overlap} />
           {problem('overlap')}
         </label>
         <label>
           Lease (minutes a trainer holds a comparison)
-          <input type="number" min={1} max={1440} value={form.leaseMinutes} onChange={(e) => set('leaseMinutes', e.target.value)} aria-invalid={!!problems.leaseMinutes} />
+          <input type="number" min={1} max={1440} {...register('leaseMinutes', number)} aria-invalid={!!problems.leaseMinutes} />
           {problem('leaseMinutes')}
         </label>
       </div>
       <label className="toggle">
-        <input type="checkbox" checked={form.allowTies} onChange={(e) => set('allowTies', e.target.checked)} />
+        <input type="checkbox" {...register('allowTies')} />
         Allow ties
       </label>
       <div className="row">
         <label>
           Gold rate (share of a trainer’s comparisons that are gold items, 0–0.5)
-          <input type="number" min={0} max={0.5} step={0.05} value={form.goldRate} onChange={(e) => set('goldRate', e.target.value)} aria-invalid={!!problems.goldRate} />
+          <input type="number" min={0} max={0.5} step={0.05} {...register('goldRate', number)} aria-invalid={!!problems.goldRate} />
           {problem('goldRate')}
         </label>
         <label className="toggle">
-          <input type="checkbox" checked={form.leaderboard} onChange={(e) => set('leaderboard', e.target.checked)} />
+          <input type="checkbox" {...register('leaderboard')} />
           Show trainers a leaderboard
         </label>
       </div>
 
       <fieldset>
         <legend>Ratings asked per answer</legend>
-        {form.ratings.map((q, i) => (
-          <div className="row editable" key={i}>
-            <label>Key<input value={q.key} onChange={(e) => set('ratings', form.ratings.map((r, j) => (j === i ? { ...r, key: e.target.value } : r)))} /></label>
-            <label>Label<input value={q.label} onChange={(e) => set('ratings', form.ratings.map((r, j) => (j === i ? { ...r, label: e.target.value } : r)))} /></label>
-            <label>From<input type="number" value={q.min} onChange={(e) => set('ratings', form.ratings.map((r, j) => (j === i ? { ...r, min: Number(e.target.value) } : r)))} /></label>
-            <label>To<input type="number" value={q.max} onChange={(e) => set('ratings', form.ratings.map((r, j) => (j === i ? { ...r, max: Number(e.target.value) } : r)))} /></label>
-            <label className="toggle"><input type="checkbox" checked={q.required} onChange={(e) => set('ratings', form.ratings.map((r, j) => (j === i ? { ...r, required: e.target.checked } : r)))} />Required</label>
-            <button type="button" className="link" onClick={() => set('ratings', form.ratings.filter((_, j) => j !== i))} aria-label={`Remove rating ${q.label || i + 1}`}>Remove</button>
+        {ratings.fields.map((field, i) => (
+          <div className="row editable" key={field.id}>
+            <label>Key<input {...register(`ratings.${i}.key`)} /></label>
+            <label>Label<input {...register(`ratings.${i}.label`)} /></label>
+            <label>From<input type="number" {...register(`ratings.${i}.min`, number)} /></label>
+            <label>To<input type="number" {...register(`ratings.${i}.max`, number)} /></label>
+            <label className="toggle"><input type="checkbox" {...register(`ratings.${i}.required`)} />Required</label>
+            <button type="button" className="link" onClick={() => ratings.remove(i)} aria-label={`Remove rating ${values.ratings[i]?.label || i + 1}`}>Remove</button>
           </div>
         ))}
         {nested('ratings')}
         <div className="actions start">
-          <button type="button" onClick={() => set('ratings', [...form.ratings, { key: `rating_${form.ratings.length + 1}`, label: '', min: 1, max: 7, required: false }])}>Add a rating</button>
+          <button type="button" onClick={() => ratings.append({ key: `rating_${ratings.fields.length + 1}`, label: '', min: 1, max: 7, required: false })}>Add a rating</button>
         </div>
       </fieldset>
 
       <fieldset>
         <legend>Flags a trainer may tick per answer</legend>
-        {form.flags.map((f, i) => (
-          <div className="row editable" key={i}>
-            <label>Key<input value={f.key} onChange={(e) => set('flags', form.flags.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))} /></label>
-            <label className="grow">Label<input value={f.label} onChange={(e) => set('flags', form.flags.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)))} /></label>
-            <button type="button" className="link" onClick={() => set('flags', form.flags.filter((_, j) => j !== i))} aria-label={`Remove flag ${f.label || i + 1}`}>Remove</button>
+        {flags.fields.map((field, i) => (
+          <div className="row editable" key={field.id}>
+            <label>Key<input {...register(`flags.${i}.key`)} /></label>
+            <label className="grow">Label<input {...register(`flags.${i}.label`)} /></label>
+            <button type="button" className="link" onClick={() => flags.remove(i)} aria-label={`Remove flag ${values.flags[i]?.label || i + 1}`}>Remove</button>
           </div>
         ))}
         {nested('flags')}
         <div className="actions start">
-          <button type="button" onClick={() => set('flags', [...form.flags, { key: `flag_${form.flags.length + 1}`, label: '' }])}>Add a flag</button>
-          <button type="button" onClick={() => { set('ratings', defaultRatings); set('flags', defaultFlags); }}>Use InstructGPT’s defaults</button>
+          <button type="button" onClick={() => flags.append({ key: `flag_${flags.fields.length + 1}`, label: '' })}>Add a flag</button>
+          <button type="button" onClick={() => { ratings.replace(defaultRatings); flags.replace(defaultFlags); }}>Use InstructGPT’s defaults</button>
         </div>
       </fieldset>
 
@@ -200,32 +188,32 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved: 
         <div className="row">
           <label>
             Base URL
-            <input value={form.baseUrl} onChange={(e) => set('baseUrl', e.target.value)} placeholder="http://localhost:8000/v1" aria-invalid={!!problems['modelEndpoint.baseUrl']} />
+            <input {...register('modelEndpoint.baseUrl')} placeholder="http://localhost:8000/v1" aria-invalid={!!problems['modelEndpoint.baseUrl']} />
             {problem('modelEndpoint.baseUrl')}
           </label>
           <label>
             Model name
-            <input value={form.model} onChange={(e) => set('model', e.target.value)} placeholder="meta-llama/Llama-3.1-8B-Instruct" aria-invalid={!!problems['modelEndpoint.model']} />
+            <input {...register('modelEndpoint.model')} placeholder="meta-llama/Llama-3.1-8B-Instruct" aria-invalid={!!problems['modelEndpoint.model']} />
             {problem('modelEndpoint.model')}
           </label>
         </div>
         <div className="row">
           <label>
             API key {project?.modelEndpoint?.apiKeySet ? '(one is stored; type to replace it)' : '(if the server needs one)'}
-            <input type="password" autoComplete="off" value={form.apiKey} onChange={(e) => set('apiKey', e.target.value)} />
+            <input type="password" autoComplete="off" {...register('modelEndpoint.apiKey')} />
           </label>
           {project?.modelEndpoint?.apiKeySet && (
             <label className="toggle">
-              <input type="checkbox" checked={form.removeKey} onChange={(e) => set('removeKey', e.target.checked)} disabled={!!form.apiKey} />
+              <input type="checkbox" {...register('removeKey')} disabled={!!values.modelEndpoint.apiKey} />
               Remove the stored key
             </label>
           )}
         </div>
         <div className="row">
-          <label>Temperature<input type="number" step={0.1} min={0} max={2} value={form.temperature} onChange={(e) => set('temperature', e.target.value)} /></label>
-          <label>top_p<input type="number" step={0.05} min={0} max={1} value={form.topP} onChange={(e) => set('topP', e.target.value)} /></label>
-          <label>Max tokens<input type="number" min={1} value={form.maxTokens} onChange={(e) => set('maxTokens', e.target.value)} /></label>
-          <label>Candidates (K)<input type="number" min={2} max={9} value={form.k} onChange={(e) => set('k', e.target.value)} /></label>
+          <label>Temperature<input type="number" step={0.1} min={0} max={2} {...register('sampling.temperature', number)} /></label>
+          <label>top_p<input type="number" step={0.05} min={0} max={1} {...register('sampling.topP', number)} /></label>
+          <label>Max tokens<input type="number" min={1} {...register('sampling.maxTokens', number)} /></label>
+          <label>Candidates (K)<input type="number" min={2} max={9} {...register('sampling.k', number)} /></label>
         </div>
         {nested('sampling')}
         {nested('modelEndpoint').filter((n) => !['modelEndpoint.baseUrl', 'modelEndpoint.model'].includes(String(n.key)))}
@@ -233,8 +221,8 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved: 
       </fieldset>
 
       {Object.keys(problems).length > 0 && <p role="alert" className="error">Please fix the fields marked above.</p>}
-      {error && <p role="alert" className="error">{error}</p>}
-      {saved && <p role="status" className="success">Saved.</p>}
+      {root?.server && <p role="alert" className="error">{root.server.message}</p>}
+      {saved && !isDirty && <p role="status" className="success">Saved.</p>}
       <div className="actions start">
         <button type="submit" className="primary">{project ? 'Save settings' : 'Create project'}</button>
       </div>

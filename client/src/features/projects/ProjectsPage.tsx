@@ -1,21 +1,15 @@
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { AVAILABLE_TO_ME_LIMIT, type ProjectSummary } from '#shared/projects.ts';
 import { errorMessage } from '../../lib/api.ts';
-import { fetchProjects } from '../../lib/projects.ts';
 import { useSession } from '../auth/session.tsx';
+import { AVAILABLE_TO_ME_LIMIT } from '#shared/queue-limits.ts';
+import { useProjects } from './api/get-projects.ts';
 
 export function ProjectsPage() {
   const { user } = useSession();
-  const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: projects, error } = useProjects();
   const researcher = user.role !== 'trainer';
 
-  useEffect(() => {
-    fetchProjects().then(setProjects, (e) => setError(errorMessage(e)));
-  }, []);
-
-  if (error) return <p role="alert" className="page error">{error}</p>;
+  if (error) return <p role="alert" className="page error">{errorMessage(error)}</p>;
   if (!projects) return <p className="page muted">Loading…</p>;
   return (
     <main className="page">

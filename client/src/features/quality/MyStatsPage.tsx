@@ -1,31 +1,21 @@
-import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import type { ProjectSummary } from '#shared/projects.ts';
-import type { TrainerStats } from '#shared/stats.ts';
 import { errorMessage } from '../../lib/api.ts';
-import { fetchProject } from '../../lib/projects.ts';
-import { fetchLeaderboard, fetchMyStats } from './api.ts';
 import { decimal, percent, seconds } from '../../lib/format.ts';
-
-type Board = Array<Pick<TrainerStats, 'username' | 'rankings' | 'agreement' | 'goldAccuracy'>>;
+import { useProject } from '../projects/api/get-project.ts';
+import { useLeaderboard } from './api/get-leaderboard.ts';
+import { useMyStats } from './api/get-my-stats.ts';
 
 /** A trainer's own figures in a project, and the leaderboard where the project has one. */
 export function MyStatsPage() {
   const { slug = '' } = useParams();
-  const [project, setProject] = useState<ProjectSummary | null>(null);
-  const [mine, setMine] = useState<{ me: TrainerStats | null; projectMedianMs: number | null } | null>(null);
-  const [board, setBoard] = useState<Board | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: project, error: projectError } = useProject(slug);
+  const { data: mine, error: mineError } = useMyStats(slug);
+  // Asked only where the project shows one.
+  const leaderboard = useLeaderboard(slug, { enabled: !!project?.leaderboard });
+  const board = project?.leaderboard ? leaderboard.data?.trainers : undefined;
+  const error = projectError ?? mineError ?? leaderboard.error;
 
-  useEffect(() => {
-    fetchProject(slug).then((p) => {
-      setProject(p);
-      if (p.leaderboard) fetchLeaderboard(slug).then((b) => setBoard(b.trainers), (e) => setError(errorMessage(e)));
-    }, (e) => setError(errorMessage(e)));
-    fetchMyStats(slug).then(setMine, (e) => setError(errorMessage(e)));
-  }, [slug]);
-
-  if (error) return <main className="page"><p role="alert" className="error">{error}</p></main>;
+  if (error) return <main className="page"><p role="alert" className="error">{errorMessage(error)}</p></main>;
   if (!project || !mine) return <p className="page muted">Loading…</p>;
   const me = mine.me;
   return (

@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ProjectStats, Review, TrainerStats } from '#shared/stats.ts';
+import type { TrainerStats } from '#shared/stats.ts';
 import { errorMessage } from '../../lib/api.ts';
-import { fetchReview, fetchStats } from './api.ts';
+import { useReview } from './api/get-review.ts';
+import { useStats } from './api/get-stats.ts';
 import { decimal, percent, seconds } from '../../lib/format.ts';
 import './quality.css';
 
@@ -97,16 +98,11 @@ function TrainerTable({ trainers }: { trainers: TrainerStats[] }) {
 
 /** The researcher's view of how trustworthy a project's rankings are. */
 export default function QualityDashboard({ slug }: { slug: string }) {
-  const [stats, setStats] = useState<ProjectStats | null>(null);
-  const [review, setReview] = useState<Review | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: stats, error: statsError } = useStats(slug);
+  const { data: review, error: reviewError } = useReview(slug);
+  const error = statsError ?? reviewError;
 
-  useEffect(() => {
-    fetchStats(slug).then(setStats, (e) => setError(errorMessage(e)));
-    fetchReview(slug).then(setReview, (e) => setError(errorMessage(e)));
-  }, [slug]);
-
-  if (error) return <p role="alert" className="error">{error}</p>;
+  if (error) return <p role="alert" className="error">{errorMessage(error)}</p>;
   if (!stats) return <p className="muted">Computing…</p>;
   const positions = stats.positionBias.byShownPosition.map((rate, i) => ({ position: `${i + 1}`, winRate: rate ?? 0, contests: stats.positionBias.contests[i] }));
   const lengthBuckets = stats.lengthBias.byLengthRatio.map((b) => ({ bucket: b.bucket, longerPreferred: b.longerPreferred ?? 0, pairs: b.pairs }));

@@ -1,4 +1,5 @@
-import type { RankingGroups } from '#shared/rankings.ts';
+import { rankPositions } from '#shared/ranking-rules.ts';
+import type { RankingGroups, SubmitRanking } from '#shared/rankings.ts';
 
 /**
  * A ranking in progress: candidate ids best first, and which of them are tied with the one
@@ -37,12 +38,17 @@ export function toGroups(draft: Pick<Draft, 'order' | 'tiedWithAbove'>): Ranking
   return groups;
 }
 
-/** The rank (1-based group number) of each candidate. */
-export function ranks(draft: Pick<Draft, 'order' | 'tiedWithAbove'>): Map<string, number> {
-  const result = new Map<string, number>();
-  toGroups(draft).forEach((group, g) => group.forEach((id) => result.set(id, g + 1)));
-  return result;
-}
+/** The rank shown on each card: its group's position, counted from 1. */
+export const ranks = (draft: Pick<Draft, 'order' | 'tiedWithAbove'>): Map<string, number> => rankPositions(toGroups(draft), 1);
+
+/** What the page sends: the note trimmed (left out when empty), the time on task in whole milliseconds. */
+export const toSubmission = (draft: Draft, elapsedMs: number): SubmitRanking => ({
+  ranking: toGroups(draft),
+  ratings: draft.ratings,
+  flags: draft.flags,
+  note: draft.note.trim() || undefined,
+  durationMs: Math.round(elapsedMs),
+});
 
 const key = (user: string, comparisonId: string) => `ordinal:draft:${user}:${comparisonId}`;
 
@@ -96,3 +102,17 @@ export function toggleTie(draft: Draft, id: string): Draft {
     touched: true,
   };
 }
+
+/** Sets a candidate's answer to a rating question; `undefined` takes it back. */
+export function rate(draft: Draft, id: string, key: string, value: number | undefined): Draft {
+  const { [key]: _previous, ...others } = draft.ratings[id] ?? {};
+  return { ...draft, ratings: { ...draft.ratings, [id]: value === undefined ? others : { ...others, [key]: value } } };
+}
+
+/** Raises a flag on a candidate, or lowers it if it is raised. */
+export function toggleFlag(draft: Draft, id: string, key: string): Draft {
+  const mine = draft.flags[id] ?? [];
+  return { ...draft, flags: { ...draft.flags, [id]: mine.includes(key) ? mine.filter((k) => k !== key) : [...mine, key] } };
+}
+
+export const setNote = (draft: Draft, note: string): Draft => ({ ...draft, note });

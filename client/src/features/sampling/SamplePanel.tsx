@@ -1,35 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
-import { sampleViewSchema as jobView, type SampleView } from '#shared/models.ts';
-import { api, errorMessage } from '../../lib/api.ts';
+import { errorMessage } from '../../lib/api.ts';
+import { useSample } from './api/get-sample.ts';
+import { useStartSample } from './api/start-sample.ts';
 
 /** Sampling candidates for the project's prompts with its model, with the job's progress. */
-export function SamplePanel({ slug, hasModel, k, onFinished }: { slug: string; hasModel: boolean; k: number; onFinished: () => void }) {
-  const [view, setView] = useState<SampleView | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const refresh = useCallback(() => api('GET', `/projects/${slug}/sample`, { schema: jobView }).then(setView, (e) => setError(errorMessage(e))), [slug]);
-  useEffect(() => {
-    void refresh();
-  }, [refresh]);
-  useEffect(() => {
-    if (view?.job.state !== 'running') return;
-    const timer = setInterval(() => {
-      void api('GET', `/projects/${slug}/sample`, { schema: jobView }).then((next) => {
-        setView(next);
-        if (next.job.state !== 'running') onFinished();
-      });
-    }, 1000);
-    return () => clearInterval(timer);
-  }, [slug, view?.job.state, onFinished]);
-
-  const start = async () => {
-    setError(null);
-    try {
-      setView(await api('POST', `/projects/${slug}/sample`, { body: {}, schema: jobView }));
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  };
+export function SamplePanel({ slug, hasModel, k }: { slug: string; hasModel: boolean; k: number }) {
+  const { data: view } = useSample(slug);
+  const start = useStartSample(slug);
+  const error = start.error;
 
   if (!view) return null;
   const { job, waitingPrompts, unsampled } = view;
@@ -59,9 +36,9 @@ export function SamplePanel({ slug, hasModel, k, onFinished }: { slug: string; h
           ))}
         </ul>
       )}
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && <p role="alert" className="error">{errorMessage(error)}</p>}
       <div className="actions start">
-        <button type="button" onClick={() => void start()} disabled={!hasModel || waitingPrompts === 0 || job.state === 'running'}>
+        <button type="button" onClick={() => start.mutate()} disabled={!hasModel || waitingPrompts === 0 || job.state === 'running'}>
           Sample {k} candidates for each waiting prompt
         </button>
       </div>

@@ -1,12 +1,17 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
-import { createUserSchema, roleSchema, updateUserSchema, type User, type UserRole } from '#shared/users.ts';
+import { useId, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { z } from 'zod';
+import { createUserSchema, passwordSchema, roleSchema, type CreateUser, type User, type UserRole } from '#shared/users.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { RelativeTime } from '../../components/RelativeTime.tsx';
 import { SecretValue } from '../../components/SecretValue.tsx';
 import { ApiError, errorMessage } from '../../lib/api.ts';
-import { fieldErrors } from '../../lib/form.ts';
+import { setServerErrors } from '../../lib/form-errors.ts';
+import { formResolver } from '../../lib/form-resolver.ts';
 import { useSession } from '../auth/session.tsx';
-import { createUser, fetchUsers, updateUser } from './api.ts';
+import { useCreateUser } from './api/create-user.ts';
+import { useUsers } from './api/get-users.ts';
+import { useUpdateUser } from './api/update-user.ts';
 import './users.css';
 
 const roles = roleSchema.options;
@@ -15,8 +20,6 @@ const roleHelp: Record<UserRole, string> = {
   researcher: 'also sets up projects and exports',
   admin: 'also manages users',
 };
-
-const byUsername = (a: User, b: User) => a.username.localeCompare(b.username);
 
 /** 64 letters, digits, dash and underscore: a random byte modulo 64 picks one without bias. */
 const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_';
@@ -43,29 +46,23 @@ function NotAllowed() {
 }
 
 function UserAdmin({ me }: { me: string }) {
-  const [users, setUsers] = useState<User[] | null>(null);
-  const [forbidden, setForbidden] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { data: users, error: loadError } = useUsers();
+  const updateRole = useUpdateUser();
   const [notice, setNotice] = useState('');
   const [action, setAction] = useState<Action | null>(null);
-
-  useEffect(() => {
-    fetchUsers().then(setUsers, (e) => (e instanceof ApiError && e.status === 403 ? setForbidden(true) : setError(errorMessage(e))));
-  }, []);
-
-  const replace = (updated: User) => setUsers((list) => list?.map((u) => (u.id === updated.id ? updated : u)) ?? null);
+  const failure = updateRole.error ?? loadError;
+  const error = failure ? errorMessage(failure) : null;
 
   const saveRole = async (user: User, role: UserRole) => {
-    setError(null);
     try {
-      replace(await updateUser(user.username, { role }));
+      await updateRole.mutateAsync({ username: user.username, role });
       setNotice(`${user.username} is now ${role === 'admin' ? 'an' : 'a'} ${role}.`);
-    } catch (e) {
-      setError(errorMessage(e));
+    } catch {
+      // Shown from the mutation's error.
     }
   };
 
-  if (forbidden) return <NotAllowed />;
+  if (loadError instanceof ApiError && loadError.status === 403) return <NotAllowed />;
   if (!users && error) return <p role="alert" className="page error">{error}</p>;
   if (!users) return <p className="page muted">Loading…</p>;
   return (
@@ -92,17 +89,15 @@ function UserAdmin({ me }: { me: string }) {
       </table>
       <CreateUserForm
         onCreated={(created) => {
-          setUsers((list) => [...(list ?? []), created].sort(byUsername));
           setNotice(`Created ${created.role} ${created.username}. Give them their password; they can change it on their Account page.`);
         }}
       />
-      {action?.kind === 'password' && <ResetPasswordDialog user={action.user} onClose={() => setAction(null)} onDone={replace} />}
+      {action?.kind === 'password' && <ResetPasswordDialog user={action.user} onClose={() => setAction(null)} />}
       {action?.kind === 'active' && (
         <ActiveDialog
           user={action.user}
           onClose={() => setAction(null)}
           onDone={(updated) => {
-            replace(updated);
             setAction(null);
             setNotice(updated.active ? `${updated.username} can log in again.` : `${updated.username} is deactivated; their past answers stay.`);
           }}
@@ -177,41 +172,27 @@ function RoleControl({ user, onSave }: { user: User; onSave: (user: User, role: 
 }
 
 const createLabels = { username: 'Username', role: 'Role', password: 'Password' };
-type CreateErrors = Partial<Record<keyof typeof createLabels | 'form', string>>;
+type CreateField = keyof typeof createLabels;
 
 function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
   const id = useId();
-  const [username, setUsername] = useState('');
-  const [role, setRole] = useState<UserRole>('trainer');
-  const [password, setPassword] = useState('');
+  const create = useCreateUser();
   const [showPassword, setShowPassword] = useState(false);
-  const [errors, setErrors] = useState<CreateErrors>({});
-  const [apiError, setApiError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useForm<CreateUser>({ resolver: formResolver(createUserSchema, createLabels), defaultValues: { username: '', role: 'trainer', password: '' } });
+  const { errors, isSubmitting } = form.formState;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setApiError(null);
-    const parsed = createUserSchema.safeParse({ username, role, password });
-    setErrors(parsed.success ? {} : fieldErrors(parsed.error, createLabels));
-    if (!parsed.success) return;
-    setBusy(true);
+  const submit = form.handleSubmit(async (values) => {
     try {
-      onCreated(await createUser(parsed.data));
-      setUsername('');
-      setPassword('');
+      onCreated(await create.mutateAsync(values));
+      form.reset({ ...form.getValues(), username: '', password: '' });
       setShowPassword(false);
     } catch (e) {
-      setApiError(errorMessage(e));
-    } finally {
-      setBusy(false);
+      setServerErrors(form, e, createLabels);
     }
-  };
+  });
 
-  const invalid = (field: keyof typeof createLabels) =>
-    errors[field] ? { 'aria-invalid': true, 'aria-describedby': `${id}-${field}-error` } : {};
-  const fieldError = (field: keyof typeof createLabels) =>
-    errors[field] && <p id={`${id}-${field}-error`} className="error field-error">{errors[field]}</p>;
+  const invalid = (field: CreateField) => (errors[field] ? { 'aria-invalid': true, 'aria-describedby': `${id}-${field}-error` } : {});
+  const fieldError = (field: CreateField) => errors[field] && <p id={`${id}-${field}-error`} className="error field-error">{errors[field].message}</p>;
 
   return (
     <section aria-labelledby={`${id}-title`} className="create-user">
@@ -219,12 +200,12 @@ function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
       <form onSubmit={submit} noValidate>
         <label>
           {createLabels.username}
-          <input name="username" autoComplete="off" value={username} onChange={(e) => setUsername(e.target.value)} {...invalid('username')} />
+          <input autoComplete="off" {...form.register('username')} {...invalid('username')} />
         </label>
         {fieldError('username')}
         <label>
           {createLabels.role}
-          <select name="role" value={role} onChange={(e) => setRole(roleSchema.parse(e.target.value))}>
+          <select {...form.register('role')}>
             {roles.map((r) => (
               <option key={r} value={r}>{r}: {roleHelp[r]}</option>
             ))}
@@ -233,14 +214,7 @@ function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
         {fieldError('role')}
         <label>
           Initial password
-          <input
-            name="password"
-            type={showPassword ? 'text' : 'password'}
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            {...invalid('password')}
-          />
+          <input type={showPassword ? 'text' : 'password'} autoComplete="new-password" {...form.register('password')} {...invalid('password')} />
           <span className="hint">At least 10 characters. Tell it to the user; they can change it on their Account page.</span>
         </label>
         {fieldError('password')}
@@ -253,47 +227,42 @@ function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
             type="button"
             className="link"
             onClick={() => {
-              setPassword(generatePassword());
+              form.setValue('password', generatePassword());
               setShowPassword(true);
             }}
           >
             Suggest a password
           </button>
         </div>
-        {errors.form && <p className="error field-error">{errors.form}</p>}
-        {apiError && <p role="alert" className="error">{apiError}</p>}
+        {errors.root?.server && <p role="alert" className="error">{errors.root.server.message}</p>}
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>{busy ? 'Creating…' : 'Create user'}</button>
+          <button type="submit" className="primary" disabled={isSubmitting}>{isSubmitting ? 'Creating…' : 'Create user'}</button>
         </div>
       </form>
     </section>
   );
 }
 
-function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onClose: () => void; onDone: (user: User) => void }) {
-  const errorId = useId();
-  const [password, setPassword] = useState(generatePassword);
-  const [fieldError, setFieldError] = useState<string | null>(null);
-  const [apiError, setApiError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
+/** The reset form takes a password, always: the shared update schema's is optional. */
+const resetSchema = z.strictObject({ password: passwordSchema });
+const resetLabels = { password: 'New password' };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setApiError(null);
-    const parsed = updateUserSchema.safeParse({ password });
-    setFieldError(parsed.success ? null : (fieldErrors(parsed.error, { password: 'New password' }).password ?? null));
-    if (!parsed.success) return;
-    setBusy(true);
+function ResetPasswordDialog({ user, onClose }: { user: User; onClose: () => void }) {
+  const errorId = useId();
+  const update = useUpdateUser();
+  const [saved, setSaved] = useState<string | null>(null);
+  const form = useForm<z.infer<typeof resetSchema>>({ resolver: formResolver(resetSchema, resetLabels), defaultValues: { password: generatePassword() } });
+  const { errors, isSubmitting } = form.formState;
+  const fieldError = errors.password?.message;
+
+  const submit = form.handleSubmit(async ({ password }) => {
     try {
-      onDone(await updateUser(user.username, parsed.data));
+      await update.mutateAsync({ username: user.username, password });
       setSaved(password);
     } catch (e) {
-      setApiError(errorMessage(e));
-    } finally {
-      setBusy(false);
+      setServerErrors(form, e, resetLabels);
     }
-  };
+  });
 
   return (
     <Dialog title={`Reset the password of ${user.username}`} onClose={onClose}>
@@ -317,22 +286,20 @@ function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onClose: (
           <label>
             New password
             <input
-              name="new-password"
               autoComplete="off"
               spellCheck={false}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
+              {...form.register('password')}
               aria-invalid={fieldError ? true : undefined}
               aria-describedby={fieldError ? errorId : undefined}
             />
             <span className="hint">A random one is filled in; you may type your own (at least 10 characters).</span>
           </label>
           {fieldError && <p id={errorId} className="error field-error">{fieldError}</p>}
-          {apiError && <p role="alert" className="error">{apiError}</p>}
+          {errors.root?.server && <p role="alert" className="error">{errors.root.server.message}</p>}
           <div className="actions">
-            <button type="button" onClick={() => setPassword(generatePassword())}>Generate another</button>
+            <button type="button" onClick={() => form.setValue('password', generatePassword())}>Generate another</button>
             <button type="button" onClick={onClose}>Cancel</button>
-            <button type="submit" className="primary" disabled={busy}>{busy ? 'Resetting…' : 'Reset password'}</button>
+            <button type="submit" className="primary" disabled={isSubmitting}>{isSubmitting ? 'Resetting…' : 'Reset password'}</button>
           </div>
         </form>
       )}
@@ -341,21 +308,13 @@ function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onClose: (
 }
 
 function ActiveDialog({ user, onClose, onDone }: { user: User; onClose: () => void; onDone: (user: User) => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const update = useUpdateUser();
   const deactivating = user.active;
   const verb = deactivating ? 'Deactivate' : 'Reactivate';
+  const error = update.error ? errorMessage(update.error) : null;
+  const busy = update.isPending;
 
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onDone(await updateUser(user.username, { active: !deactivating }));
-    } catch (e) {
-      setError(errorMessage(e));
-      setBusy(false);
-    }
-  };
+  const confirm = () => update.mutate({ username: user.username, active: !deactivating }, { onSuccess: onDone });
 
   return (
     <Dialog title={`${verb} ${user.username}?`} onClose={onClose}>
@@ -370,7 +329,7 @@ function ActiveDialog({ user, onClose, onDone }: { user: User; onClose: () => vo
       {error && <p role="alert" className="error">{error}</p>}
       <div className="actions">
         <button type="button" onClick={onClose}>Cancel</button>
-        <button type="button" className="primary" disabled={busy} onClick={() => void confirm()}>
+        <button type="button" className="primary" disabled={busy} onClick={confirm}>
           {verb}
         </button>
       </div>

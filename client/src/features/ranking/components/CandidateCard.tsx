@@ -1,0 +1,131 @@
+import { useSortable } from '@dnd-kit/sortable';
+import { CSS } from '@dnd-kit/utilities';
+import { useLayoutEffect, useRef, useState } from 'react';
+import { Markdown } from '../../../components/Markdown.tsx';
+import type { Flag, RatingQuestion } from '#shared/projects.ts';
+
+export interface CandidateCardProps {
+  id: string;
+  /** A, B, C…: the letter it was shown with, stable while the trainer reorders. */
+  label: string;
+  content: string;
+  rank: number;
+  position: number;
+  tiedWithAbove: boolean;
+  canTie: boolean;
+  onToggleTie: () => void;
+  ratingQuestions: RatingQuestion[];
+  ratings: Record<string, number>;
+  onRate: (key: string, value: number | undefined) => void;
+  flagOptions: Flag[];
+  flags: string[];
+  onToggleFlag: (key: string) => void;
+  comparing: boolean;
+  onToggleCompare: () => void;
+}
+
+const COLLAPSED_HEIGHT = 320;
+
+export function CandidateCard(props: CandidateCardProps) {
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id: props.id });
+  const body = useRef<HTMLDivElement>(null);
+  const [long, setLong] = useState(false);
+  const [expanded, setExpanded] = useState(false);
+  const [showFlags, setShowFlags] = useState(props.flags.length > 0);
+
+  useLayoutEffect(() => {
+    if (body.current) setLong(body.current.scrollHeight > COLLAPSED_HEIGHT + 40);
+  }, [props.content]);
+
+  const style = { transform: CSS.Translate.toString(transform), transition };
+  return (
+    <li
+      ref={setNodeRef}
+      style={style}
+      className={`card${isDragging ? ' dragging' : ''}${props.tiedWithAbove ? ' tied' : ''}`}
+      data-testid={`candidate-${props.label}`}
+      data-candidate-id={props.id}
+      aria-label={`Answer ${props.label}, rank ${props.rank}`}
+    >
+      <div className="card-head">
+        <button
+          type="button"
+          ref={setActivatorNodeRef}
+          className="handle"
+          {...attributes}
+          {...listeners}
+          aria-label={`Answer ${props.label}, rank ${props.rank}${props.tiedWithAbove ? ', tied with the answer above' : ''}. Press Space to pick up and move.`}
+          aria-roledescription="sortable answer"
+          data-position={props.position}
+        >
+          <span className="grip" aria-hidden>⠿</span>
+          <span className="rank" data-testid="rank">{props.tiedWithAbove ? `=${props.rank}` : props.rank}</span>
+          <span className="label">Answer {props.label}</span>
+        </button>
+        {props.tiedWithAbove && <span className="tie-badge">tied with above</span>}
+        <span className="spacer" />
+        {props.canTie && (
+          <label className="toggle">
+            <input type="checkbox" checked={props.tiedWithAbove} onChange={props.onToggleTie} />
+            Same as above
+          </label>
+        )}
+        <label className="toggle">
+          <input type="checkbox" checked={props.comparing} onChange={props.onToggleCompare} />
+          Compare
+        </label>
+      </div>
+      <div ref={body} className={`card-body${long && !expanded ? ' collapsed' : ''}`} style={long && !expanded ? { maxHeight: COLLAPSED_HEIGHT } : undefined}>
+        <Markdown text={props.content} />
+      </div>
+      {long && (
+        <button type="button" className="link" onClick={() => setExpanded(!expanded)} aria-expanded={expanded}>
+          {expanded ? 'Show less' : 'Show all'}
+        </button>
+      )}
+      <div className="card-foot">
+        {props.ratingQuestions.map((q) => (
+          <fieldset key={q.key} className="likert">
+            <legend>
+              {q.label}
+              {q.required ? ' (required)' : ''}
+            </legend>
+            {q.minLabel && <span className="scale-label">{q.minLabel}</span>}
+            {Array.from({ length: q.max - q.min + 1 }, (_, i) => q.min + i).map((value) => (
+              <label key={value} className={`likert-option${props.ratings[q.key] === value ? ' selected' : ''}`}>
+                <input
+                  type="radio"
+                  name={`${props.id}-${q.key}`}
+                  value={value}
+                  checked={props.ratings[q.key] === value}
+                  onChange={() => props.onRate(q.key, value)}
+                  onClick={() => props.ratings[q.key] === value && props.onRate(q.key, undefined)}
+                  aria-label={`${q.label}: ${value}`}
+                />
+                {value}
+              </label>
+            ))}
+            {q.maxLabel && <span className="scale-label">{q.maxLabel}</span>}
+          </fieldset>
+        ))}
+        {props.flagOptions.length > 0 && (
+          <div className="flags">
+            <button type="button" className="link" onClick={() => setShowFlags(!showFlags)} aria-expanded={showFlags}>
+              Flags{props.flags.length ? ` (${props.flags.length})` : ''}
+            </button>
+            {showFlags && (
+              <div className="flag-list">
+                {props.flagOptions.map((f) => (
+                  <label key={f.key} className="toggle">
+                    <input type="checkbox" checked={props.flags.includes(f.key)} onChange={() => props.onToggleFlag(f.key)} />
+                    {f.label}
+                  </label>
+                ))}
+              </div>
+            )}
+          </div>
+        )}
+      </div>
+    </li>
+  );
+}

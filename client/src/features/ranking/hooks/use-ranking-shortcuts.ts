@@ -1,0 +1,44 @@
+import { useEffect, useEffectEvent } from 'react';
+
+export interface RankingShortcuts {
+  /** A dialog is open: only Ctrl/⌘+Enter still works. */
+  paused: boolean;
+  submit: () => void;
+  skip: () => void;
+  help: () => void;
+  /** Focuses the card at this position (1-based); false when there is none. */
+  focusPosition: (position: number) => boolean;
+}
+
+const typingIn = (target: EventTarget | null) =>
+  target instanceof HTMLElement && target.closest('input:not([type=radio], [type=checkbox]), textarea, select, [contenteditable]') !== null;
+
+/**
+ * The ranking page's keys, on one listener for as long as the page shows a comparison; each key
+ * press reads the current render's handlers. Typing in a field is never taken for a shortcut.
+ */
+export function useRankingShortcuts(shortcuts: RankingShortcuts) {
+  const onKey = useEffectEvent((event: KeyboardEvent) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
+      event.preventDefault();
+      shortcuts.submit();
+      return;
+    }
+    if (shortcuts.paused || event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
+    if (/^[1-9]$/.test(event.key)) {
+      if (shortcuts.focusPosition(Number(event.key))) event.preventDefault();
+    } else if (event.key === 's' || event.key === 'S') {
+      event.preventDefault();
+      shortcuts.skip();
+    } else if (event.key === '?') {
+      event.preventDefault();
+      shortcuts.help();
+    }
+  });
+
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => onKey(event);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
+}
