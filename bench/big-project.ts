@@ -212,16 +212,27 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
 
     log(`big project: trainers while ${importLines.toLocaleString('en')} lines (${(importBytes / 2 ** 20).toFixed(0)} MiB) are imported over HTTP`);
     const importStarted = performance.now();
-    const importing = fetch(`${base}/api/v1/projects/incoming/import`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokens.researcher}`, 'content-type': 'application/x-ndjson' },
-      body: fs.createReadStream(importFile) as unknown as BodyInit,
-      duplex: 'half',
-    } as RequestInit).then(async (r) => ({ status: r.status, text: await r.text() }));
+    // As the import page does: the upload starts a job, polled until it ends (POST /import would
+    // answer only then, past undici's 300 s headers timeout at a million lines).
+    const importing = (async () => {
+      const started = await fetch(`${base}/api/v1/projects/incoming/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.researcher}`, 'content-type': 'application/x-ndjson' },
+        body: fs.createReadStream(importFile) as unknown as BodyInit,
+        duplex: 'half',
+      } as RequestInit);
+      if (started.status !== 202) throw new Error(`import: ${started.status} ${(await started.text()).slice(0, 300)}`);
+      const { id } = (await started.json()) as { id: string };
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const job = JSON.parse((await researcher('GET', `/projects/incoming/imports/${id}`)).text) as { state: string; error: unknown; result: unknown };
+        if (job.state === 'done') return job.result;
+        if (job.state === 'failed') throw new Error(`import: ${JSON.stringify(job.error)}`);
+      }
+    })();
     const withImport = await trainersWhile(base, tokens.trainers, importing, window);
-    const imported = await importing;
+    await importing;
     const importSeconds = (performance.now() - importStarted) / 1000;
-    if (imported.status !== 200) throw new Error(`import: ${imported.status} ${imported.text.slice(0, 300)}`);
     const memory = memoryOf(pid);
 
     const failures = [...withDashboard.failures, ...withImport.failures, ...idle.failures];
