@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { UserRole } from '../shared/users.ts';
+import type { UserRole } from '#shared/users.ts';
 import { conversation, startServer, type TestUser } from './support/app.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { idParamSchema } from '../shared/ids.ts';
-import { allUsers, route } from '../shared/contract/route.ts';
-import type { RequestInput, RequestResult } from '../shared/contract/request.ts';
-import { implement } from '../server/http/route.ts';
+import { idParamSchema } from '#shared/ids.ts';
+import { allUsers, route } from '#shared/contract/route.ts';
+import type { RequestInput, RequestResult } from '#shared/contract/request.ts';
+import { implement } from '#server/http/route.ts';
 
 /**
  * The contract is checked by the compiler: `npm run typecheck` (tsc over tests/) fails when one of

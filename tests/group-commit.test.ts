@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { openDatabase, openReadConnection, SERVER_BUSY_TIMEOUT_MS, type Db } from '../server/db/client.ts';
-import { AppError } from '../server/http/errors.ts';
+import { openDatabase, openReadConnection, SERVER_BUSY_TIMEOUT_MS, type Db } from '#server/db/client.ts';
+import { AppError } from '#server/http/errors.ts';
 import { freshDbFile, startServer } from './support/app.ts';
 
 let db: Db;

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../server/db/client.ts';
-import { createApiToken } from '../server/modules/auth/auth.usecases.ts';
-import { createUser } from '../server/modules/users/users.usecases.ts';
+import { openDatabase } from '#server/db/client.ts';
+import { createApiToken } from '#server/modules/auth/auth.usecases.ts';
+import { createUser } from '#server/modules/users/users.usecases.ts';
 import { conversation, startServer } from './support/app.ts';
 import { cli, startChildServer, tempDir, type ChildServer } from './support/child-server.ts';
 

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../server/db/client.ts';
-import { importFile } from '../server/modules/conversations/import.ts';
-import { createProject, getProject } from '../server/modules/projects/projects.usecases.ts';
+import { openDatabase } from '#server/db/client.ts';
+import { importFile } from '#server/modules/conversations/import.ts';
+import { createProject, getProject } from '#server/modules/projects/projects.usecases.ts';
 import { conversation, freshDbFile, startServer } from './support/app.ts';
 import { runCli, tempDir } from './support/child-server.ts';
 

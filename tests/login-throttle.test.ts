@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoginThrottle, throttleAddress } from '../server/modules/auth/login-throttle.ts';
+import { LoginThrottle, throttleAddress } from '#server/modules/auth/login-throttle.ts';
 import { startServer, type TestServer } from './support/app.ts';
 
 const MINUTE = 60_000;

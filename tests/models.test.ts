@@ -5,7 +5,7 @@ process.env.ORDINAL_MODEL_TIMEOUT_MS = '1500';
 
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { Chat } from '../shared/chats.ts';
+import type { Chat } from '#shared/chats.ts';
 import { conversation, startServer, type TestServer, type TestUser } from './support/app.ts';
 import { runCli } from './support/child-server.ts';
 import { fakeAnswer, startFakeModel, type ChatCompletionRequest, type FakeModel } from './support/fake-model.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../server/db/client.ts';
-import { updateProject } from '../server/modules/projects/projects.usecases.ts';
+import { openDatabase } from '#server/db/client.ts';
+import { updateProject } from '#server/modules/projects/projects.usecases.ts';
 import { conversation, startServer, type TestServer, type TestUser } from './support/app.ts';
 
 interface Served {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CreateProject } from '../shared/projects.ts';
+import type { CreateProject } from '#shared/projects.ts';
 import { conversation, startServer, type TestUser } from './support/app.ts';
 
 const server = await startServer();

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../server/db/client.ts';
-import { createApiToken } from '../server/modules/auth/auth.usecases.ts';
-import { createUser } from '../server/modules/users/users.usecases.ts';
+import { openDatabase } from '#server/db/client.ts';
+import { createApiToken } from '#server/modules/auth/auth.usecases.ts';
+import { createUser } from '#server/modules/users/users.usecases.ts';
 import { conversation, rankEveryComparison } from './support/app.ts';
 import { bearer, cli, startChildServer, tempDir } from './support/child-server.ts';
 

@@ -4,14 +4,14 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll } from 'vitest';
-import { createApp } from '../../server/app.ts';
-import { openDatabase, type Db } from '../../server/db/client.ts';
-import { createLogger } from '../../server/logger.ts';
-import { createApiToken } from '../../server/modules/auth/auth.usecases.ts';
-import { createProject } from '../../server/modules/projects/projects.usecases.ts';
-import { createUser } from '../../server/modules/users/users.usecases.ts';
-import type { CreateProject } from '../../shared/projects.ts';
-import type { UserRole } from '../../shared/users.ts';
+import { createApp } from '#server/app.ts';
+import { openDatabase, type Db } from '#server/db/client.ts';
+import { createLogger } from '#server/logger.ts';
+import { createApiToken } from '#server/modules/auth/auth.usecases.ts';
+import { createProject } from '#server/modules/projects/projects.usecases.ts';
+import { createUser } from '#server/modules/users/users.usecases.ts';
+import type { CreateProject } from '#shared/projects.ts';
+import type { UserRole } from '#shared/users.ts';
 
 /** A fresh database file in its own temp dir, copied from the migrated template. */
 export function freshDbFile(): string {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../server/db/client.ts';
+import { openDatabase } from '#server/db/client.ts';
 import { buildClient } from '../../scripts/client-build.ts';
 import { buildServer } from '../../scripts/server-build.js';
 import { ensureChromium } from './browser.ts';
