@@ -6,7 +6,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { absoluteFigure, conversationLine, log, median, ordinal, ordinalBin, percentile, prng, ratioFigure, round, scaled, startChild, stopChild, tempDir, writeConversations, type Figure } from './lib.ts';
+import {
+  absoluteFigure,
+  conversationLine,
+  log,
+  median,
+  ordinal,
+  ordinalBin,
+  percentile,
+  prng,
+  ratioFigure,
+  round,
+  scaled,
+  startChild,
+  stopChild,
+  tempDir,
+  writeConversations,
+  type Figure,
+} from './lib.ts';
 
 const CANDIDATES = 4;
 const OVERLAP = 3;
@@ -31,13 +48,19 @@ export async function buildProject(file: string, rankings: number) {
   const s = {
     user: db.prepare("INSERT INTO users (username, password_hash, role, active, created_at) VALUES (?, 'scrypt$none', 'trainer', 1, ?)"),
     conversation: db.prepare(`INSERT INTO conversations (project_id, external_id, metadata, source, created_at) VALUES (?, ?, ?, 'import', ?)`),
-    message: db.prepare(`INSERT INTO messages (conversation_id, parent_id, role, content, model, params, from_suggestion, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)`),
-    comparison: db.prepare(`INSERT INTO comparisons (project_id, conversation_id, parent_message_id, ranking_count, done, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+    message: db.prepare(
+      `INSERT INTO messages (conversation_id, parent_id, role, content, model, params, from_suggestion, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)`,
+    ),
+    comparison: db.prepare(
+      `INSERT INTO comparisons (project_id, conversation_id, parent_message_id, ranking_count, done, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
     assignment: db.prepare(`INSERT INTO assignments (comparison_id, user_id, shown_order, leased_at, expires_at, completed_at) VALUES (?, ?, ?, ?, ?, ?)`),
     ranking: db.prepare(`
       INSERT INTO rankings (comparison_id, user_id, ranking, ratings, flags, note, duration_ms, shown_order, suggestion_visible, revision, created_at, updated_at)
       VALUES (?, ?, ?, '{}', ?, ?, ?, ?, 0, 1, ?, ?)`),
-    revision: db.prepare(`INSERT INTO ranking_revisions (ranking_id, revision, ranking, ratings, flags, note, duration_ms, submitted_at) VALUES (?, 1, ?, '{}', ?, ?, ?, ?)`),
+    revision: db.prepare(
+      `INSERT INTO ranking_revisions (ranking_id, revision, ranking, ratings, flags, note, duration_ms, submitted_at) VALUES (?, 1, ?, '{}', ?, ?, ?, ?)`,
+    ),
   };
   const random = prng(11);
   const shuffled = <T>(xs: T[]) => {
@@ -57,7 +80,9 @@ export async function buildProject(file: string, rankings: number) {
       const conversationId = s.conversation.run(projectId, line.id, JSON.stringify(line.metadata), now).lastInsertRowid;
       let parentId: number | bigint | null = null;
       for (const m of line.messages) parentId = s.message.run(conversationId, parentId, m.role, m.content, null, null, now).lastInsertRowid;
-      const ids = line.completions.map((c) => String(s.message.run(conversationId, parentId, 'assistant', c.content, c.model, JSON.stringify(c.params), now).lastInsertRowid));
+      const ids = line.completions.map((c) =>
+        String(s.message.run(conversationId, parentId, 'assistant', c.content, c.model, JSON.stringify(c.params), now).lastInsertRowid),
+      );
       const count = n <= ranked ? Math.min(OVERLAP, rankings - written) : 0;
       const comparisonId = s.comparison.run(projectId, conversationId, parentId, count, count >= OVERLAP ? 1 : 0, now).lastInsertRowid;
       const first = Math.floor(random() * HISTORY_TRAINERS);
@@ -120,7 +145,9 @@ async function trainersWhile(base: string, tokens: string[], until: Promise<unkn
           continue;
         }
         const { comparison } = JSON.parse(next.text) as { comparison: { id: string; candidates: { id: string }[] } };
-        const put = await timed(() => call('PUT', `/comparisons/${comparison.id}/ranking`, { ranking: comparison.candidates.map((c) => [c.id]).reverse(), durationMs: 4000 }));
+        const put = await timed(() =>
+          call('PUT', `/comparisons/${comparison.id}/ranking`, { ranking: comparison.candidates.map((c) => [c.id]).reverse(), durationMs: 4000 }),
+        );
         if (put.status !== 200) failures.push(`PUT ${put.status} ${put.text.slice(0, 200)}`);
       }
     }),
@@ -136,7 +163,13 @@ function memoryOf(pid: number | undefined) {
 }
 
 async function serve(file: string) {
-  const server = await startChild(process.execPath, [ordinalBin, '--db', file, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-demo'], /serving .* at http:\/\/localhost:(\d+)/, { LOG_LEVEL: 'warn' }, 300_000);
+  const server = await startChild(
+    process.execPath,
+    [ordinalBin, '--db', file, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-demo'],
+    /serving .* at http:\/\/localhost:(\d+)/,
+    { LOG_LEVEL: 'warn' },
+    300_000,
+  );
   return { server, base: `http://127.0.0.1:${server.match[1]}` };
 }
 
@@ -159,7 +192,9 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
   const importLines = scaled(1_000_000, 10_000);
   const window = 8000;
 
-  log(`big project: building ${rankings.toLocaleString('en')} rankings (overlap ${OVERLAP}, ${CANDIDATES} candidates, ${HISTORY_TRAINERS} trainers) and a 1,000-ranking twin`);
+  log(
+    `big project: building ${rankings.toLocaleString('en')} rankings (overlap ${OVERLAP}, ${CANDIDATES} candidates, ${HISTORY_TRAINERS} trainers) and a 1,000-ranking twin`,
+  );
   const file = path.join(dir, 'big.db');
   const small = path.join(dir, 'small.db');
   const tokens = await buildProject(file, rankings);
@@ -239,7 +274,22 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
     if (failures.length) log(`big project: WARNING: ${failures.length} failed trainer requests, e.g. ${failures[0]}`);
     const note = (m: Awaited<ReturnType<typeof trainersWhile>>) => `p50 ${round(m.p50, 1)} ms over ${m.requests} requests; idle p99 ${round(idle.p99, 1)} ms`;
     return {
-      details: { rankings, importLines, importBytes, idle, withDashboard, withImport, dashboardLoads, statsMs, importSeconds, memory, afterDashboard, page1k, page1m, failures: failures.slice(0, 20) },
+      details: {
+        rankings,
+        importLines,
+        importBytes,
+        idle,
+        withDashboard,
+        withImport,
+        dashboardLoads,
+        statsMs,
+        importSeconds,
+        memory,
+        afterDashboard,
+        page1k,
+        page1m,
+        failures: failures.slice(0, 20),
+      },
       figures: [
         absoluteFigure({
           name: `big project: trainer next + PUT p99 while the dashboard of ${rankings.toLocaleString('en')} rankings is reloaded (baseline: idle p99)`,

@@ -127,7 +127,12 @@ export async function clientBench(): Promise<{ figures: Figure[]; details: Recor
   await ordinal(db, ['users', 'add', 'ranker', '--role', 'trainer', '--password', PASSWORD]);
   const floor = await reactFloorBytes(dir);
 
-  const server = await startChild(process.execPath, [ordinalBin, '--db', db, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-demo'], /serving .* at http:\/\/localhost:(\d+)/, { LOG_LEVEL: 'warn' });
+  const server = await startChild(
+    process.execPath,
+    [ordinalBin, '--db', db, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-demo'],
+    /serving .* at http:\/\/localhost:(\d+)/,
+    { LOG_LEVEL: 'warn' },
+  );
   const base = `http://127.0.0.1:${server.match[1]}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -152,7 +157,9 @@ export async function clientBench(): Promise<{ figures: Figure[]; details: Recor
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.locator('li.card').first().waitFor();
     await page.waitForLoadState('networkidle');
-    const files = await Promise.all([...scripts].map(async ([url, body]) => ({ url: url.slice(base.length), bytes: (await body).length, gzip: gzipSize(await body) })));
+    const files = await Promise.all(
+      [...scripts].map(async ([url, body]) => ({ url: url.slice(base.length), bytes: (await body).length, gzip: gzipSize(await body) })),
+    );
     const gzipTotal = files.reduce((sum, f) => sum + f.gzip, 0);
     const rawTotal = files.reduce((sum, f) => sum + f.bytes, 0);
     log(`client: ${files.length} scripts, ${(rawTotal / 1024).toFixed(0)} KiB, ${(gzipTotal / 1024).toFixed(0)} KiB gzipped`);
@@ -193,7 +200,11 @@ export async function clientBench(): Promise<{ figures: Figure[]; details: Recor
           ratio: round(gzipTotal / floor),
           max: 200,
           unit: 'KB',
-          note: `${files.length} files, ${(rawTotal / 1024).toFixed(0)} KB before gzip; largest: ${[...files].sort((a, b) => b.gzip - a.gzip).slice(0, 4).map((f) => `${path.basename(f.url)} ${(f.gzip / 1024).toFixed(0)} KB`).join(', ')}`,
+          note: `${files.length} files, ${(rawTotal / 1024).toFixed(0)} KB before gzip; largest: ${[...files]
+            .sort((a, b) => b.gzip - a.gzip)
+            .slice(0, 4)
+            .map((f) => `${path.basename(f.url)} ${(f.gzip / 1024).toFixed(0)} KB`)
+            .join(', ')}`,
         }),
         absoluteFigure({
           name: `client: submit → next comparison's cards in the page, median of ${SUBMISSIONS} (baseline: GET /session fetch)`,

@@ -4,7 +4,24 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { absoluteFigure, conversationLine, ensureSqlite3, firstLines, log, ordinal, prng, ratioFigure, REPEAT, round, run, scaled, SQLITE3, tempDir, benchDir, type Figure } from './lib.ts';
+import {
+  absoluteFigure,
+  conversationLine,
+  ensureSqlite3,
+  firstLines,
+  log,
+  ordinal,
+  prng,
+  ratioFigure,
+  REPEAT,
+  round,
+  run,
+  scaled,
+  SQLITE3,
+  tempDir,
+  benchDir,
+  type Figure,
+} from './lib.ts';
 
 const CANDIDATES = 5; // 5 candidates ranked without ties: 10 pairs per ranking
 const TRAINERS = 64;
@@ -27,17 +44,23 @@ async function buildDatabase(file: string, comparisons: number) {
 
   const s = {
     user: db.prepare('INSERT INTO users (username, password_hash, role, active, created_at) VALUES (?, ?, ?, 1, ?)'),
-    conversation: db.prepare(`INSERT INTO conversations (project_id, external_id, metadata, source, created_by, created_at) VALUES (?, ?, ?, 'import', NULL, ?)`),
+    conversation: db.prepare(
+      `INSERT INTO conversations (project_id, external_id, metadata, source, created_by, created_at) VALUES (?, ?, ?, 'import', NULL, ?)`,
+    ),
     message: db.prepare(`
       INSERT INTO messages (conversation_id, parent_id, role, content, author_id, model, params, finish_reason, usage, latency_ms,
                             from_suggestion, suggestion_model, suggestion_edit_distance, created_at)
       VALUES (?, ?, ?, ?, NULL, ?, ?, NULL, NULL, NULL, 0, NULL, NULL, ?)`),
-    comparison: db.prepare(`INSERT INTO comparisons (project_id, conversation_id, parent_message_id, author_id, ranking_count, done, created_at) VALUES (?, ?, ?, NULL, 1, 1, ?)`),
+    comparison: db.prepare(
+      `INSERT INTO comparisons (project_id, conversation_id, parent_message_id, author_id, ranking_count, done, created_at) VALUES (?, ?, ?, NULL, 1, 1, ?)`,
+    ),
     assignment: db.prepare(`INSERT INTO assignments (comparison_id, user_id, shown_order, leased_at, expires_at, completed_at) VALUES (?, ?, ?, ?, ?, ?)`),
     ranking: db.prepare(`
       INSERT INTO rankings (comparison_id, user_id, ranking, ratings, flags, note, duration_ms, shown_order, suggestion_visible, revision, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, '', ?, ?, 0, 1, ?, ?)`),
-    revision: db.prepare(`INSERT INTO ranking_revisions (ranking_id, revision, ranking, ratings, flags, note, duration_ms, submitted_at) VALUES (?, 1, ?, ?, ?, '', ?, ?)`),
+    revision: db.prepare(
+      `INSERT INTO ranking_revisions (ranking_id, revision, ranking, ratings, flags, note, duration_ms, submitted_at) VALUES (?, 1, ?, ?, ?, '', ?, ?)`,
+    ),
   };
   const random = prng(7);
   const shuffle = <T>(xs: T[]) => {
@@ -55,7 +78,9 @@ async function buildDatabase(file: string, comparisons: number) {
       const conversationId = s.conversation.run(projectId, line.id, JSON.stringify(line.metadata), now).lastInsertRowid;
       let parentId: number | bigint | null = null;
       for (const m of line.messages) parentId = s.message.run(conversationId, parentId, m.role, m.content, null, null, now).lastInsertRowid;
-      const ids = line.completions.map((c) => String(s.message.run(conversationId, parentId, 'assistant', c.content, c.model, JSON.stringify(c.params), now).lastInsertRowid));
+      const ids = line.completions.map((c) =>
+        String(s.message.run(conversationId, parentId, 'assistant', c.content, c.model, JSON.stringify(c.params), now).lastInsertRowid),
+      );
       const comparisonId = s.comparison.run(projectId, conversationId, parentId, now).lastInsertRowid;
       const userId = trainers[n % TRAINERS]!;
       const shownOrder = JSON.stringify(shuffle([...ids]));
@@ -104,7 +129,7 @@ const countLines = (file: string) => {
   const buffer = Buffer.alloc(1 << 22);
   let lines = 0;
   try {
-    for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+    for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0;) {
       for (let i = buffer.indexOf(10, 0); i !== -1 && i < read; i = buffer.indexOf(10, i + 1)) lines++;
     }
   } finally {
@@ -172,7 +197,8 @@ export async function exportBench(): Promise<{ figures: Figure[]; details: Expor
   const ordinalBytes = fs.statSync(ordinalOut).size;
   const sqliteBytes = fs.statSync(sqliteOut).size;
   const sqlitePairs = sqliteBytes === ordinalBytes ? pairs : countLines(sqliteOut);
-  if (pairs !== pairsWanted || sqlitePairs !== pairsWanted) throw new Error(`export: expected ${pairsWanted} pairs, Ordinal wrote ${pairs} and sqlite3 ${sqlitePairs}`);
+  if (pairs !== pairsWanted || sqlitePairs !== pairsWanted)
+    throw new Error(`export: expected ${pairsWanted} pairs, Ordinal wrote ${pairs} and sqlite3 ${sqlitePairs}`);
   const a = firstLines(ordinalOut, 1000);
   const b = firstLines(sqliteOut, 1000);
   const sameFirstLines = a.length === b.length && a.every((line, i) => JSON.stringify(JSON.parse(line)) === JSON.stringify(JSON.parse(b[i]!)));

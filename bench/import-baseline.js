@@ -25,7 +25,7 @@ const text = fs.readFileSync(file, 'utf8');
 let count = 0;
 db.transaction(() => {
   const now = Date.now();
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     const line = text.slice(start, end);

@@ -10,7 +10,11 @@ const CANDIDATES = 4;
 const counts = (file: string) => {
   const db = new Database(file, { readonly: true });
   const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-  const result = { conversations: one('SELECT count(*) AS n FROM conversations'), messages: one('SELECT count(*) AS n FROM messages'), comparisons: one('SELECT count(*) AS n FROM comparisons') };
+  const result = {
+    conversations: one('SELECT count(*) AS n FROM conversations'),
+    messages: one('SELECT count(*) AS n FROM messages'),
+    comparisons: one('SELECT count(*) AS n FROM comparisons'),
+  };
   db.close();
   return result;
 };

@@ -27,7 +27,9 @@ const benches: Record<string, () => Promise<{ figures: Figure[]; details: unknow
   big: bigProjectBench,
 };
 
-const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = process.env.BENCH_ONLY?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 for (const name of only ?? []) if (!(name in benches)) throw new Error(`BENCH_ONLY: no benchmark "${name}" (there are ${Object.keys(benches).join(', ')})`);
 const selected = Object.keys(benches).filter((name) => !only || only.includes(name));
 
@@ -51,7 +53,8 @@ if (selected.includes('export') || selected.includes('stats')) {
 // Other work on the machine skews every figure: say how busy it was.
 const loadAtStart = os.loadavg()[0]!;
 log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; scale ${SCALE}; load average ${loadAtStart.toFixed(2)}`);
-if (loadAtStart > 0.5 * machine.cores) log(`warning: the machine is busy (load average ${loadAtStart.toFixed(2)} on ${machine.cores} cores): figures will be low`);
+if (loadAtStart > 0.5 * machine.cores)
+  log(`warning: the machine is busy (load average ${loadAtStart.toFixed(2)} on ${machine.cores} cores): figures will be low`);
 
 // The CLI as `npm start` leaves it: compiled into dist/server (rebuilt when a source changed).
 if (await buildServer()) log('compiled the CLI into dist/server');
@@ -79,7 +82,14 @@ const elapsed = (Date.now() - started.getTime()) / 1000;
 const loadAtEnd = os.loadavg()[0]!;
 
 const fmt = (x: number | null) => (x === null ? '—' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
-const rows = figures.map((f) => [f.name, `${fmt(f.value)} ${f.unit}`, f.baseline === null ? '—' : `${fmt(f.baseline)} ${f.unit}`, fmt(f.ratio), f.goal, f.met ? 'yes' : 'NO']);
+const rows = figures.map((f) => [
+  f.name,
+  `${fmt(f.value)} ${f.unit}`,
+  f.baseline === null ? '—' : `${fmt(f.baseline)} ${f.unit}`,
+  fmt(f.ratio),
+  f.goal,
+  f.met ? 'yes' : 'NO',
+]);
 const header = ['figure', 'value', 'baseline', 'ratio', 'goal', 'met'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');

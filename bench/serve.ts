@@ -3,7 +3,24 @@
 // app answering a small JSON body under the same load.
 import fs from 'node:fs';
 import path from 'node:path';
-import { absoluteFigure, benchDir, cpuSecondsOf, log, ordinal, ordinalBin, ratioFigure, round, run, scaled, SCALE, startChild, stopChild, tempDir, writeConversations, type Figure } from './lib.ts';
+import {
+  absoluteFigure,
+  benchDir,
+  cpuSecondsOf,
+  log,
+  ordinal,
+  ordinalBin,
+  ratioFigure,
+  round,
+  run,
+  scaled,
+  SCALE,
+  startChild,
+  stopChild,
+  tempDir,
+  writeConversations,
+  type Figure,
+} from './lib.ts';
 
 const CONNECTIONS = 64;
 const PASSWORD = 'bench-password-1';
@@ -39,9 +56,16 @@ async function load(dir: string, name: string, serverPid: number | undefined, co
 
 /** Logs in (no Origin header: a script) and returns the session cookie. */
 async function logIn(base: string, username: string): Promise<string> {
-  const response = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const response = await fetch(`${base}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
   if (response.status !== 200) throw new Error(`login ${username}: ${response.status} ${await response.text()}`);
-  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return cookie;
 }
 
@@ -56,12 +80,14 @@ async function call(base: string, cookie: string, method: string, route: string,
 async function pool<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await task(items[i]!);
+      }
+    }),
+  );
   return results;
 }
 
@@ -103,21 +129,35 @@ export async function serveBench(): Promise<{ figures: Figure[]; details: Record
   const bare = await startChild(process.execPath, [path.join(benchDir, 'bare-server.js'), '0'], /listening on (\d+)/);
   let bareResult: Awaited<ReturnType<typeof load>>;
   try {
-    bareResult = await load(dir, 'bare', bare.child.pid, { url: `http://127.0.0.1:${bare.match[1]}`, mode: 'bare', path: '/api/v1/ping', connections: CONNECTIONS, duration, warmup });
+    bareResult = await load(dir, 'bare', bare.child.pid, {
+      url: `http://127.0.0.1:${bare.match[1]}`,
+      mode: 'bare',
+      path: '/api/v1/ping',
+      connections: CONNECTIONS,
+      duration,
+      warmup,
+    });
   } finally {
     await stopChild(bare.child);
   }
 
   const profileDir = process.env.BENCH_PROFILE_DIR;
-  const server = await startChild(process.execPath, [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ordinalBin, '--db', db, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-demo'], /serving .* at http:\/\/localhost:(\d+)/, {
-    LOG_LEVEL: 'warn',
-  });
+  const server = await startChild(
+    process.execPath,
+    [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ordinalBin, '--db', db, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-demo'],
+    /serving .* at http:\/\/localhost:(\d+)/,
+    {
+      LOG_LEVEL: 'warn',
+    },
+  );
   const base = `http://127.0.0.1:${server.match[1]}`;
   let result: Awaited<ReturnType<typeof load>>;
   try {
     const started = performance.now();
     const tokens = await makeTrainers(base, CONNECTIONS);
-    log(`serve: ${tokens.length} trainers with tokens in ${((performance.now() - started) / 1000).toFixed(1)} s; trainer cycle under ${CONNECTIONS} connections for ${duration} s`);
+    log(
+      `serve: ${tokens.length} trainers with tokens in ${((performance.now() - started) / 1000).toFixed(1)} s; trainer cycle under ${CONNECTIONS} connections for ${duration} s`,
+    );
     result = await load(dir, 'ordinal', server.child.pid, { url: base, mode: 'cycle', slug: 'srv', tokens, connections: CONNECTIONS, duration, warmup });
   } finally {
     await stopChild(server.child);
@@ -126,8 +166,12 @@ export async function serveBench(): Promise<{ figures: Figure[]; details: Record
 
   const unexpected = Object.entries(result.statusCodes).filter(([code]) => !code.startsWith('2'));
   const no204 = !result.statusCodes['204'];
-  const statusLine = Object.entries(result.statusCodes).map(([code, { count }]) => `${code}: ${count}`).join(', ');
-  log(`serve: status codes ${statusLine}; non-2xx ${result.non2xx}; errors ${result.errors}, timeouts ${result.timeouts}${no204 ? '' : ' (204: the queue ran out)'}`);
+  const statusLine = Object.entries(result.statusCodes)
+    .map(([code, { count }]) => `${code}: ${count}`)
+    .join(', ');
+  log(
+    `serve: status codes ${statusLine}; non-2xx ${result.non2xx}; errors ${result.errors}, timeouts ${result.timeouts}${no204 ? '' : ' (204: the queue ran out)'}`,
+  );
   if (unexpected.length || result.errors) log(`serve: WARNING: unexpected responses: ${JSON.stringify({ byRoute: result.byRoute, errors: result.errors })}`);
   if (serverErrors) log(`serve: server log (warn and above):\n${serverErrors.slice(-2000)}`);
 

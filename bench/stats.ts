@@ -24,7 +24,8 @@ async function measured(command: string, args: string[], stdoutFile: string) {
 
 export async function statsBench(): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
   ensureSqlite3();
-  if (!fs.existsSync('/usr/bin/time')) throw new Error('The stats benchmark measures CPU time and peak memory with GNU time at /usr/bin/time (apt-get install -y time).');
+  if (!fs.existsSync('/usr/bin/time'))
+    throw new Error('The stats benchmark measures CPU time and peak memory with GNU time at /usr/bin/time (apt-get install -y time).');
   const dir = tempDir('stats');
   const file = path.join(dir, 'stats.db');
   const rankings = scaled(1_000_000, 10_000);

@@ -77,7 +77,16 @@ export function createApp({ db, logger, allowedOrigins = config().ORDINAL_ALLOWE
     if (logRequests) {
       const started = process.hrtime.bigint();
       res.on('finish', () => {
-        logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, user: req.auth?.user.username }, 'request');
+        logger.info(
+          {
+            method: req.method,
+            url: req.originalUrl,
+            status: res.statusCode,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+            user: req.auth?.user.username,
+          },
+          'request',
+        );
       });
     }
     // The API's description is public, even to a script whose token is wrong: served before authentication.

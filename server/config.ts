@@ -12,7 +12,12 @@ const count = (min: number, fallback: number) =>
 const list = z
   .string()
   .default('')
-  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean));
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  );
 
 /**
  * The server's settings from its environment, every variable in one place (the README's

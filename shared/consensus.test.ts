@@ -67,7 +67,11 @@ describe('a consensus preference needs a locked majority path', () => {
     // a>b>c, b>c>a, c>a>b: every pairwise majority is 2:1. Locking any two of them in some order
     // would let that order decide against a 2:1 majority (a>b, b>c locked gives a ≻ c, which c>a 2:1 contradicts).
     const rankings = [order('abc'), order('bca'), order('cab')];
-    for (const candidates of [['a', 'b', 'c'], ['c', 'b', 'a'], ['b', 'a', 'c']]) {
+    for (const candidates of [
+      ['a', 'b', 'c'],
+      ['c', 'b', 'a'],
+      ['b', 'a', 'c'],
+    ]) {
       expect(rankedPairs(candidates, rankings)).toEqual({ ranking: [candidates], pairs: [] });
     }
     expect(asSets(rankedPairsConsensus(['a', 'b', 'c'], [...rankings].reverse()))).toEqual([['a', 'b', 'c']]);
@@ -159,9 +163,9 @@ const candidateCount = fc.integer({ min: 2, max: 6 });
 const election = candidateCount.chain((n) => {
   const labels = [...'abcdef'].slice(0, n);
   const strict = fc.shuffledSubarray(labels, { minLength: n, maxLength: n }).map((order) => order.map((c) => [c]));
-  const withTies = fc.array(fc.integer({ min: 0, max: n - 1 }), { minLength: n, maxLength: n }).map((groupOf) =>
-    [...new Set(groupOf)].sort((x, y) => x - y).map((g) => labels.filter((_, i) => groupOf[i] === g)),
-  );
+  const withTies = fc
+    .array(fc.integer({ min: 0, max: n - 1 }), { minLength: n, maxLength: n })
+    .map((groupOf) => [...new Set(groupOf)].sort((x, y) => x - y).map((g) => labels.filter((_, i) => groupOf[i] === g)));
   return fc.record({
     candidates: fc.shuffledSubarray(labels, { minLength: n, maxLength: n }),
     rankings: fc.array(fc.oneof(strict, withTies), { minLength: 1, maxLength: 7 }),
@@ -193,7 +197,10 @@ describe('ranked pairs on any rankings', () => {
           for (let mask = 1; mask < 2 ** group.length - 1; mask++) {
             const first = group.filter((_, i) => mask & (2 ** i));
             const second = group.filter((_, i) => !(mask & (2 ** i)));
-            expect(first.every((a) => second.every((b) => supported.has(`${a}>${b}`))), `${first} before ${second}`).toBe(false);
+            expect(
+              first.every((a) => second.every((b) => supported.has(`${a}>${b}`))),
+              `${first} before ${second}`,
+            ).toBe(false);
           }
         }
       }),

@@ -72,7 +72,7 @@ export function rankedPairs(candidates: readonly string[], rankings: readonly Ra
     }
     return false;
   };
-  for (let start = 0; start < majorities.length; ) {
+  for (let start = 0; start < majorities.length;) {
     let end = start;
     while (end < majorities.length && majorities[end]!.for === majorities[start]!.for && majorities[end]!.against === majorities[start]!.against) end++;
     const tier = majorities.slice(start, end);
@@ -129,5 +129,4 @@ export const rankedPairsConsensus = (candidates: readonly string[], rankings: re
   rankedPairs(candidates, rankings).ranking;
 
 /** Every consensus pair of `rankedPairs`: exactly the preferences a locked majority path supports. */
-export const consensusPairs = (candidates: readonly string[], rankings: readonly RankingGroups[]): ConsensusPair[] =>
-  rankedPairs(candidates, rankings).pairs;
+export const consensusPairs = (candidates: readonly string[], rankings: readonly RankingGroups[]): ConsensusPair[] => rankedPairs(candidates, rankings).pairs;

@@ -9,7 +9,8 @@ export type Role = z.infer<typeof roleSchema>;
  */
 export function refuseLoneSurrogates(text: string, ctx: z.RefinementCtx) {
   const at = text.search(/\p{Surrogate}/u);
-  if (at >= 0) ctx.addIssue({ code: 'custom', message: `has a lone UTF-16 surrogate (\\u${text.charCodeAt(at).toString(16)}): half of a character is not text` });
+  if (at >= 0)
+    ctx.addIssue({ code: 'custom', message: `has a lone UTF-16 surrogate (\\u${text.charCodeAt(at).toString(16)}): half of a character is not text` });
 }
 
 /** A message as exports and the trainer's page see it: no provenance. */

@@ -4,9 +4,7 @@ export const exportFormats = ['rankings', 'trl', 'openai-dpo', 'hh', 'sft'] as c
 export const exportFormatSchema = z.enum(exportFormats);
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
-const booleanFlag = z
-  .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
-  .transform((v) => v === true || v === 'true' || v === '1');
+const booleanFlag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1');
 
 /** The pair formats: every (better, worse) pair of a ranking is one row. */
 export const pairFormats: readonly ExportFormat[] = ['trl', 'openai-dpo', 'hh'];
@@ -67,7 +65,11 @@ export const exportOptionsSchema = z
       ctx.addIssue({ code: 'custom', path: [key], message: `applies to ${formats.join(', ')} only, not to ${options.format} (CLI: ${flag})` });
     }
     if (options.rows === 'consensus' && options.format === 'sft') {
-      ctx.addIssue({ code: 'custom', path: ['rows'], message: 'consensus rows (--consensus) do not apply to sft; use includeTopRanked (--include-top-ranked)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rows'],
+        message: 'consensus rows (--consensus) do not apply to sft; use includeTopRanked (--include-top-ranked)',
+      });
     }
   });
 export type ExportOptions = z.infer<typeof exportOptionsSchema>;

@@ -3,15 +3,17 @@ import { slugSchema } from './ids.ts';
 import { defaultSampling, modelEndpointSchema, modelEndpointViewSchema, samplingSettingsSchema } from './models.ts';
 
 /** One question asked per candidate on a Likert scale, e.g. overall quality 1–7. */
-export const ratingQuestionSchema = z.strictObject({
-  key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a short snake_case key'),
-  label: z.string().min(1).max(200),
-  min: z.number().int().min(0).max(10),
-  max: z.number().int().min(1).max(10),
-  minLabel: z.string().max(100).optional(),
-  maxLabel: z.string().max(100).optional(),
-  required: z.boolean().default(false),
-}).refine((q) => q.max > q.min, { message: 'max must be greater than min', path: ['max'] });
+export const ratingQuestionSchema = z
+  .strictObject({
+    key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a short snake_case key'),
+    label: z.string().min(1).max(200),
+    min: z.number().int().min(0).max(10),
+    max: z.number().int().min(1).max(10),
+    minLabel: z.string().max(100).optional(),
+    maxLabel: z.string().max(100).optional(),
+    required: z.boolean().default(false),
+  })
+  .refine((q) => q.max > q.min, { message: 'max must be greater than min', path: ['max'] });
 export type RatingQuestion = z.infer<typeof ratingQuestionSchema>;
 
 /** A yes/no property a trainer may tick on a candidate, e.g. "gives harmful advice". */
@@ -51,7 +53,11 @@ const settingsFields = {
   ratings: z.array(ratingQuestionSchema).max(10).refine(uniqueKeys, 'rating keys must be unique'),
   flags: z.array(flagSchema).max(30).refine(uniqueKeys, 'flag keys must be unique'),
   /** Minutes a trainer holds a comparison before it returns to the queue. */
-  leaseMinutes: z.number().int().min(1).max(24 * 60),
+  leaseMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
   /** The model behind sampling, suggestions and chats; null for none. */
   modelEndpoint: modelEndpointSchema.nullable(),
   sampling: samplingSettingsSchema,

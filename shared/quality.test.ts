@@ -117,7 +117,12 @@ describe('length outcomes', () => {
     // bc: b (150) beat c (300): longer lost, 2× → bucket 2.
     // bd: b (150) beat d (100): longer won, 1.5× → bucket 1.
     // cd: c (300) beat d (100): longer won, 3× → bucket 3.
-    const lengths = new Map([['a', 100], ['b', 150], ['c', 300], ['d', 100]]);
+    const lengths = new Map([
+      ['a', 100],
+      ['b', 150],
+      ['c', 300],
+      ['d', 100],
+    ]);
     expect(lengthOutcomes([['b'], ['a', 'c'], ['d']], lengths)).toEqual([
       { longerWon: true, bucket: 1 },
       { longerWon: false, bucket: 2 },
@@ -127,7 +132,16 @@ describe('length outcomes', () => {
   });
 
   it('has nothing to report when all answers are as long', () => {
-    expect(lengthOutcomes([['a'], ['b'], ['c']], new Map([['a', 7], ['b', 7], ['c', 7]]))).toEqual([]);
+    expect(
+      lengthOutcomes(
+        [['a'], ['b'], ['c']],
+        new Map([
+          ['a', 7],
+          ['b', 7],
+          ['c', 7],
+        ]),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -206,7 +220,11 @@ describe('summaries', () => {
 describe('agreement among a comparison’s trainers', () => {
   it('sums pairwise agreement over every two of its rankings', () => {
     // ab: 3 of 3; ac: 0 of 3; bc: 0 of 3.
-    const rankings = [[['a'], ['b'], ['c']], [['a'], ['b'], ['c']], [['c'], ['b'], ['a']]];
+    const rankings = [
+      [['a'], ['b'], ['c']],
+      [['a'], ['b'], ['c']],
+      [['c'], ['b'], ['a']],
+    ];
     expect(agreementAmong(rankings)).toEqual({ agree: 3, pairs: 9 });
     expect(comparisonAgreement(rankings)).toBe(3 / 9);
   });

@@ -33,7 +33,12 @@ describe('rankingPairs', () => {
   });
 
   it('pairs every member of a tied top group with every member of a tied bottom group', () => {
-    expect(rankingPairs([['a', 'b'], ['c', 'd']])).toEqual([
+    expect(
+      rankingPairs([
+        ['a', 'b'],
+        ['c', 'd'],
+      ]),
+    ).toEqual([
       { chosen: 'a', rejected: 'c', distance: 1 },
       { chosen: 'a', rejected: 'd', distance: 1 },
       { chosen: 'b', rejected: 'c', distance: 1 },
@@ -57,8 +62,7 @@ describe('rankingProblems', () => {
     { key: 'harmful_advice', label: 'Gives harmful advice' },
   ];
   const noQuestions = { allowTies: false, ratings: [], flags };
-  const check = (body: SubmitRanking, settings: Parameters<typeof rankingProblems>[2] = noQuestions) =>
-    rankingProblems(body, candidates, settings);
+  const check = (body: SubmitRanking, settings: Parameters<typeof rankingProblems>[2] = noQuestions) => rankingProblems(body, candidates, settings);
 
   it('accepts a complete ranking of exactly the comparison’s candidates', () => {
     expect(check({ ranking: [['2'], ['3'], ['1']] })).toEqual([]);
@@ -88,15 +92,11 @@ describe('rankingProblems', () => {
     const ranking = [['1'], ['2'], ['3']];
     const allHonest = { 1: { honest: 1 }, 2: { honest: 1 }, 3: { honest: 1 } };
     expect(check({ ranking, ratings: { ...allHonest, 1: { honest: 2, overall: 7 } } }, settings)).toEqual([]);
-    expect(check({ ranking, ratings: { ...allHonest, 1: { honest: 1, overall: 8 } } }, settings)).toEqual([
-      'ratings.1.overall: must be from 1 to 7',
-    ]);
+    expect(check({ ranking, ratings: { ...allHonest, 1: { honest: 1, overall: 8 } } }, settings)).toEqual(['ratings.1.overall: must be from 1 to 7']);
     expect(check({ ranking, ratings: { ...allHonest, 2: { honest: 1, funny: 3 } } }, settings)).toEqual([
       'ratings.2.funny: this project asks no rating "funny"',
     ]);
-    expect(check({ ranking, ratings: { ...allHonest, 7: { honest: 1 } } }, settings)).toEqual([
-      'ratings: 7 is not a candidate of this comparison',
-    ]);
+    expect(check({ ranking, ratings: { ...allHonest, 7: { honest: 1 } } }, settings)).toEqual(['ratings: 7 is not a candidate of this comparison']);
   });
 
   it('requires a required rating on every candidate', () => {

@@ -13,7 +13,12 @@ export const submitRankingSchema = z.strictObject({
   /** candidate id → flag keys */
   flags: z.record(idSchema, z.array(z.string()).max(30)).optional(),
   note: z.string().max(10_000).optional(),
-  durationMs: z.number().int().min(0).max(7 * 24 * 3600 * 1000).optional(),
+  durationMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600 * 1000)
+    .optional(),
 });
 export type SubmitRanking = z.infer<typeof submitRankingSchema>;
 
@@ -32,4 +37,3 @@ export const storedRankingSchema = z.object({
   updatedAt: z.string(),
 });
 export type StoredRanking = z.infer<typeof storedRankingSchema>;
-

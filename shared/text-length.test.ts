@@ -20,6 +20,7 @@ describe('textLength', () => {
   });
 
   it('is what iterating the string by code points gives', () => {
-    for (const text of ['', 'é', 'e\u0301', '👩‍👩‍👧', '𝔸𝔹ℂ', 'x\ud800', '\udfff\ud800\udc00']) expect(textLength(text), JSON.stringify(text)).toBe([...text].length);
+    for (const text of ['', 'é', 'e\u0301', '👩‍👩‍👧', '𝔸𝔹ℂ', 'x\ud800', '\udfff\ud800\udc00'])
+      expect(textLength(text), JSON.stringify(text)).toBe([...text].length);
   });
 });

@@ -9,10 +9,7 @@ export const usernameSchema = z
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'must be 2–64 characters: letters, digits, dot, dash or underscore');
 
-export const passwordSchema = z
-  .string()
-  .min(10, 'must be at least 10 characters')
-  .max(256, 'must be at most 256 characters');
+export const passwordSchema = z.string().min(10, 'must be at least 10 characters').max(256, 'must be at most 256 characters');
 
 export const loginSchema = z.strictObject({
   username: z.string().trim().toLowerCase().min(1, 'is empty').max(64),

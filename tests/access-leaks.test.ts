@@ -35,7 +35,11 @@ describe('logging in from another origin', () => {
     for (const path of ['/session', '/session/', '/Session', '/SESSION/']) {
       const foreign = await loginAt(path, 'https://evil.example');
       expect(foreign.headers.getSetCookie(), path).toEqual([]);
-      expect(await answerOf(foreign, path), path).toEqual({ status: 403, code: 'auth.cross_origin', message: 'Requests from https://evil.example are not allowed.' });
+      expect(await answerOf(foreign, path), path).toEqual({
+        status: 403,
+        code: 'auth.cross_origin',
+        message: 'Requests from https://evil.example are not allowed.',
+      });
       // The same spelling from the server's own page logs in: the path is the login's, only the origin is wrong.
       expect((await loginAt(path, server.url)).status, path).toBe(200);
     }
@@ -106,7 +110,8 @@ describe('a trainer cannot learn an archived project', () => {
     const slug = server.project({ slug: 'hidden-archived-project' });
     expect((await server.importLines(slug, [conversation('archived-work', 2)])).status).toBe(200);
     const comparisonId = String(
-      server.db.sqlite.prepare<[string], { id: number }>('SELECT c.id FROM comparisons c JOIN projects p ON p.id = c.project_id WHERE p.slug = ?').get(slug)!.id,
+      server.db.sqlite.prepare<[string], { id: number }>('SELECT c.id FROM comparisons c JOIN projects p ON p.id = c.project_id WHERE p.slug = ?').get(slug)!
+        .id,
     );
     const researcher = await server.user('researcher');
     expect((await researcher.api('PATCH', `/projects/${slug}`, { archived: true })).status).toBe(200);

@@ -116,7 +116,12 @@ const cases: Case[] = [
   {
     route: 'POST /projects/:slug/demonstrations',
     path: () => `/projects/${slug}/demonstrations`,
-    body: () => ({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }] }),
+    body: () => ({
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello!' },
+      ],
+    }),
     expected: anyUser(201),
   },
   { route: 'GET /projects/:slug/prompts/next', path: () => `/projects/${slug}/prompts/next`, expected: anyUser(204) },
@@ -134,13 +139,27 @@ const cases: Case[] = [
   { route: 'POST /projects/:slug/chats', path: () => `/projects/${slug}/chats`, body: () => ({}), expected: anyUser(409) },
   // No chat can exist without a model: permitted roles get 404 for an unknown chat.
   { route: 'GET /projects/:slug/chats/:id', path: () => `/projects/${slug}/chats/999999`, expected: anyUser(404) },
-  { route: 'POST /projects/:slug/chats/:id/messages', path: () => `/projects/${slug}/chats/999999/messages`, body: () => ({ content: 'Hi' }), expected: anyUser(404) },
+  {
+    route: 'POST /projects/:slug/chats/:id/messages',
+    path: () => `/projects/${slug}/chats/999999/messages`,
+    body: () => ({ content: 'Hi' }),
+    expected: anyUser(404),
+  },
   { route: 'GET /projects/:slug/stats', path: () => `/projects/${slug}/stats`, expected: researchers(200) },
   { route: 'GET /projects/:slug/review', path: () => `/projects/${slug}/review`, expected: researchers(200) },
   { route: 'GET /projects/:slug/stats/me', path: () => `/projects/${slug}/stats/me`, expected: anyUser(200) },
   // The project has not opted in: trainers are told there is none; researchers may always look.
-  { route: 'GET /projects/:slug/leaderboard', path: () => `/projects/${slug}/leaderboard`, expected: { anonymous: 401, trainer: 404, researcher: 200, admin: 200 } },
-  { route: 'PUT /comparisons/:id/gold', path: (c) => `/comparisons/${c.rankId}/gold`, body: (c) => ({ ranking: c.candidates.map((id) => [id]) }), expected: researchers(204) },
+  {
+    route: 'GET /projects/:slug/leaderboard',
+    path: () => `/projects/${slug}/leaderboard`,
+    expected: { anonymous: 401, trainer: 404, researcher: 200, admin: 200 },
+  },
+  {
+    route: 'PUT /comparisons/:id/gold',
+    path: (c) => `/comparisons/${c.rankId}/gold`,
+    body: (c) => ({ ranking: c.candidates.map((id) => [id]) }),
+    expected: researchers(204),
+  },
   { route: 'DELETE /comparisons/:id/gold', path: (c) => `/comparisons/${c.rankId}/gold`, expected: researchers(204) },
   { route: 'POST /projects/:slug/chats/:id/end', path: () => `/projects/${slug}/chats/999999/end`, body: () => ({}), expected: anyUser(404) },
 ];
@@ -285,7 +304,10 @@ describe('trainers see only their own work', () => {
     const res = await trainerA.api('GET', `/comparisons/${comparisonId}`);
     expect(res.status).toBe(200);
     const text = await res.text();
-    const view = JSON.parse(text) as { comparison: Record<string, unknown> & { candidates: Record<string, unknown>[] }; ranking: { ranking: string[][]; note: string } };
+    const view = JSON.parse(text) as {
+      comparison: Record<string, unknown> & { candidates: Record<string, unknown>[] };
+      ranking: { ranking: string[][]; note: string };
+    };
     expect(Object.keys(view).sort()).toEqual(['comparison', 'ranking']);
     expect(view.ranking).toMatchObject({ ranking: rankingA, note: 'A thinks so' });
     expect(Object.keys(view.comparison).sort()).toEqual(['candidates', 'context', 'id', 'project']);

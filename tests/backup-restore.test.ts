@@ -101,7 +101,10 @@ describe('backup', () => {
     expect(opened.prepare<[], { n: number }>('SELECT count(*) AS n FROM comparisons').get()!.n).toBe(6000);
     expect(opened.prepare<[], { name: string }>('SELECT name FROM projects').pluck().get()).toMatch(/^name \d+$/);
     opened.close();
-    expect(fs.readdirSync(dir).filter((name) => name.includes('partial')), 'no temp file is left').toEqual([]);
+    expect(
+      fs.readdirSync(dir).filter((name) => name.includes('partial')),
+      'no temp file is left',
+    ).toEqual([]);
   }, 120_000);
 
   it('is not blocked by the temp file a killed earlier attempt left behind', async () => {

@@ -11,7 +11,10 @@ function importFile(dir: string, n: number, prefix = 'c'): string {
   const lines = Array.from({ length: n }, (_, i) =>
     JSON.stringify({
       id: `${prefix}-${i}`,
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: `What is ${i} squared?` }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: `What is ${i} squared?` },
+      ],
       completions: [
         { content: `${i * i}`, model: 'small' },
         { content: `It is ${i * i}.`, model: 'large', params: { temperature: 0.7, seed: i } },
@@ -64,45 +67,52 @@ describe('--help', () => {
 });
 
 describe('every command finds its database through --db or ORDINAL_DB', () => {
-  it.concurrent.each(['flag', 'env'] as const)('with the database given by %s, every command uses it, creating and migrating a new file', async (via) => {
-    const cwd = tempDir();
-    const dir = tempDir();
-    const db = path.join(dir, 'not', 'yet', 'there.db');
-    const run = (args: string[], input?: string) =>
-      runCli(via === 'flag' ? ['--db', db, ...args] : args, { cwd, input, env: via === 'env' ? { ORDINAL_DB: db } : {} });
-    const ok = async (args: string[], input?: string) => {
-      const result = await run(args, input);
-      expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0);
-      return result.stdout;
-    };
+  it.concurrent.each(['flag', 'env'] as const)(
+    'with the database given by %s, every command uses it, creating and migrating a new file',
+    async (via) => {
+      const cwd = tempDir();
+      const dir = tempDir();
+      const db = path.join(dir, 'not', 'yet', 'there.db');
+      const run = (args: string[], input?: string) =>
+        runCli(via === 'flag' ? ['--db', db, ...args] : args, { cwd, input, env: via === 'env' ? { ORDINAL_DB: db } : {} });
+      const ok = async (args: string[], input?: string) => {
+        const result = await run(args, input);
+        expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+        return result.stdout;
+      };
 
-    expect(JSON.parse(await ok(['users', 'list', '--json']))).toEqual([]);
-    const migrated = new Database(db, { readonly: true });
-    const tables = migrated.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((t) => t.name);
-    migrated.close();
-    expect(tables).toEqual(expect.arrayContaining(['users', 'projects', 'comparisons', 'rankings']));
+      expect(JSON.parse(await ok(['users', 'list', '--json']))).toEqual([]);
+      const migrated = new Database(db, { readonly: true });
+      const tables = migrated
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .all()
+        .map((t) => t.name);
+      migrated.close();
+      expect(tables).toEqual(expect.arrayContaining(['users', 'projects', 'comparisons', 'rankings']));
 
-    await ok(['projects', 'create', 'p1']);
-    await ok(['users', 'add', 'u1', '--role', 'trainer', '--password', 'u1-password-long']);
-    expect(await ok(['tokens', 'create', 'u1'])).toMatch(/^ord_/);
-    await ok(['import', importFile(dir, 2), '--project', 'p1']);
-    await ok(['projects', 'update', 'p1', '--name', 'Project one']);
-    const listed = JSON.parse(await ok(['projects', 'list', '--json'])) as ProjectListing[];
-    expect(listed).toMatchObject([{ slug: 'p1', name: 'Project one', progress: { comparisons: 2 } }]);
-    expect(await ok(['export', '--project', 'p1', '--format', 'rankings'])).toBe('');
-    expect(JSON.parse(await ok(['stats', '--project', 'p1', '--json']))).toMatchObject({ comparisons: 2, rankings: 0 });
-    await ok(['backup', path.join(dir, 'backup.db')]);
-    expect(fs.existsSync(path.join(dir, 'backup.db'))).toBe(true);
+      await ok(['projects', 'create', 'p1']);
+      await ok(['users', 'add', 'u1', '--role', 'trainer', '--password', 'u1-password-long']);
+      expect(await ok(['tokens', 'create', 'u1'])).toMatch(/^ord_/);
+      await ok(['import', importFile(dir, 2), '--project', 'p1']);
+      await ok(['projects', 'update', 'p1', '--name', 'Project one']);
+      const listed = JSON.parse(await ok(['projects', 'list', '--json'])) as ProjectListing[];
+      expect(listed).toMatchObject([{ slug: 'p1', name: 'Project one', progress: { comparisons: 2 } }]);
+      expect(await ok(['export', '--project', 'p1', '--format', 'rankings'])).toBe('');
+      expect(JSON.parse(await ok(['stats', '--project', 'p1', '--json']))).toMatchObject({ comparisons: 2, rankings: 0 });
+      await ok(['backup', path.join(dir, 'backup.db')]);
+      expect(fs.existsSync(path.join(dir, 'backup.db'))).toBe(true);
 
-    const server = await startChildServer({ db, dbVia: via });
-    try {
-      expect(server.stdout()).toContain(db);
-    } finally {
-      await server.kill();
-    }
-    // Nothing fell back to the default ./data/ordinal.db.
-    expect(fs.existsSync(path.join(cwd, 'data'))).toBe(false);
-  }, 120_000);
+      const server = await startChildServer({ db, dbVia: via });
+      try {
+        expect(server.stdout()).toContain(db);
+      } finally {
+        await server.kill();
+      }
+      // Nothing fell back to the default ./data/ordinal.db.
+      expect(fs.existsSync(path.join(cwd, 'data'))).toBe(false);
+    },
+    120_000,
+  );
 });
 
 describe('the server and the commands on one database', () => {
@@ -218,7 +228,6 @@ describe('the server and the commands on one database', () => {
       const stats = JSON.parse(await cli(db, ['stats', '--project', slug, '--json'])) as { comparisons: number; rankings: number };
       expect(stats).toMatchObject({ comparisons: conversations, rankings });
     });
-
 
     it('stats --json has the agreement, bias and per-trainer figures docs/cli.md promises', async () => {
       const stats = JSON.parse(await cli(db, ['stats', '--project', slug, '--json']));

@@ -20,7 +20,14 @@ const counted = route({
 });
 const openToAll = route({ method: 'get', path: '/hello', summary: 'Hello', roles: 'public', response: z.object({ name: z.string() }) });
 const noContent = route({ method: 'delete', path: '/things/:id', summary: 'Remove a thing', roles: allUsers, params: z.object({ id: idParamSchema }) });
-const maybeNothing = route({ method: 'get', path: '/next', summary: 'The next thing', roles: allUsers, response: z.object({ id: z.number() }), emptyWhenNone: true });
+const maybeNothing = route({
+  method: 'get',
+  path: '/next',
+  summary: 'The next thing',
+  roles: allUsers,
+  response: z.object({ id: z.number() }),
+  emptyWhenNone: true,
+});
 
 describe('a route handler, as the compiler checks it', () => {
   it('returns what its response schema says, and nothing else', () => {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addTurn, deleteTurn, editTurn, emptyDraft, fromPrompt, messagesOf, moveTurn, nextRole, suggestionSource } from '../client/src/features/demonstrations/draft.ts';
+import {
+  addTurn,
+  deleteTurn,
+  editTurn,
+  emptyDraft,
+  fromPrompt,
+  messagesOf,
+  moveTurn,
+  nextRole,
+  suggestionSource,
+} from '../client/src/features/demonstrations/draft.ts';
 
 // The demonstration editor's changes to its dialogue, as the pure functions the page applies.
 
@@ -27,7 +37,13 @@ describe('a demonstration draft', () => {
   });
 
   it('starts from a project prompt whose turns stay fixed and whose system message becomes the system prompt', () => {
-    const draft = fromPrompt({ id: '7', messages: [{ role: 'system', content: 'S' }, { role: 'user', content: 'U' }] });
+    const draft = fromPrompt({
+      id: '7',
+      messages: [
+        { role: 'system', content: 'S' },
+        { role: 'user', content: 'U' },
+      ],
+    });
     expect(draft).toMatchObject({ system: 'S', promptId: '7', fixed: 1 });
     expect(draft.turns.map((t) => t.content)).toEqual(['U']);
   });

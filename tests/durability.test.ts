@@ -187,17 +187,21 @@ function checkDatabase(file: string, sent: Map<string, Sent>) {
       // answer never acknowledged may be stored or not, but nothing else may be.
       const acceptable = entry.acked ? [entry.acked, ...entry.unanswered] : [null, ...entry.unanswered];
       if (!acceptable.some((body) => JSON.stringify(body) === JSON.stringify(stored ?? null))) {
-        lost.push(`${entry.username} on comparison ${entry.comparisonId}: acknowledged ${JSON.stringify(entry.acked)}, stored ${JSON.stringify(stored ?? null)}`);
+        lost.push(
+          `${entry.username} on comparison ${entry.comparisonId}: acknowledged ${JSON.stringify(entry.acked)}, stored ${JSON.stringify(stored ?? null)}`,
+        );
       }
       if (row) expect(row.revisions, 'every revision of a ranking is in its history').toBe(row.revision);
     }
     expect(lost).toEqual([]);
 
     const counts = sqlite
-      .prepare<[], { rankings: number; counted: number; wrongDone: number }>(`
+      .prepare<[], { rankings: number; counted: number; wrongDone: number }>(
+        `
         SELECT (SELECT count(*) FROM rankings) AS rankings,
           (SELECT coalesce(sum(ranking_count), 0) FROM comparisons) AS counted,
-          (SELECT count(*) FROM comparisons WHERE done != (ranking_count >= 1)) AS wrongDone`)
+          (SELECT count(*) FROM comparisons WHERE done != (ranking_count >= 1)) AS wrongDone`,
+      )
       .get()!;
     expect(counts.rankings).toBe(counts.counted);
     expect(counts.wrongDone).toBe(0);

@@ -87,7 +87,9 @@ async function take(trainer: TestUser, slug: string): Promise<Taken | null> {
 
 /** Every (better, worse) pair of a ranking, with how many groups apart they are. */
 const pairsOf = (groups: Groups) =>
-  groups.flatMap((group, g) => group.flatMap((a) => groups.slice(g + 1).flatMap((later, d) => later.map((b) => ({ chosen: a, rejected: b, distance: d + 1 })))));
+  groups.flatMap((group, g) =>
+    group.flatMap((a) => groups.slice(g + 1).flatMap((later, d) => later.map((b) => ({ chosen: a, rejected: b, distance: d + 1 })))),
+  );
 
 /**
  * The majority graph of several rankings of one comparison: a → b where strictly more rankings put
@@ -133,13 +135,22 @@ const intersection = <T>(a: Iterable<T>, b: Iterable<T>) => {
 
 /** Python's truthiness for JSON values. */
 const pyTruthy = (v: unknown) =>
-  !(v === null || v === undefined || v === false || v === 0 || v === '' || (Array.isArray(v) && v.length === 0) || (isRecord(v) && Object.keys(v).length === 0));
+  !(
+    v === null ||
+    v === undefined ||
+    v === false ||
+    v === 0 ||
+    v === '' ||
+    (Array.isArray(v) && v.length === 0) ||
+    (isRecord(v) && Object.keys(v).length === 0)
+  );
 
 /** Python's `a + b`: list + list or str + str; anything else raises TypeError. */
 function pyAdd<T>(a: T, b: T): T {
   if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b] as T;
   if (typeof a === 'string' && typeof b === 'string') return (a + b) as T;
-  const pyType = (v: unknown) => (Array.isArray(v) ? 'list' : typeof v === 'string' ? 'str' : isRecord(v) ? 'dict' : v === null || v === undefined ? 'NoneType' : typeof v);
+  const pyType = (v: unknown) =>
+    Array.isArray(v) ? 'list' : typeof v === 'string' ? 'str' : isRecord(v) ? 'dict' : v === null || v === undefined ? 'NoneType' : typeof v;
   throw new TypeError(`can only concatenate ${pyType(a)} (not "${pyType(b)}") to ${pyType(a)}`);
 }
 
@@ -206,7 +217,8 @@ function chatTemplate(conversation: unknown, { addGenerationPrompt = false, cont
 }
 
 /** A character-level tokenizer over the template: ids whose prefix relation is the text's. */
-const tokenize = (conversation: unknown, options?: { addGenerationPrompt?: boolean }) => Array.from(chatTemplate(conversation, options), (ch) => ch.codePointAt(0)!);
+const tokenize = (conversation: unknown, options?: { addGenerationPrompt?: boolean }) =>
+  Array.from(chatTemplate(conversation, options), (ch) => ch.codePointAt(0)!);
 
 /** Python's `"".join(x for x, _ in takewhile(lambda x: x[0] == x[1], zip(a, b)))`. */
 function takewhileCommon(a: string, b: string): string {
@@ -219,7 +231,14 @@ function takewhileCommon(a: string, b: string): string {
 function applyChatTemplate(example: Row): Record<string, unknown> {
   const supportedKeys = ['prompt', 'chosen', 'rejected', 'completion', 'messages', 'label'];
   const exampleKeys = new Set(Object.keys(example).filter((k) => supportedKeys.includes(k)));
-  const allowed = [['messages'], ['prompt'], ['prompt', 'completion'], ['prompt', 'chosen', 'rejected'], ['chosen', 'rejected'], ['prompt', 'completion', 'label']];
+  const allowed = [
+    ['messages'],
+    ['prompt'],
+    ['prompt', 'completion'],
+    ['prompt', 'chosen', 'rejected'],
+    ['chosen', 'rejected'],
+    ['prompt', 'completion', 'label'],
+  ];
   if (!allowed.some((set) => set.length === exampleKeys.size && set.every((k) => exampleKeys.has(k)))) {
     throw new Error(`KeyError: Invalid keys in the example: ${[...exampleKeys].join(', ')}`);
   }
@@ -290,7 +309,10 @@ const unpairPreferenceDataset = (rows: Row[]) => datasetsMapBatched(rows, unpair
 function unpairPreferenceDatasetBefore6059(rows: Row[]) {
   const oldUnpairRow = (batch: Record<string, unknown[]>) => {
     const n = batch.chosen!.length;
-    const out: Record<string, unknown[]> = { completion: pyAdd(batch.chosen!, batch.rejected!), label: [...new Array<boolean>(n).fill(true), ...new Array<boolean>(n).fill(false)] };
+    const out: Record<string, unknown[]> = {
+      completion: pyAdd(batch.chosen!, batch.rejected!),
+      label: [...new Array<boolean>(n).fill(true), ...new Array<boolean>(n).fill(false)],
+    };
     if ('prompt' in batch) out.prompt = pyAdd(batch.prompt!, batch.prompt!);
     return out;
   };
@@ -451,7 +473,8 @@ function openaiDpoProblems(row: Row, { extraKeys = [] as string[] } = {}): strin
   if (Object.keys(input).some((k) => !['messages', 'tools', 'parallel_tool_calls'].includes(k))) problems.push(`input keys ${Object.keys(input).join(',')}`);
   for (const m of input.messages as unknown[]) {
     if (!isRecord(m) || JSON.stringify(Object.keys(m).sort()) !== '["content","role"]') problems.push(`input message ${JSON.stringify(m)}`);
-    else if (!['system', 'user', 'assistant'].includes(m.role as string) || typeof m.content !== 'string' || m.content === '') problems.push(`input message ${JSON.stringify(m)}`);
+    else if (!['system', 'user', 'assistant'].includes(m.role as string) || typeof m.content !== 'string' || m.content === '')
+      problems.push(`input message ${JSON.stringify(m)}`);
   }
   const messages = input.messages as Msg[];
   if (messages.slice(1).some((m) => m.role === 'system')) problems.push('a system message after the first');
@@ -464,7 +487,8 @@ function openaiDpoProblems(row: Row, { extraKeys = [] as string[] } = {}): strin
       continue;
     }
     const [m] = output as unknown[];
-    if (!isRecord(m) || m.role !== 'assistant' || typeof m.content !== 'string' || m.content === '' || Object.keys(m).length !== 2) problems.push(`${key}: ${JSON.stringify(m)}`);
+    if (!isRecord(m) || m.role !== 'assistant' || typeof m.content !== 'string' || m.content === '' || Object.keys(m).length !== 2)
+      problems.push(`${key}: ${JSON.stringify(m)}`);
   }
   return problems;
 }
@@ -514,17 +538,59 @@ const same = (groups: Groups): [Groups, Groups, Groups] => [groups, groups, grou
 
 const convs: Conv[] = [
   // System prompt and a multi-turn context; three trainers in a perfect cycle over X, Y, Z, all putting W last.
-  { id: 'conv-cycle', messages: cycleContext, answers: [X, Y, Z, W], plan: [[[X], [Y], [Z], [W]], [[Y], [Z], [X], [W]], [[Z], [X], [Y], [W]]], metadata: { source: 'hand-made', topic: 'fractions' } },
+  {
+    id: 'conv-cycle',
+    messages: cycleContext,
+    answers: [X, Y, Z, W],
+    plan: [
+      [[X], [Y], [Z], [W]],
+      [[Y], [Z], [X], [W]],
+      [[Z], [X], [Y], [W]],
+    ],
+    metadata: { source: 'hand-made', topic: 'fractions' },
+  },
   // Two against one, the one with a tie.
-  { id: 'conv-split', messages: [user('Name a primary colour.')], answers: [P, Q, R], plan: [[[P], [Q], [R]], [[P], [Q], [R]], [[R], [P, Q]]] },
+  {
+    id: 'conv-split',
+    messages: [user('Name a primary colour.')],
+    answers: [P, Q, R],
+    plan: [
+      [[P], [Q], [R]],
+      [[P], [Q], [R]],
+      [[R], [P, Q]],
+    ],
+  },
   // Unanimous, with a tie below the top.
   { id: 'conv-unanimous', messages: [user('Is the Earth round?')], answers: [A, B, C], plan: same([[A], [B, C]]) },
   // Made a gold item once ranked.
-  { id: 'conv-gold', messages: [user('What is 2 + 2?')], answers: [G1, G2], plan: [[[G1], [G2]], [[G1], [G2]], [[G2], [G1]]] },
+  {
+    id: 'conv-gold',
+    messages: [user('What is 2 + 2?')],
+    answers: [G1, G2],
+    plan: [
+      [[G1], [G2]],
+      [[G1], [G2]],
+      [[G2], [G1]],
+    ],
+  },
   // One answer a prefix of the other.
-  { id: 'conv-prefix', messages: [user('What is the capital of France?')], answers: [K1, K2], plan: [[[K2], [K1]], [[K2], [K1]], [[K1], [K2]]] },
+  {
+    id: 'conv-prefix',
+    messages: [user('What is the capital of France?')],
+    answers: [K1, K2],
+    plan: [
+      [[K2], [K1]],
+      [[K2], [K1]],
+      [[K1], [K2]],
+    ],
+  },
   ...dupIds.map((id, i): Conv => ({ id, messages: [user(CAT)], answers: dupAnswers[i]!, plan: same([[dupAnswers[i]![0]!], [dupAnswers[i]![1]!]]) })),
-  ...fills.map(([word, a, b]): Conv => ({ id: `fill-${word}`, messages: [user(`Give me a word that rhymes with ${word}.`)], answers: [a!, b!], plan: same([[a!], [b!]]) })),
+  ...fills.map(([word, a, b]): Conv => ({
+    id: `fill-${word}`,
+    messages: [user(`Give me a word that rhymes with ${word}.`)],
+    answers: [a!, b!],
+    plan: same([[a!], [b!]]),
+  })),
 ];
 const demonstrations: Msg[][] = [
   // The same prompt text as the dup-cat comparisons: it must share their side of the split.
@@ -587,7 +653,12 @@ describe('export formats read by their consumers, on a hand-made project ranked 
     slug = server.project({ allowTies: true, overlap: 3 });
     const imported = await server.importLines(
       slug,
-      convs.map((c) => ({ id: c.id, messages: c.messages, completions: c.answers.map((content) => ({ content, model: 'm-1' })), ...(c.metadata ? { metadata: c.metadata } : {}) })),
+      convs.map((c) => ({
+        id: c.id,
+        messages: c.messages,
+        completions: c.answers.map((content) => ({ content, model: 'm-1' })),
+        ...(c.metadata ? { metadata: c.metadata } : {}),
+      })),
     );
     expect(imported.status).toBe(200);
     researcher = await server.user('researcher');
@@ -645,13 +716,25 @@ describe('export formats read by their consumers, on a hand-made project ranked 
   describe('no consensus pair without a majority path', () => {
     const expectedConsensus: Record<string, Array<[string, string]>> = {
       // The cycle X > Y > Z > X (2 to 1 each) locks nothing; all three beat W 3 to 0.
-      'conv-cycle': [[X, W], [Y, W], [Z, W]],
-      'conv-split': [[P, Q], [P, R], [Q, R]],
-      'conv-unanimous': [[A, B], [A, C]],
+      'conv-cycle': [
+        [X, W],
+        [Y, W],
+        [Z, W],
+      ],
+      'conv-split': [
+        [P, Q],
+        [P, R],
+        [Q, R],
+      ],
+      'conv-unanimous': [
+        [A, B],
+        [A, C],
+      ],
       'conv-gold': [[G1, G2]],
       'conv-prefix': [[K2, K1]],
     };
-    const expected = (convId: string): Array<[string, string]> => expectedConsensus[convId] ?? [[convById.get(convId)!.answers[0]!, convById.get(convId)!.answers[1]!]];
+    const expected = (convId: string): Array<[string, string]> =>
+      expectedConsensus[convId] ?? [[convById.get(convId)!.answers[0]!, convById.get(convId)!.answers[1]!]];
 
     it('has a checker that refuses pairs no majority path supports', () => {
       const byComparison = rankingsByComparison();
@@ -668,7 +751,12 @@ describe('export formats read by their consumers, on a hand-made project ranked 
       const byComparison = rankingsByComparison();
       const graphs = new Map([...byComparison].map(([id, rankings]) => [id, majorityGraph(rankings)]));
       const check = (comparisonId: string, chosen: string, rejected: string) => {
-        expect({ comparisonId, chosen, rejected, supported: majorityPath(graphs.get(comparisonId)!, chosen, rejected) }).toEqual({ comparisonId, chosen, rejected, supported: true });
+        expect({ comparisonId, chosen, rejected, supported: majorityPath(graphs.get(comparisonId)!, chosen, rejected) }).toEqual({
+          comparisonId,
+          chosen,
+          rejected,
+          supported: true,
+        });
       };
       const consensus = await exportRows<RankingRecord>(researcher, slug, 'format=rankings&rows=consensus');
       const fromRankings = new Map<string, string[]>();
@@ -676,9 +764,18 @@ describe('export formats read by their consumers, on a hand-made project ranked 
         const pairs = r.consensus_pairs!.map(([c, d]) => [textOfCandidate.get(c!)!, textOfCandidate.get(d!)!] as const);
         for (const [c, d] of pairs) check(r.comparison_id, c, d);
         fromRankings.set(r.comparison_id, sortedPairs(pairs));
-        expect({ conv: convOfComparison(r.comparison_id), pairs: sortedPairs(pairs) }).toEqual({ conv: convOfComparison(r.comparison_id), pairs: sortedPairs(expected(convOfComparison(r.comparison_id))) });
+        expect({ conv: convOfComparison(r.comparison_id), pairs: sortedPairs(pairs) }).toEqual({
+          conv: convOfComparison(r.comparison_id),
+          pairs: sortedPairs(expected(convOfComparison(r.comparison_id))),
+        });
       }
-      expect(fromRankings.get(comparisonOf.get('conv-cycle')!.id)).toEqual(sortedPairs([[X, W], [Y, W], [Z, W]]));
+      expect(fromRankings.get(comparisonOf.get('conv-cycle')!.id)).toEqual(
+        sortedPairs([
+          [X, W],
+          [Y, W],
+          [Z, W],
+        ]),
+      );
 
       const collect = (rows: Array<{ comparisonId: string; chosen: string; rejected: string }>) => {
         const by = new Map<string, Array<[string, string]>>();
@@ -688,7 +785,11 @@ describe('export formats read by their consumers, on a hand-made project ranked 
         }
         return new Map([...by].map(([id, pairs]) => [id, sortedPairs(pairs)]));
       };
-      const trl = (await exportRows<TrlRow>(researcher, slug, 'format=trl&rows=consensus')).map((r) => ({ comparisonId: r.group_id, chosen: r.chosen[0]!.content, rejected: r.rejected[0]!.content }));
+      const trl = (await exportRows<TrlRow>(researcher, slug, 'format=trl&rows=consensus')).map((r) => ({
+        comparisonId: r.group_id,
+        chosen: r.chosen[0]!.content,
+        rejected: r.rejected[0]!.content,
+      }));
       const dpo = (await exportRows<DpoRow>(researcher, slug, 'format=openai-dpo&rows=consensus')).map((r) => ({
         // openai-dpo rows carry no group id: answer texts are unique in this project.
         comparisonId: comparisonOf.get(convOfAnswer.get(r.preferred_output[0]!.content)!.id)!.id,
@@ -750,7 +851,8 @@ describe('export formats read by their consumers, on a hand-made project ranked 
     it('names the import id as source_id with withSource=true', async () => {
       const rows = await exportRows<TrlRow>(researcher, slug, 'format=trl&withSource=true');
       expect(rows).toHaveLength(await exportRows(researcher, slug, 'format=trl').then((r) => r.length));
-      for (const row of rows) expect({ group: row.group_id, source_id: row.source_id }).toEqual({ group: row.group_id, source_id: convOfComparison(row.group_id) });
+      for (const row of rows)
+        expect({ group: row.group_id, source_id: row.source_id }).toEqual({ group: row.group_id, source_id: convOfComparison(row.group_id) });
       expect((await exportRows<TrlRow>(researcher, slug, 'format=trl'))[0]).not.toHaveProperty('source_id');
     });
 
@@ -767,11 +869,17 @@ describe('export formats read by their consumers, on a hand-made project ranked 
       for (const row of unpaired) {
         expect(isConversational(row)).toBe(true);
         // apply_chat_template accepts {"prompt", "completion", "label"} (group_id is not a supported key).
-        expect(applyChatTemplate(row)).toEqual({ prompt: chatTemplate(row.prompt, { addGenerationPrompt: true }), completion: `${(row.completion as Msg[])[0]!.content}${END}`, label: row.label });
+        expect(applyChatTemplate(row)).toEqual({
+          prompt: chatTemplate(row.prompt, { addGenerationPrompt: true }),
+          completion: `${(row.completion as Msg[])[0]!.content}${END}`,
+          label: row.label,
+        });
       }
       // Before huggingface/trl#6059 (trl 0.12, issue #2351), any column besides prompt/chosen/rejected
       // broke unpairing: group_id stays N rows long while completion and label are 2N.
-      expect(() => unpairPreferenceDatasetBefore6059(rows as unknown as Row[])).toThrow(/ArrowInvalid: Column named group_id expected length \d+ but got length \d+/);
+      expect(() => unpairPreferenceDatasetBefore6059(rows as unknown as Row[])).toThrow(
+        /ArrowInvalid: Column named group_id expected length \d+ but got length \d+/,
+      );
       expect(unpairPreferenceDatasetBefore6059(rows.map(({ prompt, chosen, rejected }) => ({ prompt, chosen, rejected })))).toHaveLength(rows.length * 2);
     });
 
@@ -800,7 +908,13 @@ describe('export formats read by their consumers, on a hand-made project ranked 
 
   describe('openai-dpo', () => {
     it('has exactly input, preferred_output and non_preferred_output, in OpenAI’s shape, on every row', async () => {
-      for (const query of ['format=openai-dpo', 'format=openai-dpo&rows=consensus', 'format=openai-dpo&singleTurn=true', 'format=openai-dpo&split=test&testShare=0.5', 'format=openai-dpo&split=train&testShare=0.5']) {
+      for (const query of [
+        'format=openai-dpo',
+        'format=openai-dpo&rows=consensus',
+        'format=openai-dpo&singleTurn=true',
+        'format=openai-dpo&split=test&testShare=0.5',
+        'format=openai-dpo&split=train&testShare=0.5',
+      ]) {
         const rows = await exportRows<DpoRow>(researcher, slug, query);
         expect(rows.length, query).toBeGreaterThan(0);
         for (const row of rows) {
@@ -811,14 +925,21 @@ describe('export formats read by their consumers, on a hand-made project ranked 
         }
       }
       // The check refuses what OpenAI refuses.
-      expect(openaiDpoProblems({ input: { messages: [user('Q')] }, preferred_output: [{ role: 'assistant', content: 'a' }], non_preferred_output: [{ role: 'assistant', content: 'b' }], group_id: '1' })).toEqual([
-        'keys group_id,input,non_preferred_output,preferred_output',
-      ]);
-      expect(openaiDpoProblems({ input: { messages: [user('Q'), { role: 'assistant', content: 'x' }] }, preferred_output: [], non_preferred_output: [{ role: 'user', content: 'b' }] })).toEqual([
-        'input ends with assistant',
-        'preferred_output is not a list of one message',
-        'non_preferred_output: {"role":"user","content":"b"}',
-      ]);
+      expect(
+        openaiDpoProblems({
+          input: { messages: [user('Q')] },
+          preferred_output: [{ role: 'assistant', content: 'a' }],
+          non_preferred_output: [{ role: 'assistant', content: 'b' }],
+          group_id: '1',
+        }),
+      ).toEqual(['keys group_id,input,non_preferred_output,preferred_output']);
+      expect(
+        openaiDpoProblems({
+          input: { messages: [user('Q'), { role: 'assistant', content: 'x' }] },
+          preferred_output: [],
+          non_preferred_output: [{ role: 'user', content: 'b' }],
+        }),
+      ).toEqual(['input ends with assistant', 'preferred_output is not a list of one message', 'non_preferred_output: {"role":"user","content":"b"}']);
     });
 
     it('leaves out, with singleTurn=true, exactly the rows whose input holds an assistant turn', async () => {
@@ -903,7 +1024,9 @@ describe('export formats read by their consumers, on a hand-made project ranked 
           expect(row.group_id).toBe(comparisonOf.get(conv.id)!.id);
           if (query.includes('withSource')) expect(row.source_id).toBe(conv.id);
           const system = conv.messages.find((m) => m.role === 'system')?.content;
-          const dialogue = conv.messages.filter((m) => m.role !== 'system').map((m, i) => (i === 0 && fold && system ? { ...m, content: `${system}\n\n${m.content}` } : m));
+          const dialogue = conv.messages
+            .filter((m) => m.role !== 'system')
+            .map((m, i) => (i === 0 && fold && system ? { ...m, content: `${system}\n\n${m.content}` } : m));
           if (!fold && system) expect(row.chosen.includes(system)).toBe(false);
 
           const prefixPair = chosen.startsWith(rejected) || rejected.startsWith(chosen);
@@ -911,9 +1034,17 @@ describe('export formats read by their consumers, on a hand-made project ranked 
             // The converter's known failure, shown in the next test: main's strict zip raises.
             expect(() => extractDialogue(row)).toThrow(/ValueError: zip\(\) argument/);
           } else {
-            expect(extractDialogue(row)).toEqual({ prompt: dialogue, chosen: [{ role: 'assistant', content: chosen }], rejected: [{ role: 'assistant', content: rejected }] });
+            expect(extractDialogue(row)).toEqual({
+              prompt: dialogue,
+              chosen: [{ role: 'assistant', content: chosen }],
+              rejected: [{ role: 'assistant', content: rejected }],
+            });
           }
-          expect(extractDialogue(row, { strict: false })).toEqual({ prompt: dialogue, chosen: [{ role: 'assistant', content: chosen }], rejected: [{ role: 'assistant', content: rejected }] });
+          expect(extractDialogue(row, { strict: false })).toEqual({
+            prompt: dialogue,
+            chosen: [{ role: 'assistant', content: chosen }],
+            rejected: [{ role: 'assistant', content: rejected }],
+          });
           expect(chosen).not.toBe('');
           expect(rejected).not.toBe(chosen);
           expect(anthropicHhDialogue(row.chosen)).toEqual([...dialogue, { role: 'assistant', content: chosen }]);
@@ -922,9 +1053,13 @@ describe('export formats read by their consumers, on a hand-made project ranked 
       }
       const cycle = comparisonOf.get('conv-cycle')!.id;
       const [dropped] = (await exportRows<HhRow>(researcher, slug, 'format=hh')).filter((r) => r.group_id === cycle);
-      expect(hhPrompt(dropped!.chosen)).toBe('\n\nHuman: Hi, I need help with fractions.\n\nAssistant: Of course. What would you like to add?\n\nHuman: What is 1/2 + 1/4?\n\nAssistant: ');
+      expect(hhPrompt(dropped!.chosen)).toBe(
+        '\n\nHuman: Hi, I need help with fractions.\n\nAssistant: Of course. What would you like to add?\n\nHuman: What is 1/2 + 1/4?\n\nAssistant: ',
+      );
       const [folded] = (await exportRows<HhRow>(researcher, slug, 'format=hh&hhSystem=fold')).filter((r) => r.group_id === cycle);
-      expect(hhPrompt(folded!.chosen)).toBe(`\n\nHuman: ${SYS}\n\nHi, I need help with fractions.\n\nAssistant: Of course. What would you like to add?\n\nHuman: What is 1/2 + 1/4?\n\nAssistant: `);
+      expect(hhPrompt(folded!.chosen)).toBe(
+        `\n\nHuman: ${SYS}\n\nHi, I need help with fractions.\n\nAssistant: Of course. What would you like to add?\n\nHuman: What is 1/2 + 1/4?\n\nAssistant: `,
+      );
       const count = await researcher.api('GET', `/projects/${slug}/export/count?format=hh`);
       expect(await count.json()).toEqual({ rows: (await exportLines(researcher, slug, 'format=hh')).length, multiTurnRows: 0, droppedSystemPrompts: 18 });
       // Text before the first Human turn, as a system prompt written first would be, breaks anthropic_hh.py.
@@ -938,7 +1073,11 @@ describe('export formats read by their consumers, on a hand-made project ranked 
       // ends without a difference, idx stays at len(shorter) - 1, and the prompt swallows the shorter answer.
       expect(maybeExtractPrompt(pair)).toEqual({ prompt: `${dialogue}Paris`, chosen: '. It is on the Seine.', rejected: '.' });
       // With answers that merely start alike, the shared start moves into the prompt too.
-      expect(extractPrompt({ chosen: `${dialogue}Chat.`, rejected: `${dialogue}Chien.` })).toEqual({ prompt: `${dialogue}Ch`, chosen: 'at.', rejected: 'ien.' });
+      expect(extractPrompt({ chosen: `${dialogue}Chat.`, rejected: `${dialogue}Chien.` })).toEqual({
+        prompt: `${dialogue}Ch`,
+        chosen: 'at.',
+        rejected: 'ien.',
+      });
       // hh-rlhf-helpful-base.py: on main, zip(strict=True) raises at the end of the shorter text;
       // before 7a9592bc8 the rfind fallback cut back to the last "\n\nAssistant: " and recovered.
       expect(() => extractDialogue(pair)).toThrow('ValueError: zip() argument 2 is shorter than argument 1');
@@ -968,7 +1107,7 @@ describe('export formats read by their consumers, on a hand-made project ranked 
     const trlPrompt: Extract = (l) => messagesKey((JSON.parse(l) as TrlRow).prompt);
     const dpoPrompt: Extract = (l) => messagesKey((JSON.parse(l) as DpoRow).input.messages);
     const hhPromptOf: Extract = (l) => hhPrompt((JSON.parse(l) as HhRow).chosen);
-    const sftPrompt: Extract = (l) => messagesKey(((JSON.parse(l) as { messages: Msg[] }).messages).slice(0, -1));
+    const sftPrompt: Extract = (l) => messagesKey((JSON.parse(l) as { messages: Msg[] }).messages.slice(0, -1));
     const rankingsPrompt: Extract = (l) => messagesKey((JSON.parse(l) as RankingRecord).context);
     const formats: Array<[string, Extract, 'messages' | 'hh']> = [
       ['format=trl', trlPrompt, 'messages'],
@@ -1009,8 +1148,10 @@ describe('export formats read by their consumers, on a hand-made project ranked 
     it('keeps every import of the same prompt text on one side, by source_id', async () => {
       const sideOf = new Map<string, string[]>();
       for (const split of ['train', 'test']) {
-        for (const r of await exportRows<RankingRecord>(researcher, slug, `format=rankings&rows=consensus&split=${split}&testShare=0.5`)) sideOf.set(r.source_id, [...(sideOf.get(r.source_id) ?? []), split]);
-        for (const r of await exportRows<TrlRow>(researcher, slug, `format=trl&withSource=true&split=${split}&testShare=0.5`)) sideOf.set(r.source_id!, [...(sideOf.get(r.source_id!) ?? []), split]);
+        for (const r of await exportRows<RankingRecord>(researcher, slug, `format=rankings&rows=consensus&split=${split}&testShare=0.5`))
+          sideOf.set(r.source_id, [...(sideOf.get(r.source_id) ?? []), split]);
+        for (const r of await exportRows<TrlRow>(researcher, slug, `format=trl&withSource=true&split=${split}&testShare=0.5`))
+          sideOf.set(r.source_id!, [...(sideOf.get(r.source_id!) ?? []), split]);
       }
       const dupSides = dupIds.map((id) => [...new Set(sideOf.get(id))]);
       expect(dupSides.every((s) => s.length === 1)).toBe(true);
@@ -1041,7 +1182,14 @@ describe('export formats read by their consumers, on a hand-made project ranked 
         }
       }
       // The same options where they apply.
-      for (const query of ['format=trl&margin=rank', 'format=trl&withFeatures=true', 'format=rankings&withFeatures=true', 'format=openai-dpo&singleTurn=true', 'format=hh&hhSystem=fold', 'format=hh&withSource=true']) {
+      for (const query of [
+        'format=trl&margin=rank',
+        'format=trl&withFeatures=true',
+        'format=rankings&withFeatures=true',
+        'format=openai-dpo&singleTurn=true',
+        'format=hh&hhSystem=fold',
+        'format=hh&withSource=true',
+      ]) {
         expect({ query, status: (await researcher.api('GET', `/projects/${slug}/export?${query}`)).status }).toEqual({ query, status: 200 });
       }
     });
@@ -1058,7 +1206,11 @@ describe('hh splits when prompts differ only by their system prompt', () => {
 
   beforeAll(async () => {
     slug = server.project({ overlap: 1 });
-    const lines = systems.map((system, i) => ({ id: `sysvar-${i}`, messages: [{ role: 'system', content: system }, user(QUESTION)], completions: [{ content: `Madrid (${i}).` }, { content: `Barcelona (${i}).` }] }));
+    const lines = systems.map((system, i) => ({
+      id: `sysvar-${i}`,
+      messages: [{ role: 'system', content: system }, user(QUESTION)],
+      completions: [{ content: `Madrid (${i}).` }, { content: `Barcelona (${i}).` }],
+    }));
     expect((await server.importLines(slug, lines)).status).toBe(200);
     researcher = await server.user('researcher');
     const trainer = await server.user('trainer');

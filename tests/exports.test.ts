@@ -14,7 +14,10 @@ const server = await startServer();
 function parseLines(body: string): unknown[] {
   if (body === '') return [];
   expect(body.endsWith('\n')).toBe(true);
-  return body.slice(0, -1).split('\n').map((line) => JSON.parse(line));
+  return body
+    .slice(0, -1)
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 async function exportBody(user: TestUser, slug: string, query: string): Promise<string> {
@@ -275,7 +278,10 @@ describe('exports of a small project ranked by two trainers', () => {
     const rows = (await exportRows(researcher, slug, 'format=trl')) as Array<Record<string, unknown>>;
     expect(rows.length).toBeGreaterThan(0);
     const message = (m: unknown) =>
-      typeof m === 'object' && m !== null && ['system', 'user', 'assistant'].includes((m as { role: string }).role) && typeof (m as { content: unknown }).content === 'string';
+      typeof m === 'object' &&
+      m !== null &&
+      ['system', 'user', 'assistant'].includes((m as { role: string }).role) &&
+      typeof (m as { content: unknown }).content === 'string';
     for (const row of rows) {
       expect(Object.keys(row).sort()).toEqual(['chosen', 'group_id', 'prompt', 'rejected']);
       expect(Array.isArray(row.prompt) && (row.prompt as unknown[]).every(message)).toBe(true);
@@ -351,7 +357,13 @@ describe('exports of a small project ranked by two trainers', () => {
         candidates: candidatesOfSys(),
         ranking: [[c[TWO], c[THREE]], [c[FOUR]], [c[NINE]]],
         // Every pair a locked majority path supports (here: the weak order's strict pairs, no more).
-        consensus_pairs: [[c[TWO], c[FOUR]], [c[TWO], c[NINE]], [c[THREE], c[FOUR]], [c[THREE], c[NINE]], [c[FOUR], c[NINE]]],
+        consensus_pairs: [
+          [c[TWO], c[FOUR]],
+          [c[TWO], c[NINE]],
+          [c[THREE], c[FOUR]],
+          [c[THREE], c[NINE]],
+          [c[FOUR], c[NINE]],
+        ],
         gold_ranking: null,
         ...consensus,
         created_at: max(sys.t1At, sys.t2At),
@@ -365,7 +377,11 @@ describe('exports of a small project ranked by two trainers', () => {
         context_provenance: imported(plainContext),
         candidates: candidatesOfPlain(),
         ranking: [[c[PARIS]], [c[LYON]], [c[MARSEILLE]]],
-        consensus_pairs: [[c[PARIS], c[LYON]], [c[PARIS], c[MARSEILLE]], [c[LYON], c[MARSEILLE]]],
+        consensus_pairs: [
+          [c[PARIS], c[LYON]],
+          [c[PARIS], c[MARSEILLE]],
+          [c[LYON], c[MARSEILLE]],
+        ],
         gold_ranking: null,
         ...consensus,
         created_at: max(plain.t1At, plain.t2At),
@@ -402,11 +418,10 @@ describe('exports of a small project ranked by two trainers', () => {
 
   it('writes from the CLI exactly the bytes the API sends', async () => {
     const api = await exportBody(researcher, slug, 'format=trl');
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['bin/ordinal.js', '--db', server.db.file, 'export', '--project', slug, '--format', 'trl'],
-      { cwd: root, maxBuffer: 64 << 20 },
-    );
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/ordinal.js', '--db', server.db.file, 'export', '--project', slug, '--format', 'trl'], {
+      cwd: root,
+      maxBuffer: 64 << 20,
+    });
     expect(stdout).toBe(api);
   });
 
@@ -619,7 +634,13 @@ describe('writing lines to a stream', () => {
   }
 
   it('writes every byte in order: multi-byte text, lines longer than a write buffer, many short lines', async () => {
-    const lines = ['{"a":1}\n', `${'é€😀'.repeat(200_000)}\n`, ...Array.from({ length: 50_000 }, (_, i) => `{"n":${i},"s":"ü${'x'.repeat(i % 90)}"}\n`), `${'y'.repeat(3 << 20)}\n`, 'last\n'];
+    const lines = [
+      '{"a":1}\n',
+      `${'é€😀'.repeat(200_000)}\n`,
+      ...Array.from({ length: 50_000 }, (_, i) => `{"n":${i},"s":"ü${'x'.repeat(i % 90)}"}\n`),
+      `${'y'.repeat(3 << 20)}\n`,
+      'last\n',
+    ];
     const { stream, bytes } = slowReader();
     expect(await writeLines(lines, stream)).toBe(lines.length);
     // The reader keeps the written buffers uncopied: were a buffer refilled before its write was done, this would differ.

@@ -47,7 +47,17 @@ const body = (properties: string[]) =>
     // The right keys with values of any shape: reaches the deeper checks.
     fc.record(Object.fromEntries(properties.map((p) => [p, fc.jsonValue()])), { requiredKeys: [] }).map((v) => JSON.stringify(v)),
     fc.string().map((s) => `{"${s}`),
-    fc.constantFrom('', 'null', '[]', '{', '{"ranking": [[]]}', '{"messages": [{"role": "user"}]}', '\u0000', '{"__proto__": {"x": 1}}', '{"constructor": {"prototype": 1}}'),
+    fc.constantFrom(
+      '',
+      'null',
+      '[]',
+      '{',
+      '{"ranking": [[]]}',
+      '{"messages": [{"role": "user"}]}',
+      '\u0000',
+      '{"__proto__": {"x": 1}}',
+      '{"constructor": {"prototype": 1}}',
+    ),
   );
 
 describe('random request bodies', () => {

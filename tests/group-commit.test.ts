@@ -12,7 +12,7 @@ const note = (db: Db, subject: string) =>
 const storedSubjects = (file: string) => {
   const reader = openReadConnection(file);
   try {
-    return (reader.prepare("SELECT subject FROM audit_log WHERE action = 'test' ORDER BY id").pluck().all() as string[]);
+    return reader.prepare("SELECT subject FROM audit_log WHERE action = 'test' ORDER BY id").pluck().all() as string[];
   } finally {
     reader.close();
   }

@@ -79,7 +79,10 @@ describe('request bodies', () => {
       code: 'body.unsupported_charset',
       message: expect.stringContaining('latin1'),
     });
-    expect(await errorOf(await post({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, '{}'))).toMatchObject({ status: 415, code: 'body.unsupported_encoding' });
+    expect(await errorOf(await post({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, '{}'))).toMatchObject({
+      status: 415,
+      code: 'body.unsupported_encoding',
+    });
     expect(await errorOf(await post({ 'content-type': 'application/json' }, ' '.repeat(21 * 1024 * 1024)))).toMatchObject({
       status: 413,
       code: 'body.too_large',

@@ -30,7 +30,11 @@ async function childServerWithProject() {
 }
 
 const api = (server: { url: string }, token: string) => async (method: string, pathname: string, body?: string) => {
-  const response = await fetch(`${server.url}/api/v1${pathname}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, body });
+  const response = await fetch(`${server.url}/api/v1${pathname}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+    body,
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> & { state?: string; id?: string } };
 };
 
@@ -38,9 +42,11 @@ const api = (server: { url: string }, token: string) => async (method: string, p
 function staged(file: string) {
   const db = new Database(file, { readonly: true });
   try {
-    return db.prepare<[], { projects: number; conversations: number }>(
-      `SELECT count(DISTINCT p.id) AS projects, count(c.id) AS conversations FROM projects p LEFT JOIN conversations c ON c.project_id = p.id WHERE p.slug LIKE '~import-%'`,
-    ).get()!;
+    return db
+      .prepare<[], { projects: number; conversations: number }>(
+        `SELECT count(DISTINCT p.id) AS projects, count(c.id) AS conversations FROM projects p LEFT JOIN conversations c ON c.project_id = p.id WHERE p.slug LIKE '~import-%'`,
+      )
+      .get()!;
   } finally {
     db.close();
   }
@@ -57,7 +63,8 @@ async function until<T>(what: string, probe: () => T | Promise<T>, done: (value:
 }
 
 /** The project's comparisons as its page shows them (progress, kept in project_counts). */
-const comparisonsIn = async (call: ReturnType<typeof api>, slug: string) => ((await call('GET', `/projects/${slug}`)).body.project as { progress: { comparisons: number } }).progress.comparisons;
+const comparisonsIn = async (call: ReturnType<typeof api>, slug: string) =>
+  ((await call('GET', `/projects/${slug}`)).body.project as { progress: { comparisons: number } }).progress.comparisons;
 
 /** Everything a researcher can see of the project's data. */
 async function visible(call: ReturnType<typeof api>) {
@@ -79,7 +86,11 @@ describe('an import killed between two of its batches', () => {
     const started = await call('POST', '/projects/incoming/imports', jsonl(ids('k', 60_000)));
     expect(started.status).toBe(202);
     // Some batches are committed under the staging project, and the import goes on: kill it there.
-    await until('staged rows', () => staged(file), (s) => s.conversations > 0);
+    await until(
+      'staged rows',
+      () => staged(file),
+      (s) => s.conversations > 0,
+    );
     await server.kill('SIGKILL');
     expect(staged(file).projects).toBe(1);
 
@@ -87,10 +98,16 @@ describe('an import killed between two of its batches', () => {
     const again = api(restarted, token);
     const seen = await visible(again);
     expect(seen).toMatchObject({ comparisons: 0, listed: 0, exportable: { rows: 0 }, projects: ['incoming'] });
-    await until('the sweep of the staged rows', () => staged(file), (s) => s.projects === 0);
+    await until(
+      'the sweep of the staged rows',
+      () => staged(file),
+      (s) => s.projects === 0,
+    );
     expect(staged(file)).toEqual({ projects: 0, conversations: 0 });
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT (SELECT count(*) FROM conversations) + (SELECT count(*) FROM messages) + (SELECT count(*) FROM comparisons) AS rows').pluck().get()).toBe(0);
+    expect(
+      db.prepare('SELECT (SELECT count(*) FROM conversations) + (SELECT count(*) FROM messages) + (SELECT count(*) FROM comparisons) AS rows').pluck().get(),
+    ).toBe(0);
     db.close();
     await restarted.kill();
   });
@@ -107,7 +124,11 @@ describe('an import over HTTP is a job', () => {
     const started = await call('POST', `/projects/${viaJob}/imports`, body);
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ project: viaJob, dryRun: false, result: null, error: null });
-    const done = await until('the job', () => call('GET', `/projects/${viaJob}/imports/${started.body.id}`), (r) => r.body.state === 'done');
+    const done = await until(
+      'the job',
+      () => call('GET', `/projects/${viaJob}/imports/${started.body.id}`),
+      (r) => r.body.state === 'done',
+    );
     const direct = await call('POST', `/projects/${viaRoute}/import`, body);
     expect(direct.status).toBe(200);
     expect(done.body.result).toEqual(direct.body);
@@ -125,7 +146,11 @@ describe('an import over HTTP is a job', () => {
     const call = api(server, researcher.token);
     const started = await call('POST', `/projects/${slug}/imports?dryRun=true`, jsonl(ids('d', 5)));
     expect(started.body).toMatchObject({ dryRun: true });
-    const done = await until('the job', () => call('GET', `/projects/${slug}/imports/${started.body.id}`), (r) => r.body.state === 'done');
+    const done = await until(
+      'the job',
+      () => call('GET', `/projects/${slug}/imports/${started.body.id}`),
+      (r) => r.body.state === 'done',
+    );
     expect(done.body.result).toMatchObject({ dryRun: true, imported: false, conversations: 5, comparisons: 5 });
     expect(await comparisonsIn(call, slug)).toBe(0);
   });
@@ -137,13 +162,25 @@ describe('an import over HTTP is a job', () => {
     const call = api(server, researcher.token);
     const body = [JSON.stringify(conversation('good')), '{"id": "broken"', JSON.stringify(conversation('one', 1))].join('\n');
     const started = await call('POST', `/projects/${slug}/imports`, body);
-    const done = await until('the job', () => call('GET', `/projects/${slug}/imports/${started.body.id}`), (r) => r.body.state === 'done');
-    expect(done.body.result).toMatchObject({ imported: false, conversations: 1, errors: [{ line: 2 }, { line: 3, message: expect.stringMatching(/has 1 completion/) }] });
+    const done = await until(
+      'the job',
+      () => call('GET', `/projects/${slug}/imports/${started.body.id}`),
+      (r) => r.body.state === 'done',
+    );
+    expect(done.body.result).toMatchObject({
+      imported: false,
+      conversations: 1,
+      errors: [{ line: 2 }, { line: 3, message: expect.stringMatching(/has 1 completion/) }],
+    });
     expect(await comparisonsIn(call, slug)).toBe(0);
 
     expect((await researcher.api('PATCH', `/projects/${slug}`, { archived: true })).status).toBe(200);
     const refused = await call('POST', `/projects/${slug}/imports`, JSON.stringify(conversation('late')));
-    const failed = await until('the job', () => call('GET', `/projects/${slug}/imports/${refused.body.id}`), (r) => r.body.state === 'failed');
+    const failed = await until(
+      'the job',
+      () => call('GET', `/projects/${slug}/imports/${refused.body.id}`),
+      (r) => r.body.state === 'failed',
+    );
     expect(failed.body.error).toMatchObject({ status: 409, code: 'project.archived' });
   });
 });
@@ -167,7 +204,10 @@ describe('while an import is written', () => {
       if (job.body.state === 'done') break;
       expect(job.body.state).not.toBe('failed');
     }
-    expect([...seen].every((count) => count === 0 || count === n), `counts seen: ${[...seen].join(', ')}`).toBe(true);
+    expect(
+      [...seen].every((count) => count === 0 || count === n),
+      `counts seen: ${[...seen].join(', ')}`,
+    ).toBe(true);
     expect(answeredWhileImporting).toBeGreaterThan(0);
     expect(await comparisonsIn(call, 'incoming')).toBe(n);
   });

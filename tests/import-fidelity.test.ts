@@ -42,12 +42,14 @@ const changedByStoring: { kind: string; text: string; reason: string }[] = [
   {
     kind: 'an integer beyond 2^53',
     text: line('big-int', ',"metadata":{"n":12345678901234567890}'),
-    reason: 'metadata.n: 12345678901234567890 cannot be stored exactly: an integer beyond ±9007199254740991 (2^53 − 1) is rounded to a 64-bit float; write it as a string',
+    reason:
+      'metadata.n: 12345678901234567890 cannot be stored exactly: an integer beyond ±9007199254740991 (2^53 − 1) is rounded to a 64-bit float; write it as a string',
   },
   {
     kind: 'an integer beyond 2^53 in params',
     text: line('big-seed', ',"completions":[{"content":"A.","params":{"seed":-9007199254740993}},{"content":"B."}]'),
-    reason: 'completions.0.params.seed: -9007199254740993 cannot be stored exactly: an integer beyond ±9007199254740991 (2^53 − 1) is rounded to a 64-bit float; write it as a string',
+    reason:
+      'completions.0.params.seed: -9007199254740993 cannot be stored exactly: an integer beyond ±9007199254740991 (2^53 − 1) is rounded to a 64-bit float; write it as a string',
   },
   {
     kind: 'a key twice in metadata',
@@ -84,7 +86,10 @@ const conversationsIn = (sqlite: Database.Database) => (sqlite.prepare('SELECT c
 function countsIn(dbFile: string) {
   const sqlite = new Database(dbFile, { readonly: true });
   try {
-    return { conversations: conversationsIn(sqlite), audits: (sqlite.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'import'").get() as { n: number }).n };
+    return {
+      conversations: conversationsIn(sqlite),
+      audits: (sqlite.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'import'").get() as { n: number }).n,
+    };
   } finally {
     sqlite.close();
   }

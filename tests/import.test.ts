@@ -365,7 +365,13 @@ describe('importing through the API', () => {
       expect(await apiSnapshot(server, researcher, slug)).toEqual(before);
     }
 
-    const dryBad = await postImport(researcher, server, slug, jsonl([conversation('d-4', 2), { id: 'd-5', messages: [user('Hi?')], completions: completions(1) }]), '?dryRun=true');
+    const dryBad = await postImport(
+      researcher,
+      server,
+      slug,
+      jsonl([conversation('d-4', 2), { id: 'd-5', messages: [user('Hi?')], completions: completions(1) }]),
+      '?dryRun=true',
+    );
     expect(dryBad.status).toBe(400);
     expect(dryBad.body.errors.map((e: { line: number }) => e.line)).toEqual([2]);
     expect(await apiSnapshot(server, researcher, slug)).toEqual(before);
@@ -399,20 +405,30 @@ describe('importing through the API', () => {
         ...(i % 2 ? { params: { temperature: i / 10, seed: i, custom_knob: 'x' } } : {}),
       })),
     };
-    const lines = [{ id: 'prompt-only', messages: [system, user('Write a haiku.')] }, { id: 'prompt-empty', messages: [user('Hi?')], completions: [] }, pair, nine];
+    const lines = [
+      { id: 'prompt-only', messages: [system, user('Write a haiku.')] },
+      { id: 'prompt-empty', messages: [user('Hi?')], completions: [] },
+      pair,
+      nine,
+    ];
     const res = await postImport(researcher, server, slug, jsonl(lines));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ conversations: 4, comparisons: 2, prompts: 2 });
 
     const sqlite = server.db.sqlite;
-    for (const [id, contextLength] of [['prompt-only', 2], ['prompt-empty', 1]] as const) {
+    for (const [id, contextLength] of [
+      ['prompt-only', 2],
+      ['prompt-empty', 1],
+    ] as const) {
       expect(comparisonIdOf(sqlite, id), id).toBeUndefined();
-      const messages = sqlite
-        .prepare('SELECT m.role FROM messages m JOIN conversations v ON v.id = m.conversation_id WHERE v.external_id = ?')
-        .all(id) as { role: string }[];
+      const messages = sqlite.prepare('SELECT m.role FROM messages m JOIN conversations v ON v.id = m.conversation_id WHERE v.external_id = ?').all(id) as {
+        role: string;
+      }[];
       expect(messages, id).toHaveLength(contextLength);
     }
-    expect(JSON.parse((sqlite.prepare("SELECT metadata FROM conversations WHERE external_id = 'pair'").get() as { metadata: string }).metadata)).toEqual(pair.metadata);
+    expect(JSON.parse((sqlite.prepare("SELECT metadata FROM conversations WHERE external_id = 'pair'").get() as { metadata: string }).metadata)).toEqual(
+      pair.metadata,
+    );
 
     for (const line of [pair, nine]) {
       const id = comparisonIdOf(sqlite, line.id);
@@ -491,7 +507,10 @@ describe('importing with the CLI', () => {
     const run = await cli(dbFile, 'import', input, '--project', 'imports');
     expect(run.code).not.toBe(0);
     const located = locatedErrors(run.stderr, input);
-    expectReasons(located.map(([line, message]) => ({ line, message })), file.bad);
+    expectReasons(
+      located.map(([line, message]) => ({ line, message })),
+      file.bad,
+    );
     expect(run.stdout).not.toMatch(/^Imported/m);
     expect(withDbFile(dbFile, snapshotOf)).toEqual({ conversations: 0, messages: 0, comparisons: 0, externalIds: [] });
 
@@ -617,7 +636,11 @@ const lone = 'half of a character is not text';
  * holds (String.raw keeps `\ud83d` as six characters).
  */
 const untakeable: { kind: string; line: Line; reason: string }[] = [
-  { kind: 'two user turns in a row', line: { id: 'user-user', messages: [user('Hi?'), user('Anyone?')] }, reason: 'messages.1: must be an assistant turn after a user turn' },
+  {
+    kind: 'two user turns in a row',
+    line: { id: 'user-user', messages: [user('Hi?'), user('Anyone?')] },
+    reason: 'messages.1: must be an assistant turn after a user turn',
+  },
   {
     kind: 'an assistant first',
     line: { id: 'assistant-first', messages: [assistant('Hello.'), user('Hi?')] },
@@ -638,8 +661,16 @@ const untakeable: { kind: string; line: Line; reason: string }[] = [
     line: { id: 'late-system', messages: [user('Hi?'), assistant('Hello.'), system('Be terse.'), user('Well?')] },
     reason: 'messages.2: a system message may only come first',
   },
-  { kind: 'a context ending with the assistant', line: { id: 'ends-assistant', messages: [user('Hi?'), assistant('Hello.')] }, reason: 'messages: must end with the user turn to be answered' },
-  { kind: 'an empty completion', line: { id: 'empty', messages: [user('Hi?')], completions: [{ content: '' }, { content: 'Fine.' }] }, reason: 'completions.0.content: content is empty' },
+  {
+    kind: 'a context ending with the assistant',
+    line: { id: 'ends-assistant', messages: [user('Hi?'), assistant('Hello.')] },
+    reason: 'messages: must end with the user turn to be answered',
+  },
+  {
+    kind: 'an empty completion',
+    line: { id: 'empty', messages: [user('Hi?')], completions: [{ content: '' }, { content: 'Fine.' }] },
+    reason: 'completions.0.content: content is empty',
+  },
   {
     kind: 'a completion of only whitespace',
     line: { id: 'blank', messages: [user('Hi?')], completions: [{ content: 'Fine.' }, { content: ' \n\t ' }] },

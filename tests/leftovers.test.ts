@@ -16,7 +16,6 @@ const COMPARISONS = 3000;
 /** trl writes one row per ordered pair of a four-way ranking. */
 const ROWS = COMPARISONS * 6;
 
-
 describe('ordinal export --out', () => {
   let server: TestServer;
   let slug: string;
@@ -24,17 +23,30 @@ describe('ordinal export --out', () => {
   beforeAll(async () => {
     server = await startServer();
     slug = server.project({ overlap: 1 });
-    expect((await server.importLines(slug, Array.from({ length: COMPARISONS }, (_, i) => conversation(`c-${i}`, 4)))).status).toBe(200);
+    expect(
+      (
+        await server.importLines(
+          slug,
+          Array.from({ length: COMPARISONS }, (_, i) => conversation(`c-${i}`, 4)),
+        )
+      ).status,
+    ).toBe(200);
     rankEveryComparison(server.db, slug, (await server.user('trainer')).id);
   });
 
   /** Starts `ordinal export --format trl --out <dir>/train.jsonl` and resolves once its temporary file exists. */
   async function startExport(dir: string) {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/ordinal.js'), '--db', server.db.file, 'export', '--project', slug, '--format', 'trl', '--out', path.join(dir, 'train.jsonl')], {
-      env: { ...process.env, LOG_LEVEL: 'silent' },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'bin/ordinal.js'), '--db', server.db.file, 'export', '--project', slug, '--format', 'trl', '--out', path.join(dir, 'train.jsonl')],
+      {
+        env: { ...process.env, LOG_LEVEL: 'silent' },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     const deadline = Date.now() + 30_000;
     while (!fs.readdirSync(dir).some((name) => name.endsWith('.partial'))) {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error('the export never created its temporary file');

@@ -47,7 +47,10 @@ describe('the stored API key', () => {
     const { slug, researcher } = await withKey(server, legit.url);
     expect((await researcher.api('PATCH', `/projects/${slug}`, { modelEndpoint: { baseUrl: legit.url, model: 'another-model' } })).status).toBe(200);
     expect((await endpointOf(researcher, slug))?.apiKeySet).toBe(true);
-    expect((await researcher.api('PATCH', `/projects/${slug}`, { modelEndpoint: { baseUrl: other.url, model: 'fake-model', apiKey: 'sk-new-key-for-other' } })).status).toBe(200);
+    expect(
+      (await researcher.api('PATCH', `/projects/${slug}`, { modelEndpoint: { baseUrl: other.url, model: 'fake-model', apiKey: 'sk-new-key-for-other' } }))
+        .status,
+    ).toBe(200);
     await suggest(researcher, slug);
     expect(other.requests.at(-1)!.headers.authorization).toBe('Bearer sk-new-key-for-other');
   });
@@ -81,7 +84,9 @@ describe('credentials in a base URL', () => {
       expect(text).toContain('event: error');
       for (const secret of ['internal-user', 'internal-pass']) expect(text).not.toContain(secret);
     }
-    const audit = server.db.sqlite.prepare<[], { details: string | null }>("SELECT details FROM audit_log WHERE action IN ('project.create', 'project.update')").all();
+    const audit = server.db.sqlite
+      .prepare<[], { details: string | null }>("SELECT details FROM audit_log WHERE action IN ('project.create', 'project.update')")
+      .all();
     expect(audit.length).toBeGreaterThan(0);
     for (const row of audit) expect(row.details ?? '').not.toContain('internal-pass');
   });
@@ -90,7 +95,11 @@ describe('credentials in a base URL', () => {
     const page = `<html><body>Internal admin console. Session secret: admin-console-secret-4411. ${'filler '.repeat(200)}</body></html>`;
     const other = http.createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end(page));
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-    const wordy = http.createServer((_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `Bad request: ${'x'.repeat(5000)}`, type: 'invalid_request_error' } })));
+    const wordy = http.createServer((_req, res) =>
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: `Bad request: ${'x'.repeat(5000)}`, type: 'invalid_request_error' } })),
+    );
     await new Promise<void>((resolve) => wordy.listen(0, '127.0.0.1', resolve));
     try {
       const server = await startServer();

@@ -21,7 +21,8 @@ afterEach(() => {
 
 const pointAt = (user: TestUser, slug: string, baseUrl: string) => user.api('PATCH', `/projects/${slug}`, { modelEndpoint: { baseUrl, model: 'fake-model' } });
 const errorOf = async (response: Response) => ((await response.json()) as { error: { code: string; message: string } }).error;
-const suggest = (user: TestUser, slug: string) => user.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hello?' }], role: 'assistant' });
+const suggest = (user: TestUser, slug: string) =>
+  user.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hello?' }], role: 'assistant' });
 
 describe('ORDINAL_MODEL_HOSTS', () => {
   it('refuses to save a base URL whose address is outside the list, naming the field', async () => {
@@ -31,8 +32,16 @@ describe('ORDINAL_MODEL_HOSTS', () => {
     expect(refused.status).toBe(403);
     expect(await errorOf(refused)).toEqual({
       code: 'model.host_not_allowed',
-      message: 'modelEndpoint.baseUrl: 169.254.169.254 is not among the addresses this server may send model requests to (ORDINAL_MODEL_HOSTS); ask its operator.',
-      details: { issues: [{ path: 'modelEndpoint.baseUrl', message: '169.254.169.254 is not among the addresses this server may send model requests to (ORDINAL_MODEL_HOSTS); ask its operator' }] },
+      message:
+        'modelEndpoint.baseUrl: 169.254.169.254 is not among the addresses this server may send model requests to (ORDINAL_MODEL_HOSTS); ask its operator.',
+      details: {
+        issues: [
+          {
+            path: 'modelEndpoint.baseUrl',
+            message: '169.254.169.254 is not among the addresses this server may send model requests to (ORDINAL_MODEL_HOSTS); ask its operator',
+          },
+        ],
+      },
     });
     expect((await pointAt(researcher, slug, 'http://10.20.30.40:8000/v1')).status).toBe(200);
     expect((await pointAt(researcher, slug, 'http://models.internal:8000/v1')).status).toBe(200);
@@ -66,7 +75,9 @@ describe('ORDINAL_MODEL_HOSTS', () => {
     const before = model.requests.length;
     const answer = await (await suggest(researcher, slug)).text();
     expect(answer).toContain('"code":"model.host_not_allowed"');
-    expect(answer).toMatch(/localhost resolves to (127\.0\.0\.1|::1), outside the addresses this server may send model requests to \(ORDINAL_MODEL_HOSTS\); ask this server's operator\./);
+    expect(answer).toMatch(
+      /localhost resolves to (127\.0\.0\.1|::1), outside the addresses this server may send model requests to \(ORDINAL_MODEL_HOSTS\); ask this server's operator\./,
+    );
     expect(model.requests.length).toBe(before);
   });
 
@@ -75,7 +86,9 @@ describe('ORDINAL_MODEL_HOSTS', () => {
     process.env.ORDINAL_MODEL_HOSTS = 'models.internal';
     const refused = await suggest(researcher, slug);
     expect(refused.status).toBe(403);
-    expect((await errorOf(refused)).message).toBe("The project's model base URL is no longer allowed: 127.0.0.1 is not among the addresses this server may send model requests to (ORDINAL_MODEL_HOSTS); ask its operator.");
+    expect((await errorOf(refused)).message).toBe(
+      "The project's model base URL is no longer allowed: 127.0.0.1 is not among the addresses this server may send model requests to (ORDINAL_MODEL_HOSTS); ask its operator.",
+    );
     const trainer = await server.user('trainer');
     const toTrainer = await suggest(trainer, slug);
     expect(toTrainer.status).toBe(403);

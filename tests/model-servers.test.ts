@@ -27,7 +27,11 @@ const prompt = (id: string) => ({ id, messages: [{ role: 'user', content: `Promp
 
 async function setUp(kind: FakeModelKind, mode = 'normal', sampling: Partial<{ temperature: number; k: number }> = {}) {
   const [server, fake] = await Promise.all([startServer(), startFakeModel({ kind, mode, models: [MODEL] })]);
-  const slug = server.project({ overlap: 1, modelEndpoint: { baseUrl: fake.url, model: MODEL }, sampling: { temperature: 0.8, topP: 1, maxTokens: 64, k: 4, ...sampling } });
+  const slug = server.project({
+    overlap: 1,
+    modelEndpoint: { baseUrl: fake.url, model: MODEL },
+    sampling: { temperature: 0.8, topP: 1, maxTokens: 64, k: 4, ...sampling },
+  });
   const [researcher, trainer] = await Promise.all([server.user('researcher'), server.user('trainer')]);
   return { server, fake, slug, researcher, trainer };
 }
@@ -42,10 +46,12 @@ async function sampleAndWait(researcher: TestUser, slug: string): Promise<Sample
 type Candidate = { parentId: number; content: string; params: string; latencyMs: number; servedModel: string | null };
 const candidatesOf = (server: TestServer, slug: string) =>
   server.db.sqlite
-    .prepare<[string], Candidate>(`
+    .prepare<[string], Candidate>(
+      `
       SELECT m.parent_id AS parentId, m.content, m.params, m.latency_ms AS latencyMs, m.served_model AS servedModel
       FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN projects p ON p.id = v.project_id
-      WHERE p.slug = ? AND m.role = 'assistant' ORDER BY m.id`)
+      WHERE p.slug = ? AND m.role = 'assistant' ORDER BY m.id`,
+    )
     .all(slug);
 
 function byPrompt(candidates: Candidate[]) {
@@ -71,7 +77,11 @@ describe('the fake model server answers as the captured servers did', () => {
     for (const name of ['b_nonstream_n2', 'c_stream_n2']) {
       const captured = fs.readFileSync(path.join(dir, `${name}.http`), 'utf8');
       const [head, body] = captured.split(/\r?\n\r?\n/);
-      const response = await fetch(`${fake.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fs.readFileSync(path.join(dir, `${name}.request.json`)) });
+      const response = await fetch(`${fake.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: fs.readFileSync(path.join(dir, `${name}.request.json`)),
+      });
       expect(`${response.status}`, name).toBe(head!.split(' ')[1]);
       expect(await response.text(), name).toBe(body);
       for (const header of ['keep-alive', 'content-type', 'server']) {
@@ -87,7 +97,13 @@ describe('the fake model server answers as the captured servers did', () => {
         .split('\n\n')
         .filter((b) => b.startsWith('data: {'))
         .map((b) => JSON.parse(b.slice(6)) as { choices: { delta: Record<string, unknown>; finish_reason: string | null }[]; usage?: unknown });
-    const captured = chunksOf(fs.readFileSync(path.join(import.meta.dirname, 'fixtures/model-servers/llama.cpp-b4748/e_stream_n1_include_usage.http'), 'utf8').split(/\r?\n\r?\n/).slice(1).join('\n\n'));
+    const captured = chunksOf(
+      fs
+        .readFileSync(path.join(import.meta.dirname, 'fixtures/model-servers/llama.cpp-b4748/e_stream_n1_include_usage.http'), 'utf8')
+        .split(/\r?\n\r?\n/)
+        .slice(1)
+        .join('\n\n'),
+    );
     const response = await fetch(`${fake.url}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -176,7 +192,11 @@ describe('sampling against llama.cpp, Ollama and vLLM', () => {
   it('records the model the server said answered where it differs from the one asked for', async () => {
     // vLLM serving one model under several names answers with the first, whatever name was asked.
     const [server, fake] = await Promise.all([startServer(), startFakeModel({ kind: 'vllm' })]);
-    const slug = server.project({ overlap: 1, modelEndpoint: { baseUrl: fake.url, model: 'alias-of-it' }, sampling: { temperature: 1, topP: 1, maxTokens: 64, k: 2 } });
+    const slug = server.project({
+      overlap: 1,
+      modelEndpoint: { baseUrl: fake.url, model: 'alias-of-it' },
+      sampling: { temperature: 1, topP: 1, maxTokens: 64, k: 2 },
+    });
     await server.importLines(slug, [prompt('named')]);
     await sampleAndWait(await server.user('researcher'), slug);
     expect(candidatesOf(server, slug).map((c) => c.servedModel)).toEqual(['fake-model', 'fake-model']);
@@ -190,26 +210,29 @@ describe('sampling against llama.cpp, Ollama and vLLM', () => {
 });
 
 describe('identical candidates never reach a trainer', () => {
-  it.each(['llama-cpp', 'vllm'] as const)('%s giving one answer every time: the prompts stay waiting, with the reason said by the job, the CLI and the view', async (kind) => {
-    const { server, slug, researcher, trainer, fake } = await setUp(kind, 'same-answer', { temperature: 0 });
-    await server.importLines(slug, [prompt('x'), prompt('y')]);
-    const view = await sampleAndWait(researcher, slug);
-    expect(view.job).toMatchObject({ state: 'done', done: 0, failed: 0, notSampled: 2 });
-    expect(view.job.advice).toMatch(/raise the temperature/i);
-    expect(view.waitingPrompts).toBe(2);
-    // K = 4 and up to K more: eight requests of one choice each (no n at temperature 0), all the same text.
-    expect(view.unsampled).toEqual([{ reason: 'the model gave the same answer 8 times; raise the temperature (now 0)', prompts: 2 }]);
-    expect(fake.completions().map((r) => r.n)).toEqual(Array(16).fill(undefined));
-    expect(comparisonsOf(server)).toBe(0);
-    expect(candidatesOf(server, slug)).toEqual([]);
-    expect((await trainer.api('GET', `/projects/${slug}/next?kind=comparison`)).status).toBe(204);
+  it.each(['llama-cpp', 'vllm'] as const)(
+    '%s giving one answer every time: the prompts stay waiting, with the reason said by the job, the CLI and the view',
+    async (kind) => {
+      const { server, slug, researcher, trainer, fake } = await setUp(kind, 'same-answer', { temperature: 0 });
+      await server.importLines(slug, [prompt('x'), prompt('y')]);
+      const view = await sampleAndWait(researcher, slug);
+      expect(view.job).toMatchObject({ state: 'done', done: 0, failed: 0, notSampled: 2 });
+      expect(view.job.advice).toMatch(/raise the temperature/i);
+      expect(view.waitingPrompts).toBe(2);
+      // K = 4 and up to K more: eight requests of one choice each (no n at temperature 0), all the same text.
+      expect(view.unsampled).toEqual([{ reason: 'the model gave the same answer 8 times; raise the temperature (now 0)', prompts: 2 }]);
+      expect(fake.completions().map((r) => r.n)).toEqual(Array(16).fill(undefined));
+      expect(comparisonsOf(server)).toBe(0);
+      expect(candidatesOf(server, slug)).toEqual([]);
+      expect((await trainer.api('GET', `/projects/${slug}/next?kind=comparison`)).status).toBe(204);
 
-    const run = await runCli(['--db', server.db.file, 'sample', '--project', slug]);
-    expect(run.status).toBe(1);
-    expect(run.stdout).toContain('Sampled 0 of 2 prompts; 2 not sampled.');
-    expect(run.stderr).toContain('Not sampled (2 prompts): the model gave the same answer 8 times; raise the temperature (now 0).');
-    expect(run.stderr).not.toContain('Run the command again to resume');
-  });
+      const run = await runCli(['--db', server.db.file, 'sample', '--project', slug]);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain('Sampled 0 of 2 prompts; 2 not sampled.');
+      expect(run.stderr).toContain('Not sampled (2 prompts): the model gave the same answer 8 times; raise the temperature (now 0).');
+      expect(run.stderr).not.toContain('Run the command again to resume');
+    },
+  );
 
   it('answers that differ only in leading or trailing whitespace are the same answer: the prompt stays waiting', async () => {
     const { server, slug, researcher } = await setUp('vllm', 'same-answer-padded');
@@ -228,7 +251,11 @@ describe('identical candidates never reach a trainer', () => {
     expect(ended.status).toBe(200);
     const body = (await ended.json()) as { chat: Chat };
     // The chat's own answer, then K − 1 = 3 alternatives and up to 3 more, all the same text.
-    expect(body.chat).toMatchObject({ ended: true, comparisonId: null, notComparedReason: 'the model gave the same answer 7 times; raise the temperature (now 0.8)' });
+    expect(body.chat).toMatchObject({
+      ended: true,
+      comparisonId: null,
+      notComparedReason: 'the model gave the same answer 7 times; raise the temperature (now 0.8)',
+    });
     expect(comparisonsOf(server)).toBe(0);
   });
 });
@@ -259,7 +286,9 @@ describe('chats and suggestions against each server', () => {
 
   it.each(everyKind)('%s: a suggestion streams in pieces that add up to the done event’s text', async (kind) => {
     const { slug, trainer, fake } = await setUp(kind, 'slow-stream:5');
-    const events = await readEvents(await trainer.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Tell me about tides, please.' }], role: 'assistant' }));
+    const events = await readEvents(
+      await trainer.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Tell me about tides, please.' }], role: 'assistant' }),
+    );
     const deltas = events.filter((e) => e.event === 'delta').map((e) => e.data.text as string);
     expect(deltas.length).toBeGreaterThan(3);
     const done = events.at(-1)!;
@@ -274,7 +303,9 @@ describe('what trainers and researchers are told when the model fails', () => {
   it('a wrong model name: the trainer reads a plain message with no name or address; the researcher reads both', async () => {
     const { slug, trainer, researcher, fake, server } = await setUp('vllm');
     server.db.sqlite.prepare('UPDATE projects SET model_name = ? WHERE slug = ?').run('secret-model-name', slug);
-    const asTrainer = await readEvents(await trainer.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hi' }], role: 'assistant' }));
+    const asTrainer = await readEvents(
+      await trainer.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hi' }], role: 'assistant' }),
+    );
     expect(asTrainer.at(-1)).toEqual({ event: 'error', data: { error: { code: 'model.error', message: MODEL_DOWN } } });
     const { chat } = (await (await trainer.api('POST', `/projects/${slug}/chats`, {})).json()) as { chat: Chat };
     const turn = await trainer.api('POST', `/projects/${slug}/chats/${chat.id}/messages`, { content: 'Hi' });
@@ -282,9 +313,13 @@ describe('what trainers and researchers are told when the model fails', () => {
     for (const secret of ['secret-model-name', fake.url, '127.0.0.1', '404']) expect(turnText).not.toContain(secret);
     expect(turnText).toContain(MODEL_DOWN);
 
-    const asResearcher = await readEvents(await researcher.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hi' }], role: 'assistant' }));
+    const asResearcher = await readEvents(
+      await researcher.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hi' }], role: 'assistant' }),
+    );
     const message = asResearcher.at(-1)!.data.error.message as string;
-    expect(message).toBe(`The model server at ${fake.url} answered HTTP 404: The model \`secret-model-name\` does not exist. Check the model name "secret-model-name" and the base URL.`);
+    expect(message).toBe(
+      `The model server at ${fake.url} answered HTTP 404: The model \`secret-model-name\` does not exist. Check the model name "secret-model-name" and the base URL.`,
+    );
   });
 
   it('a server failing every request: the job says so once, in plain words, and advises a rerun since one can help', async () => {
@@ -362,7 +397,12 @@ describe('testing the connection before it is needed', () => {
     const before = fake.completions().length;
     const run = await runCli(['--db', server.db.file, 'sample', '--project', slug]);
     expect(run.status, run.stderr).toBe(0);
-    expect(fake.completions().slice(before).some((r) => r.n !== undefined)).toBe(takesN);
+    expect(
+      fake
+        .completions()
+        .slice(before)
+        .some((r) => r.n !== undefined),
+    ).toBe(takesN);
 
     const cli = await runCli(['--db', server.db.file, 'projects', 'test-model', slug]);
     expect(cli.status, cli.stderr).toBe(0);

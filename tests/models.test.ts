@@ -35,7 +35,12 @@ async function readEvents(response: Response): Promise<SseEvent[]> {
 /** A prompt line for import: a conversation without completions. */
 const prompt = (id: string, messages: Msg[] = [{ role: 'user', content: `Prompt ${id}, please answer.` }]) => ({ id, messages });
 
-function modelProject(server: TestServer, fake: { url: string }, sampling: Partial<{ temperature: number; topP: number; maxTokens: number; k: number }> = {}, apiKey?: string) {
+function modelProject(
+  server: TestServer,
+  fake: { url: string },
+  sampling: Partial<{ temperature: number; topP: number; maxTokens: number; k: number }> = {},
+  apiKey?: string,
+) {
   return server.project({
     overlap: 1,
     modelEndpoint: { baseUrl: fake.url, model: MODEL, ...(apiKey ? { apiKey } : {}) },
@@ -68,16 +73,27 @@ type PromptRow = { id: number; content: string; candidates: number };
 /** Every imported user message that ends its conversation's context, with its number of answers. */
 function promptRows(server: TestServer, slug: string): PromptRow[] {
   return server.db.sqlite
-    .prepare<[string], PromptRow>(`
+    .prepare<[string], PromptRow>(
+      `
       SELECT m.id, m.content, (SELECT count(*) FROM messages c WHERE c.parent_id = m.id) AS candidates
       FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN projects p ON p.id = v.project_id
       WHERE p.slug = ? AND v.source = 'import' AND m.role = 'user'
         AND NOT EXISTS (SELECT 1 FROM messages later WHERE later.conversation_id = m.conversation_id AND later.parent_id = m.id AND later.role = 'user')
-      ORDER BY m.id`)
+      ORDER BY m.id`,
+    )
     .all(slug);
 }
 
-type CandidateRow = { id: number; parentId: number; content: string; model: string | null; params: string | null; finishReason: string | null; usage: string | null; latencyMs: number | null };
+type CandidateRow = {
+  id: number;
+  parentId: number;
+  content: string;
+  model: string | null;
+  params: string | null;
+  finishReason: string | null;
+  usage: string | null;
+  latencyMs: number | null;
+};
 function candidateRows(server: TestServer, parentId: number): CandidateRow[] {
   return server.db.sqlite
     .prepare<[number], CandidateRow>(
@@ -123,7 +139,11 @@ describe('sampling candidates with the project’s model', () => {
       expect(r).toMatchObject({ model: MODEL, n: 3, temperature: 0.7, top_p: 0.9, max_tokens: 64 });
       expect(Number.isInteger(r.seed)).toBe(true);
     }
-    expect(requests.map((r) => r.messages.at(-1)!.content).sort()).toEqual(['Prompt p1, please answer.', 'Prompt p2, please answer.', 'Prompt p3, please answer.']);
+    expect(requests.map((r) => r.messages.at(-1)!.content).sort()).toEqual([
+      'Prompt p1, please answer.',
+      'Prompt p2, please answer.',
+      'Prompt p3, please answer.',
+    ]);
 
     const prompts = promptRows(server, slug).filter((p) => p.content.startsWith('Prompt'));
     expect(prompts).toHaveLength(3);
@@ -162,7 +182,8 @@ describe('sampling candidates with the project’s model', () => {
     }
     expect(seen).toHaveLength(4);
     for (const text of seen) {
-      for (const secret of [MODEL, '"model"', '"params"', '"seed"', 'temperature', 'top_p', 'max_tokens', 'finish', 'usage', 'latency']) expect(text).not.toContain(secret);
+      for (const secret of [MODEL, '"model"', '"params"', '"seed"', 'temperature', 'top_p', 'max_tokens', 'finish', 'usage', 'latency'])
+        expect(text).not.toContain(secret);
     }
   });
 
@@ -201,7 +222,10 @@ describe('sampling candidates with the project’s model', () => {
     const server = await startServer();
     const fake = await startFakeModel({ mode: 'fail-after:2' });
     const slug = modelProject(server, fake);
-    await server.importLines(slug, Array.from({ length: 6 }, (_, i) => prompt(`r${i}`)));
+    await server.importLines(
+      slug,
+      Array.from({ length: 6 }, (_, i) => prompt(`r${i}`)),
+    );
 
     const first = await runCli(['--db', server.db.file, 'sample', '--project', slug]);
     expect(first.status, first.stderr).not.toBe(0);
@@ -233,7 +257,10 @@ describe('sampling candidates with the project’s model', () => {
     const server = await startServer();
     const fake = await startFakeModel({ delayMs: 600 });
     const slug = modelProject(server, fake);
-    await server.importLines(slug, Array.from({ length: 12 }, (_, i) => prompt(`c${i}`)));
+    await server.importLines(
+      slug,
+      Array.from({ length: 12 }, (_, i) => prompt(`c${i}`)),
+    );
     const researcher = await server.user('researcher');
     const started = await researcher.api('POST', `/projects/${slug}/sample`, {});
     expect(started.status).toBe(202);
@@ -298,13 +325,17 @@ describe('when the model server fails', () => {
     const slug = modelProject(server, fake);
     const trainer = await server.user('trainer');
     let started = Date.now();
-    const events = await readEvents(await trainer.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hello?' }], role: 'assistant' }));
+    const events = await readEvents(
+      await trainer.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hello?' }], role: 'assistant' }),
+    );
     expect(Date.now() - started).toBeLessThan(6_000);
     expect(events.at(-1)).toMatchObject({ event: 'error', data: { error: { code: 'model.timeout', message: MODEL_DOWN } } });
     expect(fake.completions()).toHaveLength(1);
     // A researcher asking the same is told which server did not answer.
     const researcher = await server.user('researcher');
-    const told = await readEvents(await researcher.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hello?' }], role: 'assistant' }));
+    const told = await readEvents(
+      await researcher.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hello?' }], role: 'assistant' }),
+    );
     expect(told.at(-1)!.data.error.message).toContain(fake.url);
 
     // A chat turn times out the same way, and the trainer's message is not kept without its answer.
@@ -323,7 +354,9 @@ describe('when the model server fails', () => {
     const slug = modelProject(server, { url });
     await server.importLines(slug, [prompt('u1')]);
     const trainer = await server.user('trainer');
-    const events = await readEvents(await trainer.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hello?' }], role: 'assistant' }));
+    const events = await readEvents(
+      await trainer.api('POST', `/projects/${slug}/suggestions`, { messages: [{ role: 'user', content: 'Hello?' }], role: 'assistant' }),
+    );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ event: 'error', data: { error: { code: 'model.unreachable', message: MODEL_DOWN } } });
 
@@ -427,12 +460,17 @@ describe('suggestions', () => {
     expect(await patched.text()).not.toContain(apiKey);
 
     const trainer = await server.user('trainer');
-    const events = await readEvents(await trainer.api('POST', '/projects/keyed/suggestions', { messages: [{ role: 'user', content: 'Hi' }], role: 'assistant' }));
+    const events = await readEvents(
+      await trainer.api('POST', '/projects/keyed/suggestions', { messages: [{ role: 'user', content: 'Hi' }], role: 'assistant' }),
+    );
     const done = events.at(-1)!;
     expect(done.event).toBe('done');
     expect(fake.requests.at(-1)!.headers.authorization).toBe(`Bearer ${apiKey}`);
     const demo = await trainer.api('POST', '/projects/keyed/demonstrations', {
-      messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: done.data.content, suggestion: { content: done.data.content, model: done.data.model } }],
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: done.data.content, suggestion: { content: done.data.content, model: done.data.model } },
+      ],
     });
     expect(demo.status).toBe(201);
 
@@ -474,10 +512,23 @@ describe('demonstrations', () => {
     expect(demonstration).toMatchObject({ id: expect.any(String), conversationId: expect.any(String), messages: 2 });
 
     const rows = server.db.sqlite
-      .prepare<[number], { role: string; content: string; authorId: number; fromSuggestion: number; suggestionModel: string | null; distance: number | null; model: string | null }>(`
+      .prepare<
+        [number],
+        {
+          role: string;
+          content: string;
+          authorId: number;
+          fromSuggestion: number;
+          suggestionModel: string | null;
+          distance: number | null;
+          model: string | null;
+        }
+      >(
+        `
         SELECT role, content, author_id AS authorId, from_suggestion AS fromSuggestion, suggestion_model AS suggestionModel,
                suggestion_edit_distance AS distance, model
-        FROM messages WHERE conversation_id = ? ORDER BY id`)
+        FROM messages WHERE conversation_id = ? ORDER BY id`,
+      )
       .all(Number(demonstration.conversationId));
     expect(rows).toEqual([
       { role: 'user', content: question.content, authorId: trainer.id, fromSuggestion: 0, suggestionModel: null, distance: null, model: null },
@@ -502,7 +553,9 @@ describe('demonstrations', () => {
       const response = await trainer.api('POST', `/projects/${slug}/demonstrations`, { messages });
       expect(response.status, JSON.stringify(messages)).toBe(400);
     }
-    const good = await trainer.api('POST', `/projects/${slug}/demonstrations`, { messages: [{ role: 'system', content: 'Be kind.' }, u('One'), a('Two'), u('Three'), a('Four')] });
+    const good = await trainer.api('POST', `/projects/${slug}/demonstrations`, {
+      messages: [{ role: 'system', content: 'Be kind.' }, u('One'), a('Two'), u('Three'), a('Four')],
+    });
     expect(good.status).toBe(201);
     expect(server.db.sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM demonstrations').get()!.n).toBe(1);
   });
@@ -529,7 +582,12 @@ describe('demonstrations', () => {
     });
     expect(changed.status).toBe(400);
 
-    const dialogue = [...context, { role: 'assistant', content: 'Plants eat sunlight to make their food.' }, { role: 'user', content: 'Really?' }, { role: 'assistant', content: 'Yes, with water and air.' }];
+    const dialogue = [
+      ...context,
+      { role: 'assistant', content: 'Plants eat sunlight to make their food.' },
+      { role: 'user', content: 'Really?' },
+      { role: 'assistant', content: 'Yes, with water and air.' },
+    ];
     const submitted = await trainer.api('POST', `/projects/${slug}/demonstrations`, { promptId: offered.id, messages: dialogue });
     expect(submitted.status).toBe(201);
 
@@ -566,7 +624,12 @@ describe('chats with the model', () => {
       const answer = latest.messages.at(-1);
       // The trainer learns the model wrote it, not which model.
       expect(answer).toMatchObject({ role: 'assistant', model: null });
-      expect(events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('')).toBe(answer.content);
+      expect(
+        events
+          .filter((e) => e.event === 'delta')
+          .map((e) => e.data.text)
+          .join(''),
+      ).toBe(answer.content);
       expect(latest.messages.at(-2)).toMatchObject({ role: 'user', content, model: null });
       expect(fake.completions().at(-1)!.messages).toEqual(sameMessages(latest.messages.slice(0, -1)));
     }
@@ -613,10 +676,18 @@ describe('chats with the model', () => {
     const ids: string[] = comparison.candidates.map((c: { id: string }) => c.id);
     expect((await bob.api('PUT', `/comparisons/${comparisonId}/ranking`, { ranking: ids.map((id) => [id]) })).status).toBe(200);
 
-    const trl = (await (await researcher.api('GET', `/projects/${slug}/export?format=trl`)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    const trl = (await (await researcher.api('GET', `/projects/${slug}/export?format=trl`)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(trl).toHaveLength(3);
     const content = new Map(view.candidates.map((c: { id: string; content: string }) => [c.id, c.content]));
-    expect(trl[0]).toEqual({ prompt: view.context, chosen: [{ role: 'assistant', content: content.get(ids[0]) }], rejected: [{ role: 'assistant', content: content.get(ids[1]) }], group_id: comparisonId });
+    expect(trl[0]).toEqual({
+      prompt: view.context,
+      chosen: [{ role: 'assistant', content: content.get(ids[0]) }],
+      rejected: [{ role: 'assistant', content: content.get(ids[1]) }],
+      group_id: comparisonId,
+    });
     for (const row of trl) expect(row.group_id).toBe(comparisonId);
   });
 
@@ -649,7 +720,23 @@ describe('the CLI’s model settings', () => {
     const fake: Pick<FakeModel, 'url'> = { url: 'http://127.0.0.1:9/v1' };
     const key = 'sk-from-env-0042';
     const created = await runCli(
-      ['--db', server.db.file, 'projects', 'create', 'cli-model', '--model-base-url', fake.url, '--model', 'm', '--api-key-env', 'MY_KEY', '--k', '3', '--temperature', '0.7'],
+      [
+        '--db',
+        server.db.file,
+        'projects',
+        'create',
+        'cli-model',
+        '--model-base-url',
+        fake.url,
+        '--model',
+        'm',
+        '--api-key-env',
+        'MY_KEY',
+        '--k',
+        '3',
+        '--temperature',
+        '0.7',
+      ],
       { env: { MY_KEY: key } },
     );
     expect(created.status, created.stderr).toBe(0);
@@ -662,7 +749,9 @@ describe('the CLI’s model settings', () => {
     expect(settings.sampling).toEqual({ temperature: 0.7, topP: 1, maxTokens: 1024, k: 3 });
     expect(server.db.sqlite.prepare<[], { key: string }>("SELECT model_api_key AS key FROM projects WHERE slug = 'cli-model'").get()!.key).toBe(key);
 
-    const missing = await runCli(['--db', server.db.file, 'projects', 'update', 'cli-model', '--api-key-env', 'NOT_SET_ANYWHERE'], { env: { NOT_SET_ANYWHERE: undefined } });
+    const missing = await runCli(['--db', server.db.file, 'projects', 'update', 'cli-model', '--api-key-env', 'NOT_SET_ANYWHERE'], {
+      env: { NOT_SET_ANYWHERE: undefined },
+    });
     expect(missing.status).not.toBe(0);
 
     const removed = await runCli(['--db', server.db.file, 'projects', 'update', 'cli-model', '--no-model']);

@@ -42,7 +42,14 @@ describe('project totals', () => {
     const check = async () => expect(await shown(researcher, slug)).toEqual(recount(slug));
 
     await check();
-    expect((await server.importLines(slug, Array.from({ length: 8 }, (_, i) => conversation(`pc${i}`)))).status).toBe(200);
+    expect(
+      (
+        await server.importLines(
+          slug,
+          Array.from({ length: 8 }, (_, i) => conversation(`pc${i}`)),
+        )
+      ).status,
+    ).toBe(200);
     await check();
     expect(recount(slug).comparisons).toBe(8);
 
@@ -56,7 +63,9 @@ describe('project totals', () => {
     const { comparisons } = (await (await researcher.api('GET', `/projects/${slug}/comparisons`)).json()) as { comparisons: { id: string }[] };
     const goldId = comparisons.at(-1)!.id;
     const candidates = server.db.sqlite
-      .prepare<[number], { id: number }>("SELECT m.id FROM comparisons c JOIN messages m ON m.parent_id = c.parent_message_id AND m.role = 'assistant' WHERE c.id = ? ORDER BY m.id")
+      .prepare<[number], { id: number }>(
+        "SELECT m.id FROM comparisons c JOIN messages m ON m.parent_id = c.parent_message_id AND m.role = 'assistant' WHERE c.id = ? ORDER BY m.id",
+      )
       .all(Number(goldId));
     expect((await researcher.api('PUT', `/comparisons/${goldId}/gold`, { ranking: candidates.map((c) => [String(c.id)]) })).status).toBe(204);
     await check();

@@ -26,7 +26,11 @@ const line = (key: string, lengths: Array<[string, number]>) => ({
   messages: [{ role: 'user', content: `Question ${key}?` }],
   completions: lengths.map(([label, length]) => ({ content: answer(label, length), model: 'm' })),
 });
-const sameLength = (key: string, labels = ['a', 'b', 'c']) => line(key, labels.map((l) => [l, 12]));
+const sameLength = (key: string, labels = ['a', 'b', 'c']) =>
+  line(
+    key,
+    labels.map((l) => [l, 12]),
+  );
 
 /** A comparison as one trainer was handed it. */
 interface Task {
@@ -136,7 +140,10 @@ const trainerIn = (s: Stats, username: string) => {
 async function exportLines(slug: string, query: string): Promise<Array<Record<string, unknown>>> {
   const response = await researcher.api('GET', `/projects/${slug}/export?${query}`);
   expect(response.status, await response.clone().text()).toBe(200);
-  return (await response.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return (await response.text())
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -239,7 +246,18 @@ describe('agreement between trainers', () => {
       records.map((r) => {
         const content = new Map((r.candidates as { id: string; content: string }[]).map((c) => [c.id, labelOf(c.content)]));
         const key = [...idsByKey].find(([, id]) => id === r.comparison_id)![0];
-        return [key, { annotator: r.annotator, order: (r.ranking as string[][]).map((g) => g.map((id) => content.get(id)).sort().join('')) }];
+        return [
+          key,
+          {
+            annotator: r.annotator,
+            order: (r.ranking as string[][]).map((g) =>
+              g
+                .map((id) => content.get(id))
+                .sort()
+                .join(''),
+            ),
+          },
+        ];
       }),
     );
     // c2: a>b, a>c, b>c each 2–1 → abc. c3: a>c 3–0, a>b 2–1, b>c 2–1 → abc.
@@ -343,28 +361,42 @@ describe('gold items', () => {
 
   beforeAll(async () => {
     server.project({ slug, overlap: 3, goldRate: 0.5 });
-    expect((await server.importLines(slug, [...goldKeys, ...regularKeys].map((k) => sameLength(k)))).status).toBe(200);
+    expect(
+      (
+        await server.importLines(
+          slug,
+          [...goldKeys, ...regularKeys].map((k) => sameLength(k)),
+        )
+      ).status,
+    ).toBe(200);
     const list = (await (await researcher.api('GET', `/projects/${slug}/comparisons?limit=200`)).json()) as { comparisons: { id: string; prompt: string }[] };
     for (const c of list.comparisons) {
       const key = /^Question (.+)\?$/.exec(c.prompt)![1]!;
       if (goldKeys.includes(key)) goldIds.set(key, c.id);
     }
     for (const [key, id] of goldIds) {
-      const { comparison } = (await (await researcher.api('GET', `/comparisons/${id}`)).json()) as { comparison: { candidates: { id: string; content: string }[] } };
+      const { comparison } = (await (await researcher.api('GET', `/comparisons/${id}`)).json()) as {
+        comparison: { candidates: { id: string; content: string }[] };
+      };
       const idOf = new Map(comparison.candidates.map((c) => [labelOf(c.content), c.id]));
       const put = await researcher.api('PUT', `/comparisons/${id}/gold`, { ranking: [[idOf.get('a')], [idOf.get('b')], [idOf.get('c')]] });
       expect(put.status, `${key}: ${await put.clone().text()}`).toBe(204);
     }
     for (const [name, policy] of Object.entries(policies)) {
       trainers[name] = await server.user('trainer', `gold-${name}`);
-      given.set(name, (await work(trainers[name]!, slug, () => ({ ranking: order(policy) }))).map((t) => t.key));
+      given.set(
+        name,
+        (await work(trainers[name]!, slug, () => ({ ranking: order(policy) }))).map((t) => t.key),
+      );
     }
   });
 
   it('only researchers mark gold, and only with a valid order of the comparison’s own candidates', async () => {
     const id = goldIds.get('g1')!;
     expect((await trainers.exact!.api('PUT', `/comparisons/${id}/gold`, { ranking: [['1'], ['2']] })).status).toBe(403);
-    const { comparison } = (await (await researcher.api('GET', `/comparisons/${id}`)).json()) as { comparison: { candidates: { id: string }[]; goldRanking: string[][] | null } };
+    const { comparison } = (await (await researcher.api('GET', `/comparisons/${id}`)).json()) as {
+      comparison: { candidates: { id: string }[]; goldRanking: string[][] | null };
+    };
     expect(comparison.goldRanking).toHaveLength(3);
     const partial = await researcher.api('PUT', `/comparisons/${id}/gold`, { ranking: [[comparison.candidates[0]!.id], [comparison.candidates[1]!.id]] });
     expect(partial.status).toBe(400);
@@ -427,10 +459,26 @@ describe('length bias', () => {
    */
   const slug = 'lengths';
   const lines = [
-    line('c1', [['a', 10], ['b', 20], ['c', 30]]),
-    line('c2', [['a', 40], ['b', 30], ['c', 20]]),
-    line('c3', [['a', 100], ['b', 110], ['c', 120]]),
-    line('c4', [['a', 50], ['b', 50], ['c', 200]]),
+    line('c1', [
+      ['a', 10],
+      ['b', 20],
+      ['c', 30],
+    ]),
+    line('c2', [
+      ['a', 40],
+      ['b', 30],
+      ['c', 20],
+    ]),
+    line('c3', [
+      ['a', 100],
+      ['b', 110],
+      ['c', 120],
+    ]),
+    line('c4', [
+      ['a', 50],
+      ['b', 50],
+      ['c', 200],
+    ]),
   ];
   const lengthOf = (task: Task, label: string) => task.contentOf.get(label)!.length;
   const policies: Record<string, { rank: (task: Task) => string[][]; durationMs: number }> = {
@@ -522,7 +570,13 @@ describe('position bias', () => {
 
   beforeAll(async () => {
     server.project({ slug, overlap: 1 });
-    const lines = ['p1', 'p2', 'p3', 'p4', 'p5'].map((k) => line(k, [['a', 10], ['b', 20], ['c', 40]]));
+    const lines = ['p1', 'p2', 'p3', 'p4', 'p5'].map((k) =>
+      line(k, [
+        ['a', 10],
+        ['b', 20],
+        ['c', 40],
+      ]),
+    );
     expect((await server.importLines(slug, lines)).status).toBe(200);
     const clicker = await server.user('trainer', 'clicker');
     let n = 0;
@@ -551,7 +605,11 @@ describe('position bias', () => {
     const rows = await exportLines(slug, 'format=trl&withFeatures=true');
     expect(rows).toHaveLength(15);
     const expected = tasks.flatMap((task, n) =>
-      [[0, 1], [0, 2], [1, 2]].map(([i, j]) => {
+      [
+        [0, 1],
+        [0, 2],
+        [1, 2],
+      ].map(([i, j]) => {
         const [chosen, rejected] = [task.contentOf.get(task.shown[i!]!)!, task.contentOf.get(task.shown[j!]!)!];
         return {
           group_id: task.comparisonId,
@@ -629,7 +687,20 @@ describe('per-trainer position bias and the prefers-longer mark', () => {
 
   beforeAll(async () => {
     server.project({ slug, overlap: 3 });
-    expect((await server.importLines(slug, keys.map((k) => line(k, [['a', 10], ['b', 20], ['c', 40]])))).status).toBe(200);
+    expect(
+      (
+        await server.importLines(
+          slug,
+          keys.map((k) =>
+            line(k, [
+              ['a', 10],
+              ['b', 20],
+              ['c', 40],
+            ]),
+          ),
+        )
+      ).status,
+    ).toBe(200);
     const policies: Record<string, (task: Task) => string[][]> = {
       [names.longer]: () => order('cba'),
       [names.shorter]: () => order('abc'),
@@ -650,7 +721,11 @@ describe('per-trainer position bias and the prefers-longer mark', () => {
     const s = await stats(slug);
     expect(trainerIn(s, names.clicker).positionBias).toEqual({ byShownPosition: [1, 0.5, 0], contests: [14, 14, 14] });
     const trainers = s.trainers.map((t) => t.positionBias);
-    expect(trainers.map((b) => b.contests)).toEqual([[14, 14, 14], [14, 14, 14], [14, 14, 14]]);
+    expect(trainers.map((b) => b.contests)).toEqual([
+      [14, 14, 14],
+      [14, 14, 14],
+      [14, 14, 14],
+    ]);
     // Each position's wins summed over the trainers, over all its contests.
     const pooled = [0, 1, 2].map((i) => trainers.reduce((sum, b) => sum + b.byShownPosition[i]! * 14, 0) / 42);
     expect(s.positionBias.contests).toEqual([42, 42, 42]);

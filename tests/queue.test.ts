@@ -45,7 +45,10 @@ async function projectWith(settings: Parameters<TestServer['project']>[0], lines
 
 describe('handing out comparisons', () => {
   it('never gives a comparison to more trainers than its overlap, even with 50 trainers working at once', async () => {
-    const slug = await projectWith({ overlap: 3 }, Array.from({ length: 40 }, (_, i) => conversation(`busy-${i}`, 3)));
+    const slug = await projectWith(
+      { overlap: 3 },
+      Array.from({ length: 40 }, (_, i) => conversation(`busy-${i}`, 3)),
+    );
     const trainers = await Promise.all(Array.from({ length: 50 }, (_, i) => server.user('trainer', `busy-trainer-${i}`)));
 
     const answered = await Promise.all(
@@ -92,7 +95,9 @@ describe('handing out comparisons', () => {
     expect(put.status).toBe(200);
     const { ranking } = await put.json();
     expect(ranking.shownOrder).toEqual(shown);
-    const row = server.db.sqlite.prepare<[string], { shownOrder: string }>('SELECT shown_order AS shownOrder FROM rankings WHERE comparison_id = ?').get(first.id)!;
+    const row = server.db.sqlite
+      .prepare<[string], { shownOrder: string }>('SELECT shown_order AS shownOrder FROM rankings WHERE comparison_id = ?')
+      .get(first.id)!;
     expect(JSON.parse(row.shownOrder)).toEqual(shown);
 
     // Answered, the trainer moves on to the other comparison.
@@ -147,7 +152,9 @@ describe('leases', () => {
   const expireLeaseOf = (user: TestUser) => {
     const past = Date.now() - 1;
     server.db.sqlite.prepare('UPDATE assignments SET expires_at = ? WHERE user_id = ?').run(past, user.id);
-    server.db.sqlite.prepare('UPDATE comparisons SET full_until = min(full_until, ?) WHERE id IN (SELECT comparison_id FROM assignments WHERE user_id = ?)').run(past, user.id);
+    server.db.sqlite
+      .prepare('UPDATE comparisons SET full_until = min(full_until, ?) WHERE id IN (SELECT comparison_id FROM assignments WHERE user_id = ?)')
+      .run(past, user.id);
   };
 
   it('returns a comparison to the queue when its lease expires, and refuses the late answer once another trainer holds it', async () => {

@@ -19,16 +19,28 @@ async function serverWithModel(modelUrl: string, graceMs: number) {
   const dir = tempDir();
   const db = path.join(dir, 'ordinal.db');
   await cli(db, ['projects', 'create', SLUG, '--model-base-url', modelUrl, '--model', 'fake-model']);
-  const line = JSON.stringify({ id: 'one', messages: [{ role: 'user', content: 'Which?' }], completions: [{ content: 'First answer.' }, { content: 'Second answer.' }] });
+  const line = JSON.stringify({
+    id: 'one',
+    messages: [{ role: 'user', content: 'Which?' }],
+    completions: [{ content: 'First answer.' }, { content: 'Second answer.' }],
+  });
   fs.writeFileSync(path.join(dir, 'one.jsonl'), `${line}\n`);
   await cli(db, ['import', path.join(dir, 'one.jsonl'), '--project', SLUG]);
-  const server = await startChildServer({ db, env: { ORDINAL_ADMIN_PASSWORD: ADMIN_PASSWORD, ORDINAL_SHUTDOWN_TIMEOUT_MS: String(graceMs), ORDINAL_MODEL_RETRIES: '0' } });
+  const server = await startChildServer({
+    db,
+    env: { ORDINAL_ADMIN_PASSWORD: ADMIN_PASSWORD, ORDINAL_SHUTDOWN_TIMEOUT_MS: String(graceMs), ORDINAL_MODEL_RETRIES: '0' },
+  });
   const session = await logIn(server.url, 'admin', ADMIN_PASSWORD);
-  const created = await fetch(`${server.url}/api/v1/tokens`, { method: 'POST', headers: { cookie: session.cookie!, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'shutdown' }) });
+  const created = await fetch(`${server.url}/api/v1/tokens`, {
+    method: 'POST',
+    headers: { cookie: session.cookie!, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'shutdown' }),
+  });
   return { db, server, api: bearer(server.url, ((await created.json()) as { token: string }).token) };
 }
 
-const suggestion = (api: ReturnType<typeof bearer>) => api('POST', `/projects/${SLUG}/suggestions`, { messages: [{ role: 'user', content: 'Hello?' }], role: 'assistant' });
+const suggestion = (api: ReturnType<typeof bearer>) =>
+  api('POST', `/projects/${SLUG}/suggestions`, { messages: [{ role: 'user', content: 'Hello?' }], role: 'assistant' });
 
 /** Whether the process exits within `ms`; kills it otherwise, so a failing test leaves nothing running. */
 async function exitsWithin(server: ChildServer, ms: number) {
@@ -107,12 +119,14 @@ describe('model streams per user', () => {
     theirs.body?.cancel();
 
     controllers[0]!.abort();
-    await expect.poll(async () => {
-      const again = await ask(greedy);
-      const status = again.status;
-      await again.body?.cancel();
-      return status;
-    }).toBe(200);
+    await expect
+      .poll(async () => {
+        const again = await ask(greedy);
+        const status = again.status;
+        await again.body?.cancel();
+        return status;
+      })
+      .toBe(200);
     for (const c of controllers) c.abort();
   });
 });

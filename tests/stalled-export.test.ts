@@ -15,7 +15,10 @@ describe('an export whose reader stops reading', () => {
     const slug = server.project({ overlap: 1 });
     // About 40 MB of export: far more than the socket buffers between a server and a reader that stopped.
     const long = 'x'.repeat(2000);
-    const lines = Array.from({ length: 6000 }, (_, i) => ({ ...conversation(`c${i}`), completions: [1, 2, 3].map((k) => ({ content: `Answer ${k} ${long}` })) }));
+    const lines = Array.from({ length: 6000 }, (_, i) => ({
+      ...conversation(`c${i}`),
+      completions: [1, 2, 3].map((k) => ({ content: `Answer ${k} ${long}` })),
+    }));
     expect((await server.importLines(slug, lines)).status).toBe(200);
     const researcher = await server.user('researcher');
     const trainer = await server.user('trainer');
@@ -38,10 +41,12 @@ describe('an export whose reader stops reading', () => {
     const checkpoint = () => server.db.sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
     expect(checkpoint()[0]!.checkpointed).toBeLessThan(checkpoint()[0]!.log);
 
-    await expect.poll(() => {
-      const [state] = checkpoint();
-      return state!.checkpointed === state!.log;
-    }).toBe(true);
+    await expect
+      .poll(() => {
+        const [state] = checkpoint();
+        return state!.checkpointed === state!.log;
+      })
+      .toBe(true);
     expect(server.db.sqlite.pragma('journal_size_limit', { simple: true })).toBe(64 * 1024 * 1024);
     reader.destroy();
   });

@@ -77,7 +77,14 @@ describe('a trainer’s own figures', () => {
 
   beforeAll(async () => {
     server.project({ slug, overlap: 3, allowTies: true, goldRate: 0.3 });
-    expect((await server.importLines(slug, Array.from({ length: 16 }, (_, i) => conversation(`q${i}`, 2 + (i % 3))))).status).toBe(200);
+    expect(
+      (
+        await server.importLines(
+          slug,
+          Array.from({ length: 16 }, (_, i) => conversation(`q${i}`, 2 + (i % 3))),
+        )
+      ).status,
+    ).toBe(200);
     // Two gold items, expected order: candidates in id order.
     const { comparisons } = await json<{ comparisons: { id: string }[] }>(researcher.api('GET', `/projects/${slug}/comparisons?limit=200`));
     for (const { id } of comparisons.slice(0, 2)) {
@@ -114,14 +121,24 @@ describe('the project’s figures', () => {
 
   beforeAll(async () => {
     server.project({ slug, overlap: 2, allowTies: true });
-    expect((await server.importLines(slug, Array.from({ length: 6 }, (_, i) => conversation(`c${i}`)))).status).toBe(200);
+    expect(
+      (
+        await server.importLines(
+          slug,
+          Array.from({ length: 6 }, (_, i) => conversation(`c${i}`)),
+        )
+      ).status,
+    ).toBe(200);
     await rankAll(await server.user('trainer'), slug, 1);
     trainer = await server.user('trainer');
   });
 
   it('are computed once while the project does not change, even for requests at the same time', async () => {
     const before = pool.tasks.length;
-    const [a, b] = await Promise.all([json<Stats>(researcher.api('GET', `/projects/${slug}/stats`)), json<Stats>(researcher.api('GET', `/projects/${slug}/stats`))]);
+    const [a, b] = await Promise.all([
+      json<Stats>(researcher.api('GET', `/projects/${slug}/stats`)),
+      json<Stats>(researcher.api('GET', `/projects/${slug}/stats`)),
+    ]);
     const board = await json<{ trainers: { rankings: number }[] }>(researcher.api('GET', `/projects/${slug}/leaderboard`));
     const again = await json<Stats>(researcher.api('GET', `/projects/${slug}/stats`));
     expect(pool.tasks.slice(before)).toEqual(['projectStats']);
@@ -148,8 +165,19 @@ describe('a large project’s figures', () => {
 
   beforeAll(async () => {
     server.project({ slug, overlap: 3, allowTies: true });
-    expect((await server.importLines(slug, Array.from({ length: comparisons }, (_, i) => conversation(`big${i}`, 4)))).status).toBe(200);
-    const orders: Array<(ids: string[]) => string[][]> = [(ids) => ids.map((id) => [id]), (ids) => [...ids].reverse().map((id) => [id]), (ids) => [ids.slice(0, 2), ...ids.slice(2).map((id) => [id])]];
+    expect(
+      (
+        await server.importLines(
+          slug,
+          Array.from({ length: comparisons }, (_, i) => conversation(`big${i}`, 4)),
+        )
+      ).status,
+    ).toBe(200);
+    const orders: Array<(ids: string[]) => string[][]> = [
+      (ids) => ids.map((id) => [id]),
+      (ids) => [...ids].reverse().map((id) => [id]),
+      (ids) => [ids.slice(0, 2), ...ids.slice(2).map((id) => [id])],
+    ];
     for (const order of orders) expect(rankEveryComparison(server.db, slug, (await server.user('trainer')).id, order)).toBe(comparisons);
     // One comparison nobody has ranked yet, for the trainer at work meanwhile.
     expect((await server.importLines(slug, [conversation('fresh', 4)])).status).toBe(200);
@@ -179,7 +207,14 @@ describe('the compiled server', () => {
   it('computes the figures in its compiled worker, the same as from the sources', async () => {
     const slug = 'compiled';
     server.project({ slug, overlap: 2, allowTies: true });
-    expect((await server.importLines(slug, Array.from({ length: 8 }, (_, i) => conversation(`k${i}`, 3)))).status).toBe(200);
+    expect(
+      (
+        await server.importLines(
+          slug,
+          Array.from({ length: 8 }, (_, i) => conversation(`k${i}`, 3)),
+        )
+      ).status,
+    ).toBe(200);
     for (const seed of [1, 2]) await rankAll(await server.user('trainer'), slug, seed);
     const child = await startChildServer({ db: server.db.file });
     const fromChild = await json<Stats>(bearer(child.url, researcher.token)('GET', `/projects/${slug}/stats`));

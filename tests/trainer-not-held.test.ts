@@ -49,11 +49,19 @@ async function preparedServer() {
     const user = await createUser(db, { username, role, password: `${username}-password` }, null);
     return { id: Number(user.id), token: createApiToken(db, Number(user.id), 'test', null).token };
   };
-  const [researcher, ranker, trainer] = [await userWithToken('rita', 'researcher'), await userWithToken('ranker', 'trainer'), await userWithToken('tom', 'trainer')];
+  const [researcher, ranker, trainer] = [
+    await userWithToken('rita', 'researcher'),
+    await userWithToken('ranker', 'trainer'),
+    await userWithToken('tom', 'trainer'),
+  ];
   rankEveryComparison(db, 'big', ranker.id);
   db.sqlite.close();
   const server = await startChildServer({ db: file });
-  return { server, researcher: Object.assign(bearer(server.url, researcher.token), { authorization: `Bearer ${researcher.token}` }), trainer: bearer(server.url, trainer.token) };
+  return {
+    server,
+    researcher: Object.assign(bearer(server.url, researcher.token), { authorization: `Bearer ${researcher.token}` }),
+    trainer: bearer(server.url, trainer.token),
+  };
 }
 
 describe('while a large export streams to a fast reader', () => {

@@ -50,7 +50,9 @@ const share = (value: string) => {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 program
@@ -63,7 +65,11 @@ program
     // The web app (Express, every route, the model client) loads only for the command that serves it.
     // A malformed variable stops the server here, naming it, before anything is opened.
     const settings = config();
-    const [{ createApp }, { createLogger }, { gracefulShutdown }] = await Promise.all([import('#server/app.ts'), import('#server/logger.ts'), import('#server/http/shutdown.ts')]);
+    const [{ createApp }, { createLogger }, { gracefulShutdown }] = await Promise.all([
+      import('#server/app.ts'),
+      import('#server/logger.ts'),
+      import('#server/http/shutdown.ts'),
+    ]);
     const database = openDatabase(program.opts<{ db: string }>().db, { check: true, serving: true });
     const logger = createLogger();
     const seeded = await seedIfEmpty(database, { demo: options.demo, adminPassword: process.env.ORDINAL_ADMIN_PASSWORD });
@@ -216,7 +222,12 @@ projectOptions(projects.command('create <slug>').description('Create a project (
     const { sampling, ...settings } = settingsFrom(options);
     const input = parseWith(
       createProjectSchema,
-      dropUndefined({ slug, ...settings, name: options.name ?? slug, sampling: Object.keys(sampling).length ? { ...defaultSampling, ...sampling } : undefined }),
+      dropUndefined({
+        slug,
+        ...settings,
+        name: options.name ?? slug,
+        sampling: Object.keys(sampling).length ? { ...defaultSampling, ...sampling } : undefined,
+      }),
       'project',
     );
     const project = createProject(db(), input, null);
@@ -234,7 +245,12 @@ projectOptions(projects.command('update <slug>').description('Change a project�
     const { sampling, modelEndpoint, ...settings } = settingsFrom({ ...options, model: options.model || undefined }, current);
     const changes = parseWith(
       updateProjectSchema,
-      dropUndefined({ ...settings, archived, modelEndpoint: options.model === false ? null : modelEndpoint, sampling: Object.keys(sampling).length ? sampling : undefined }),
+      dropUndefined({
+        ...settings,
+        archived,
+        modelEndpoint: options.model === false ? null : modelEndpoint,
+        sampling: Object.keys(sampling).length ? sampling : undefined,
+      }),
       'project settings',
     );
     const project = updateProject(database, slug, changes, null);
@@ -242,10 +258,15 @@ projectOptions(projects.command('update <slug>').description('Change a project�
   });
 projects
   .command('test-model <slug>')
-  .description('Send one tiny request to the project’s model: whether it works, which model the server reports, and whether it takes n (one request for all K candidates)')
+  .description(
+    'Send one tiny request to the project’s model: whether it works, which model the server reports, and whether it takes n (one request for all K candidates)',
+  )
   .option('--json', 'print JSON')
   .action(async (slug: string, options: { json?: boolean }) => {
-    const [{ endpointOf, nMemory }, { testConnection }] = await Promise.all([import('#server/modules/models/endpoint.ts'), import('#server/modules/models/model-client.ts')]);
+    const [{ endpointOf, nMemory }, { testConnection }] = await Promise.all([
+      import('#server/modules/models/endpoint.ts'),
+      import('#server/modules/models/model-client.ts'),
+    ]);
     const database = db();
     const endpoint = endpointOf(getProject(database, slug));
     const result = await testConnection(endpoint, nMemory(database, endpoint));
@@ -265,7 +286,11 @@ projects
   .action((options: { json?: boolean }) => {
     const list = listProjects(db(), { id: 0, username: 'cli', role: 'admin' });
     if (options.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-    else for (const p of list) process.stdout.write(`${p.slug}\t${p.name}\t${p.progress.completed}/${p.progress.comparisons} comparisons done\t${p.progress.rankings} rankings${p.archived ? '\tarchived' : ''}\n`);
+    else
+      for (const p of list)
+        process.stdout.write(
+          `${p.slug}\t${p.name}\t${p.progress.completed}/${p.progress.comparisons} comparisons done\t${p.progress.rankings} rankings${p.archived ? '\tarchived' : ''}\n`,
+        );
   });
 
 program
@@ -312,9 +337,14 @@ const exportFlags = (): Record<keyof ExportSettings, Option> => ({
   includeTopRanked: new Option('--include-top-ranked', 'sft: also each comparison’s consensus top candidate'),
   provenance: new Option('--provenance', 'sft: add each message’s author, model and suggestion edit distance'),
   withFeatures: new Option('--with-features', 'trl and rankings: add length, shown-position, time and suggestion features for bias studies'),
-  minAgreement: new Option('--min-agreement <share>', 'only comparisons whose trainers agree at least this much (0–1; comparisons ranked once are left out)').argParser(share),
+  minAgreement: new Option(
+    '--min-agreement <share>',
+    'only comparisons whose trainers agree at least this much (0–1; comparisons ranked once are left out)',
+  ).argParser(share),
   singleTurn: new Option('--single-turn', 'openai-dpo: leave out rows whose input holds an assistant turn (OpenAI takes single-turn inputs), and say how many'),
-  hhSystem: new Option('--hh-system <what>', 'hh: drop a system prompt (HH-RLHF has none), or fold it into the first Human turn').choices(exportShape.hhSystem.unwrap().options),
+  hhSystem: new Option('--hh-system <what>', 'hh: drop a system prompt (HH-RLHF has none), or fold it into the first Human turn').choices(
+    exportShape.hhSystem.unwrap().options,
+  ),
   withSource: new Option('--with-source', 'trl, openai-dpo, hh: add source_id, the importer’s id, to every row'),
   history: new Option('--history', 'rankings: add every earlier version of each ranking'),
 });
@@ -327,64 +357,68 @@ const exportCommand = program
   .description('Write a dataset as JSONL to standard output or --out (the same bytes as the API)')
   .requiredOption('--project <slug>', 'project to export');
 for (const option of Object.values(exportFlags())) exportCommand.addOption(option);
-exportCommand
-  .option('--out <file>', 'write to this file instead of standard output')
-  .action(async (options: ExportFlags) => {
-    const database = db();
-    const { project: _project, out: _out, consensus, ...chosen } = options;
-    const exportOptions = parseWith(exportOptionsSchema, dropUndefined({ ...chosen, rows: consensus ? 'consensus' : 'per-trainer' }), 'export options');
-    const project = getProject(database, options.project);
-    // --out is written under a temporary name beside it and renamed once complete: a killed or failed
-    // export leaves no file that looks finished (SIGKILL can leave the temporary one, never `--out`).
-    const partial = options.out && (await import('#server/paths.ts')).partialFileFor(options.out);
-    const removePartial = () => partial && fs.rmSync(partial, { force: true });
-    // Interrupted: remove the temporary file, then die of the same signal (status 130 or 143, as expected).
-    const onSignal = (signal: NodeJS.Signals) => {
-      removePartial();
-      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-      process.kill(process.pid, signal);
-    };
-    if (partial) process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-    let writeError: Error | undefined;
-    const out = partial
-      ? fs.createWriteStream(partial, { flags: 'wx', flush: true }).on('error', (error) => {
-          writeError ??= error;
-        })
-      : process.stdout;
-    // A reader that stops early (`| head -1`) closes the pipe: the export ends there, quietly and with success.
-    if (!options.out) process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+exportCommand.option('--out <file>', 'write to this file instead of standard output').action(async (options: ExportFlags) => {
+  const database = db();
+  const { project: _project, out: _out, consensus, ...chosen } = options;
+  const exportOptions = parseWith(exportOptionsSchema, dropUndefined({ ...chosen, rows: consensus ? 'consensus' : 'per-trainer' }), 'export options');
+  const project = getProject(database, options.project);
+  // --out is written under a temporary name beside it and renamed once complete: a killed or failed
+  // export leaves no file that looks finished (SIGKILL can leave the temporary one, never `--out`).
+  const partial = options.out && (await import('#server/paths.ts')).partialFileFor(options.out);
+  const removePartial = () => partial && fs.rmSync(partial, { force: true });
+  // Interrupted: remove the temporary file, then die of the same signal (status 130 or 143, as expected).
+  const onSignal = (signal: NodeJS.Signals) => {
+    removePartial();
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    process.kill(process.pid, signal);
+  };
+  if (partial) process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  let writeError: Error | undefined;
+  const out = partial
+    ? fs.createWriteStream(partial, { flags: 'wx', flush: true }).on('error', (error) => {
+        writeError ??= error;
+      })
+    : process.stdout;
+  // A reader that stops early (`| head -1`) closes the pipe: the export ends there, quietly and with success.
+  if (!options.out)
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
     });
-    const progress = progressLine('export');
-    const report = emptyReport();
-    let rows = 0;
-    try {
-      await writeLines(exportRecords(database.file, project, exportOptions, report), out, () => progress.update(++rows, undefined, ' records'));
-      progress.done();
-      if (partial) {
-        // Renamed only once closed (flushed to disk): a write error destroys the stream, which writeLines stops at quietly.
-        if (!out.closed) await new Promise<void>((resolve) => out.once('close', resolve).end());
-        try {
-          if (writeError) throw writeError;
-          fs.renameSync(partial, options.out!);
-        } catch (error) {
-          throw exportWriteFailed(options.out!, (error as Error).message);
-        }
-        process.stderr.write(`Wrote ${rows} records to ${options.out}\n`);
+  const progress = progressLine('export');
+  const report = emptyReport();
+  let rows = 0;
+  try {
+    await writeLines(exportRecords(database.file, project, exportOptions, report), out, () => progress.update(++rows, undefined, ' records'));
+    progress.done();
+    if (partial) {
+      // Renamed only once closed (flushed to disk): a write error destroys the stream, which writeLines stops at quietly.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', resolve).end());
+      try {
+        if (writeError) throw writeError;
+        fs.renameSync(partial, options.out!);
+      } catch (error) {
+        throw exportWriteFailed(options.out!, (error as Error).message);
       }
-    } catch (error) {
-      removePartial();
-      throw error;
-    } finally {
-      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      process.stderr.write(`Wrote ${rows} records to ${options.out}\n`);
     }
-    if (report.multiTurnRows) process.stderr.write(`Left out ${report.multiTurnRows} rows whose input holds an assistant turn (--single-turn).\n`);
-    if (report.droppedSystemPrompts) process.stderr.write(`Dropped the system prompt of ${report.droppedSystemPrompts} rows (HH-RLHF has none; --hh-system fold keeps it in the first Human turn).\n`);
-  });
+  } catch (error) {
+    removePartial();
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+  if (report.multiTurnRows) process.stderr.write(`Left out ${report.multiTurnRows} rows whose input holds an assistant turn (--single-turn).\n`);
+  if (report.droppedSystemPrompts)
+    process.stderr.write(
+      `Dropped the system prompt of ${report.droppedSystemPrompts} rows (HH-RLHF has none; --hh-system fold keeps it in the first Human turn).\n`,
+    );
+});
 
 program
   .command('sample')
-  .description('Sample K candidates with the project’s model for every prompt still waiting for them. Resumable: a rerun continues where an interrupted one stopped, sampling nothing twice.')
+  .description(
+    'Sample K candidates with the project’s model for every prompt still waiting for them. Resumable: a rerun continues where an interrupted one stopped, sampling nothing twice.',
+  )
   .requiredOption('--project <slug>', 'project')
   .option('--k <n>', 'candidates per comparison (default: the project’s setting)', integer)
   .option('--parallel <n>', 'prompts sampled at once', integer, 4)
@@ -403,7 +437,9 @@ program
     const left = [result.failed && `${result.failed} failed`, result.notSampled && `${result.notSampled} not sampled`].filter(Boolean);
     process.stdout.write(`Sampled ${result.done} of ${result.total} prompts${left.length ? `; ${left.join(', ')}` : ''}.\n`);
     if (result.done < result.total) {
-      if (result.notSampled) for (const u of unsampledByReason(database, project)) process.stderr.write(`Not sampled (${u.prompts} prompt${u.prompts === 1 ? '' : 's'}): ${u.reason}.\n`);
+      if (result.notSampled)
+        for (const u of unsampledByReason(database, project))
+          process.stderr.write(`Not sampled (${u.prompts} prompt${u.prompts === 1 ? '' : 's'}): ${u.reason}.\n`);
       if (result.lastError) process.stderr.write(`Last error: ${result.lastError}\n`);
       if (result.advice) process.stderr.write(`${result.advice}\n`);
       process.exitCode = 1;

@@ -50,7 +50,11 @@ export const unauthorized = createErrorFactory({
   message: (message?: string) => message ?? 'Log in first, or send an API token as "Authorization: Bearer <token>".',
 });
 export const invalidToken = createErrorFactory({ status: 401, code: 'auth.required', message: 'The API token is invalid or revoked.' });
-export const forbidden = createErrorFactory({ status: 403, code: 'auth.forbidden', message: (message?: string) => message ?? 'Your role does not allow this.' });
+export const forbidden = createErrorFactory({
+  status: 403,
+  code: 'auth.forbidden',
+  message: (message?: string) => message ?? 'Your role does not allow this.',
+});
 export const crossOrigin = createErrorFactory({
   status: 403,
   code: 'auth.cross_origin',

@@ -34,7 +34,15 @@ const isFileTask = (task: TaskName): task is keyof typeof fileTasks => task in f
  * Each other task reads through a read-only connection opened for it and closed after it: a worker
  * holds no file open between tasks, so it never keeps a database the server has closed, or its WAL.
  */
-export default function runTask<T extends TaskName>({ task, dbFile, args }: { task: T; dbFile: string; args: TaskArgs<T> }): TaskResult<T> | Promise<TaskResult<T>> {
+export default function runTask<T extends TaskName>({
+  task,
+  dbFile,
+  args,
+}: {
+  task: T;
+  dbFile: string;
+  args: TaskArgs<T>;
+}): TaskResult<T> | Promise<TaskResult<T>> {
   if (isFileTask(task)) return (fileTasks[task] as (dbFile: string, args: TaskArgs<T>) => Promise<TaskResult<T>>)(dbFile, args);
   const sqlite = openReadConnection(dbFile);
   try {

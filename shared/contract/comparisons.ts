@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  comparisonListQuerySchema,
-  comparisonListSchema,
-  nextComparisonSchema,
-  researcherComparisonSchema,
-  trainerComparisonSchema,
-} from '../comparisons.ts';
+import { comparisonListQuerySchema, comparisonListSchema, nextComparisonSchema, researcherComparisonSchema, trainerComparisonSchema } from '../comparisons.ts';
 import { idParamSchema } from '../ids.ts';
 import { rankingGroupsSchema, skipSchema, storedRankingSchema, submitRankingSchema } from '../rankings.ts';
 import { projectParams } from './projects.ts';

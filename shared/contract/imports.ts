@@ -4,7 +4,12 @@ import { importJobSchema } from '../imports.ts';
 import { projectParams } from './projects.ts';
 import { researchers, route } from './route.ts';
 
-const importQuery = z.object({ dryRun: z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1') });
+const importQuery = z.object({
+  dryRun: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+});
 const importBody = { mediaType: 'application/x-ndjson', description: 'One conversation per line (docs/import-format.md)' };
 
 export const importsApi = {

@@ -34,7 +34,6 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-
 /** The route's path with its parameters filled in, and its query string. */
 export function routeUrl(route: ApiRoute, params?: Record<string, unknown>, query?: Record<string, unknown>): string {
   const path = route.path.replace(/:(\w+)/g, (_, key: string) => {

@@ -54,7 +54,11 @@ export const route = <const R extends ApiRoute>(spec: R): R => spec;
 /** The parsed path parameters, query and body a handler receives (schema outputs). */
 export type RouteParams<R extends ApiRoute> = R extends { params: infer S extends z.ZodType } ? z.output<S> : undefined;
 export type RouteQuery<R extends ApiRoute> = R extends { query: infer S extends z.ZodType } ? z.output<S> : undefined;
-export type RouteBody<R extends ApiRoute> = R extends { rawBody: MediaBody } ? undefined : R extends { body: infer S extends z.ZodType } ? z.output<S> : undefined;
+export type RouteBody<R extends ApiRoute> = R extends { rawBody: MediaBody }
+  ? undefined
+  : R extends { body: infer S extends z.ZodType }
+    ? z.output<S>
+    : undefined;
 
 /**
  * The JSON body a route answers with: the output of its response schema, which is also what the

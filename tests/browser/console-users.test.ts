@@ -145,9 +145,7 @@ describe('the Account page', () => {
     const { context, page } = await newPage(browser);
     try {
       await logIn(page, server, trainer, '/account');
-      expect(await page.locator('.token-usage').first().textContent()).toContain(
-        `curl -H "Authorization: Bearer <token>" ${server.clientUrl}/api/v1/projects`,
-      );
+      expect(await page.locator('.token-usage').first().textContent()).toContain(`curl -H "Authorization: Bearer <token>" ${server.clientUrl}/api/v1/projects`);
 
       await page.getByLabel('Token name').fill('ci script');
       await page.getByRole('button', { name: 'Create token' }).click();

@@ -33,7 +33,15 @@ const line = (id: string, completions = 3) => ({
 });
 const jsonl = (lines: unknown[]) => Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
 
-type Summary = { slug: string; overlap: number; allowTies: boolean; guidelines: string; flags: { key: string; label: string }[]; archived: boolean; progress: { comparisons: number; rankings: number } };
+type Summary = {
+  slug: string;
+  overlap: number;
+  allowTies: boolean;
+  guidelines: string;
+  flags: { key: string; label: string }[];
+  archived: boolean;
+  progress: { comparisons: number; rankings: number };
+};
 async function projectFromApi(user: TestUser, slug: string): Promise<Summary> {
   const response = await user.api('GET', `/projects/${slug}`);
   expect(response.status).toBe(200);
@@ -80,7 +88,11 @@ describe('a new researcher sets up a project in the browser', () => {
 
       // Line 3 has a single answer: the page names it and why, and nothing is stored.
       const file = page.locator('input[type=file]');
-      await file.setInputFiles({ name: 'batch.jsonl', mimeType: 'application/x-ndjson', buffer: jsonl([line('france'), line('peru'), line('chad', 1), line('laos')]) });
+      await file.setInputFiles({
+        name: 'batch.jsonl',
+        mimeType: 'application/x-ndjson',
+        buffer: jsonl([line('france'), line('peru'), line('chad', 1), line('laos')]),
+      });
       const bad = page.locator('table.bad-lines tbody tr');
       await bad.first().waitFor();
       expect(await bad.count()).toBe(1);
@@ -92,7 +104,11 @@ describe('a new researcher sets up a project in the browser', () => {
       expect((await projectFromApi(researcher, slug)).progress.comparisons).toBe(0);
 
       // The fixed file: the dry run shows counts, and still stores nothing until Import is clicked.
-      await file.setInputFiles({ name: 'batch-fixed.jsonl', mimeType: 'application/x-ndjson', buffer: jsonl([line('france'), line('peru'), line('chad', 2), line('laos')]) });
+      await file.setInputFiles({
+        name: 'batch-fixed.jsonl',
+        mimeType: 'application/x-ndjson',
+        buffer: jsonl([line('france'), line('peru'), line('chad', 2), line('laos')]),
+      });
       await page.getByText('The file is valid: 4 new conversations: 4 comparisons and 0 prompts.').waitFor();
       expect(await page.locator('table.bad-lines').count()).toBe(0);
       expect(conversationsIn(slug)).toBe(0);
@@ -166,11 +182,17 @@ describe('a project that trainers have ranked', () => {
         await expect.poll(() => cliBox.textContent()).toContain(`--format ${format} `);
 
         const counted = (await (await researcher.api('GET', `/projects/${slug}/export/count?format=${format}`)).json()) as { rows: number };
-        await expect.poll(() => page.getByTestId('export-rows').textContent(), { message: format }).toBe(`${counted.rows} record${counted.rows === 1 ? '' : 's'}`);
+        await expect
+          .poll(() => page.getByTestId('export-rows').textContent(), { message: format })
+          .toBe(`${counted.rows} record${counted.rows === 1 ? '' : 's'}`);
 
         const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download JSONL' }).click()]);
         const bytes = fs.readFileSync((await download.path())!);
-        const rows = bytes.toString('utf8').split('\n').filter(Boolean).map((r) => JSON.parse(r) as Record<string, unknown>);
+        const rows = bytes
+          .toString('utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((r) => JSON.parse(r) as Record<string, unknown>);
         expect(rows.length, format).toBe(counted.rows);
         for (const row of rows) for (const key of expectedKeys[format]!) expect(row, `${format} row`).toHaveProperty(key);
 
@@ -213,7 +235,7 @@ describe('settings and archiving', () => {
     const slug = server.project({ slug: 'to-archive', name: 'To archive', overlap: 1 });
     expect((await server.importLines(slug, [line('italy')])).status).toBe(200);
     const trainer = await server.user('trainer');
-    const listed = async () => ((await (await trainer.api('GET', '/projects')).json()) as Summary[] | { projects: Summary[] });
+    const listed = async () => (await (await trainer.api('GET', '/projects')).json()) as Summary[] | { projects: Summary[] };
     const trainerSees = async () => {
       const body = await listed();
       return (Array.isArray(body) ? body : body.projects).some((p) => p.slug === slug);
@@ -233,7 +255,9 @@ describe('settings and archiving', () => {
       await page.reload();
       const reloaded = page.getByRole('form', { name: 'Project settings' });
       expect(await reloaded.getByLabel('Trainers per comparison (overlap)').inputValue()).toBe('2');
-      expect(await reloaded.getByRole('group', { name: 'Flags a trainer may tick per answer' }).getByLabel('Label').first().inputValue()).toBe('Ignores what was asked');
+      expect(await reloaded.getByRole('group', { name: 'Flags a trainer may tick per answer' }).getByLabel('Label').first().inputValue()).toBe(
+        'Ignores what was asked',
+      );
 
       const after = await projectFromApi(researcher, slug);
       expect(after.overlap).toBe(2);
@@ -265,7 +289,16 @@ describe('what a trainer cannot open', () => {
 
     await inBrowser(async (page) => {
       await logIn(page, server, trainer);
-      for (const path of ['/projects/new', `/projects/${slug}`, `/projects/${slug}/import`, `/projects/${slug}/export`, `/projects/${slug}/comparisons`, `/projects/${slug}/settings`, `/comparisons/${comparisonId}`, '/users']) {
+      for (const path of [
+        '/projects/new',
+        `/projects/${slug}`,
+        `/projects/${slug}/import`,
+        `/projects/${slug}/export`,
+        `/projects/${slug}/comparisons`,
+        `/projects/${slug}/settings`,
+        `/comparisons/${comparisonId}`,
+        '/users',
+      ]) {
         await page.goto(`${server.clientUrl}${path}`);
         // App.tsx renders "Not allowed" for a page of another role ("Not found" in the issue's wording).
         await page.getByRole('heading', { name: /^Not (found|allowed)$/ }).waitFor();
@@ -304,10 +337,11 @@ describe('the new project form without a mouse', () => {
       await logIn(page, server, researcher, '/projects/new');
       // The form loads apart from the top bar: Tab only once its first field is on the page.
       await page.getByLabel(/^Slug/).waitFor();
-      const focused = () => page.evaluate(() => {
-        const el = document.activeElement as HTMLElement | null;
-        return el ? `${el.tagName.toLowerCase()}:${((el.closest('label') ?? el).textContent ?? '').trim()}` : '';
-      });
+      const focused = () =>
+        page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          return el ? `${el.tagName.toLowerCase()}:${((el.closest('label') ?? el).textContent ?? '').trim()}` : '';
+        });
       const tabUntil = async (pattern: RegExp) => {
         for (let i = 0; i < 80; i++) {
           if (pattern.test(await focused())) return;

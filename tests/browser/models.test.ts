@@ -50,9 +50,11 @@ function demonstrationRows(slug: string, trainer: TestUser): DemoRow[][] {
     .all(slug, trainer.id);
   return demos.map(({ conversationId }) =>
     server.db.sqlite
-      .prepare<[number], DemoRow>(`
+      .prepare<[number], DemoRow>(
+        `
         SELECT role, content, author_id AS authorId, from_suggestion AS fromSuggestion, suggestion_model AS suggestionModel, suggestion_edit_distance AS distance
-        FROM messages WHERE conversation_id = ? ORDER BY id`)
+        FROM messages WHERE conversation_id = ? ORDER BY id`,
+      )
       .all(conversationId),
   );
 }
@@ -175,7 +177,9 @@ describe('chatting with the model', () => {
 
     const chatResponse = await chatter.api('GET', `/projects/${slug}/chats/${chatId}`);
     expect(chatResponse.status).toBe(200);
-    const { chat } = (await chatResponse.json()) as { chat: { ended: boolean; comparisonId: string | null; messages: { id: string; role: string; content: string; model: string | null }[] } };
+    const { chat } = (await chatResponse.json()) as {
+      chat: { ended: boolean; comparisonId: string | null; messages: { id: string; role: string; content: string; model: string | null }[] };
+    };
     expect(chat.ended).toBe(true);
     expect(chat.messages.filter((m) => m.role === 'assistant').map((m) => m.content)).toEqual(answers);
     const comparisonId = chat.comparisonId!;
@@ -213,7 +217,10 @@ describe('chatting with the model', () => {
 
     const trl = await researcher.api('GET', `/projects/${slug}/export?format=trl`);
     expect(trl.status).toBe(200);
-    const rows = (await trl.text()).trim().split('\n').map((line) => JSON.parse(line) as { chosen: { content: string }[]; rejected: { content: string }[]; group_id: string });
+    const rows = (await trl.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { chosen: { content: string }[]; rejected: { content: string }[]; group_id: string });
     const content = new Map(comparison.candidates.map((c) => [c.id, c.content]));
     const pair = (better: string, worse: string) => `${content.get(better)} > ${content.get(worse)}`;
     expect(rows).toHaveLength(3);
@@ -291,7 +298,12 @@ describe('a researcher sets up the model in the console', () => {
       const tested = form.getByRole('region', { name: 'Connection test' }).getByRole('status');
       await tested.getByText('It works, and it takes n: one request asks for all K candidates.').waitFor();
       expect(await tested.textContent()).toContain('Answered as fake-model');
-      expect(fake.completions().slice(requestsBeforeTest).map((r) => ({ n: r.n, max_tokens: r.max_tokens }))).toEqual([{ n: 2, max_tokens: 1 }]);
+      expect(
+        fake
+          .completions()
+          .slice(requestsBeforeTest)
+          .map((r) => ({ n: r.n, max_tokens: r.max_tokens })),
+      ).toEqual([{ n: 2, max_tokens: 1 }]);
 
       const project = (await (await researcher.api('GET', `/projects/${slug}`)).json()) as { project: { modelEndpoint: unknown; sampling: { k: number } } };
       const view = project.project;
@@ -299,7 +311,14 @@ describe('a researcher sets up the model in the console', () => {
       expect(view.sampling.k).toBe(3);
       expect(JSON.stringify(project)).not.toContain(apiKey);
 
-      expect((await server.importLines(slug, [{ id: 'p1', messages: [{ role: 'user', content: 'Name a red fruit.' }] }, { id: 'p2', messages: [{ role: 'user', content: 'Name a green vegetable.' }] }])).status).toBe(200);
+      expect(
+        (
+          await server.importLines(slug, [
+            { id: 'p1', messages: [{ role: 'user', content: 'Name a red fruit.' }] },
+            { id: 'p2', messages: [{ role: 'user', content: 'Name a green vegetable.' }] },
+          ])
+        ).status,
+      ).toBe(200);
       const requestsBefore = fake.completions().length;
       await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Overview' }).click();
       const sampling = page.locator('[aria-label="Sampling"]');
@@ -322,7 +341,9 @@ describe('a researcher sets up the model in the console', () => {
     expect(ids).toHaveLength(2);
     const contexts: string[] = [];
     for (const id of ids) {
-      const comparison = (await (await researcher.api('GET', `/comparisons/${id}`)).json()) as { comparison: { context: { content: string }[]; candidates: { content: string; model: string }[] } };
+      const comparison = (await (await researcher.api('GET', `/comparisons/${id}`)).json()) as {
+        comparison: { context: { content: string }[]; candidates: { content: string; model: string }[] };
+      };
       expect(comparison.comparison.candidates).toHaveLength(3);
       for (const c of comparison.comparison.candidates) expect(c.model).toBe(MODEL);
       contexts.push(comparison.comparison.context.at(-1)!.content);

@@ -91,7 +91,9 @@ beforeAll(async () => {
   // q1 becomes a gold item after the fact, expected a > b > c, so every trainer has a gold score.
   const list = (await (await researcher.api('GET', `/projects/${slug}/comparisons`)).json()) as { comparisons: { id: string; prompt: string }[] };
   const q1 = list.comparisons.find((c) => c.prompt === 'Question q1?')!;
-  const { comparison } = (await (await researcher.api('GET', `/comparisons/${q1.id}`)).json()) as { comparison: { candidates: { id: string; content: string }[] } };
+  const { comparison } = (await (await researcher.api('GET', `/comparisons/${q1.id}`)).json()) as {
+    comparison: { candidates: { id: string; content: string }[] };
+  };
   const idOf = new Map(comparison.candidates.map((c) => [labelOf(c.content), c.id]));
   expect((await researcher.api('PUT', `/comparisons/${q1.id}/gold`, { ranking: [[idOf.get('a')], [idOf.get('b')], [idOf.get('c')]] })).status).toBe(204);
 
@@ -120,7 +122,8 @@ describe('the quality dashboard', () => {
 
       // Charts: each a figure with an SVG and bars in it (each chart draws once it has measured its box).
       const figures = page.locator('figure');
-      const withBars = () => figures.evaluateAll((all) => all.filter((f) => f.querySelector('svg') && f.querySelectorAll('.recharts-bar-rectangle').length > 0).length);
+      const withBars = () =>
+        figures.evaluateAll((all) => all.filter((f) => f.querySelector('svg') && f.querySelectorAll('.recharts-bar-rectangle').length > 0).length);
       await expect.poll(withBars).toBeGreaterThanOrEqual(4);
       expect(await figures.count()).toBeGreaterThanOrEqual(4);
 

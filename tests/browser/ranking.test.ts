@@ -56,7 +56,12 @@ describe('ranking page', () => {
       const shown = await cardOrder(page);
       expect(shown).toHaveLength(4);
       // The letters are the shown positions.
-      expect(await page.locator('li.card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-testid')))).toEqual(['candidate-A', 'candidate-B', 'candidate-C', 'candidate-D']);
+      expect(await page.locator('li.card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-testid')))).toEqual([
+        'candidate-A',
+        'candidate-B',
+        'candidate-C',
+        'candidate-D',
+      ]);
       await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 42));
 
       await dragCard(page, 'candidate-D', 'candidate-A');
@@ -65,10 +70,12 @@ describe('ranking page', () => {
 
       await page.getByRole('button', { name: /Submit ranking/ }).click();
       // The second comparison's three cards replace the first's four, with no confirmation asked.
-      await expect.poll(async () => {
-        const now = await cardOrder(page);
-        return now.length === 3 && !now.some((c) => shown.includes(c));
-      }).toBe(true);
+      await expect
+        .poll(async () => {
+          const now = await cardOrder(page);
+          return now.length === 3 && !now.some((c) => shown.includes(c));
+        })
+        .toBe(true);
       expect(await page.getByRole('dialog').count()).toBe(0);
       expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(42);
 
@@ -149,7 +156,14 @@ describe('ranking page', () => {
       const hrefs = await page.locator('a').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href') ?? ''));
       expect(hrefs.filter((h) => /^\s*javascript:/i.test(h))).toEqual([]);
       // Attributes that could run code exist nowhere inside the cards.
-      expect(await cards.evaluateAll((els) => els.flatMap((el) => [...el.querySelectorAll('*')]).flatMap((e) => [...e.attributes].map((a) => a.name)).filter((n) => n.startsWith('on')))).toEqual([]);
+      expect(
+        await cards.evaluateAll((els) =>
+          els
+            .flatMap((el) => [...el.querySelectorAll('*')])
+            .flatMap((e) => [...e.attributes].map((a) => a.name))
+            .filter((n) => n.startsWith('on')),
+        ),
+      ).toEqual([]);
 
       const text = (await cards.allInnerTexts()).join('\n');
       expect(text).toContain('<script>window.__pwned=1</script>');
@@ -240,9 +254,13 @@ describe('ranking page', () => {
       const card = (cid: string) => page.locator(`li.card[data-candidate-id="${cid}"]`);
       await card(a!).getByLabel('Helpfulness: 4').check();
       await card(b!).getByLabel('Helpfulness: 2').check();
-      await card(b!).getByRole('button', { name: /^Flags/ }).click();
+      await card(b!)
+        .getByRole('button', { name: /^Flags/ })
+        .click();
       await card(b!).getByLabel('Makes things up').check();
-      await card(c!).getByRole('button', { name: /^Flags/ }).click();
+      await card(c!)
+        .getByRole('button', { name: /^Flags/ })
+        .click();
       await card(c!).getByLabel('Unsafe').check();
       await page.getByLabel('Note (optional)').fill('B invents a citation.');
 
@@ -277,10 +295,12 @@ describe('ranking page', () => {
       expect(await skip.getByRole('button', { name: 'Skip', exact: true }).isDisabled()).toBe(true);
       await skip.getByRole('textbox').fill('I do not know this topic');
       await skip.getByRole('button', { name: 'Skip', exact: true }).click();
-      await expect.poll(async () => {
-        const now = await cardOrder(page);
-        return now.length === 2 && !now.some((c) => firstCards.includes(c));
-      }).toBe(true);
+      await expect
+        .poll(async () => {
+          const now = await cardOrder(page);
+          return now.length === 2 && !now.some((c) => firstCards.includes(c));
+        })
+        .toBe(true);
       const second = await heldComparisonId(trainer, slug);
       expect(second).not.toBe(first);
 

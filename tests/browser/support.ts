@@ -71,7 +71,15 @@ export const frames = (page: Page) => page.evaluate(() => new Promise<void>((r) 
 /** Two frames, then until the cards' move transitions have finished (dnd-kit measures the cards where they are). */
 export async function settle(page: Page) {
   await frames(page);
-  await expect.poll(() => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running' && (a.effect as KeyframeEffect | null)?.target?.closest('li.card')).length), { interval: 20 }).toBe(0);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          () => document.getAnimations().filter((a) => a.playState === 'running' && (a.effect as KeyframeEffect | null)?.target?.closest('li.card')).length,
+        ),
+      { interval: 20 },
+    )
+    .toBe(0);
 }
 
 /** The handle of the card being moved: dnd-kit marks it pressed while it is lifted, and the card looks lifted. */
@@ -162,7 +170,15 @@ export async function storedComparison(researcher: TestUser, comparisonId: strin
       comparison: {
         id: string;
         candidates: { id: string; content: string }[];
-        rankings: { annotator: string; ranking: string[][]; ratings: Record<string, Record<string, number>>; flags: Record<string, string[]>; note: string; durationMs: number | null; shownOrder: string[] }[];
+        rankings: {
+          annotator: string;
+          ranking: string[][];
+          ratings: Record<string, Record<string, number>>;
+          flags: Record<string, string[]>;
+          note: string;
+          durationMs: number | null;
+          shownOrder: string[];
+        }[];
       };
     }
   ).comparison;

@@ -127,7 +127,9 @@ export function rankEveryComparison(db: Db, slug: string, trainerId: number, ord
     `INSERT INTO rankings (comparison_id, user_id, ranking, ratings, flags, note, duration_ms, shown_order, revision, created_at, updated_at)
      VALUES (?, ?, ?, '{}', '{}', '', 1000, ?, 1, ?, ?)`,
   );
-  const revision = s.prepare(`INSERT INTO ranking_revisions (ranking_id, revision, ranking, ratings, flags, note, duration_ms, submitted_at) VALUES (?, 1, ?, '{}', '{}', '', 1000, ?)`);
+  const revision = s.prepare(
+    `INSERT INTO ranking_revisions (ranking_id, revision, ranking, ratings, flags, note, duration_ms, submitted_at) VALUES (?, 1, ?, '{}', '{}', '', 1000, ?)`,
+  );
   const counted = s.prepare('UPDATE comparisons SET ranking_count = ranking_count + 1, done = 1 WHERE id = ?');
   const now = Date.now();
   s.transaction(() => {

@@ -44,10 +44,17 @@ export interface CliResult {
  * Runs `ordinal` as a user would: bin/ordinal.js, which the global setup's build makes the compiled
  * CLI. With `typescript`, the CLI's TypeScript sources run through tsx instead.
  */
-export function runCli(args: string[], options: { input?: string; env?: Record<string, string | undefined>; cwd?: string; typescript?: boolean } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { input?: string; env?: Record<string, string | undefined>; cwd?: string; typescript?: boolean } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const entry = options.typescript ? ['--import', tsxLoader, path.join(repoRoot, 'server/cli/main.ts')] : [bin];
-    const child = spawn(process.execPath, [...entry, ...args], { cwd: options.cwd ?? os.tmpdir(), env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...entry, ...args], {
+      cwd: options.cwd ?? os.tmpdir(),
+      env: cleanEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -86,7 +86,11 @@ export interface FakeModelOptions {
 const words = (text: string) => text.split(/\s+/).filter(Boolean);
 
 /** The content of choice `index` for a request: what tests compare against. */
-export function fakeAnswer(request: Pick<ChatCompletionRequest, 'messages' | 'seed' | 'max_tokens'>, index: number, sameAnswer = false): { content: string; finishReason: 'stop' | 'length' } {
+export function fakeAnswer(
+  request: Pick<ChatCompletionRequest, 'messages' | 'seed' | 'max_tokens'>,
+  index: number,
+  sameAnswer = false,
+): { content: string; finishReason: 'stop' | 'length' } {
   const last = request.messages.at(-1)?.content ?? '';
   const full = sameAnswer ? `The one answer to: ${last}` : `Answer ${index} (seed ${request.seed ?? 'none'}) to: ${last}`;
   const tokens = words(full);
@@ -131,7 +135,10 @@ const llamaRefusals: Record<string, () => { status: number; body: string }> = {
     return { status: captured.status, body: captured.body.toString('utf8') };
   },
   'llama-cpp-400': () => ({ status: 400, body: '{"error":{"code":400,"message":"Only one completion choice is allowed","type":"invalid_request_error"}}' }),
-  'llama-cpp-illegal-param': () => ({ status: 400, body: '{"error":{"code":400,"message":"Illegal param: only one completion choice is allowed","type":"invalid_request_error"}}' }),
+  'llama-cpp-illegal-param': () => ({
+    status: 400,
+    body: '{"error":{"code":400,"message":"Illegal param: only one completion choice is allowed","type":"invalid_request_error"}}',
+  }),
 };
 
 const LLAMA_HEADERS = { 'Keep-Alive': 'timeout=5, max=100', Server: 'llama.cpp', 'Access-Control-Allow-Origin': '' };
@@ -151,14 +158,31 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
 
   /** An error in the kind's own shape. */
   function sendError(res: http.ServerResponse, status: number, message: string) {
-    const type = status === 400 ? (kind === 'vllm' ? 'BadRequestError' : 'invalid_request_error') : isLlama ? 'server_error' : kind === 'ollama' ? 'api_error' : 'InternalServerError';
-    const error = isLlama ? { code: status, message, type } : kind === 'ollama' ? { message, type, param: null, code: null } : { message, type, param: null, code: status };
+    const type =
+      status === 400
+        ? kind === 'vllm'
+          ? 'BadRequestError'
+          : 'invalid_request_error'
+        : isLlama
+          ? 'server_error'
+          : kind === 'ollama'
+            ? 'api_error'
+            : 'InternalServerError';
+    const error = isLlama
+      ? { code: status, message, type }
+      : kind === 'ollama'
+        ? { message, type, param: null, code: null }
+        : { message, type, param: null, code: status };
     sendJson(res, status, { error });
   }
 
   function sendJson(res: http.ServerResponse, status: number, body: unknown) {
     const text = JSON.stringify(body) + (kind === 'ollama' ? '\n' : '');
-    res.writeHead(status, { ...(isLlama ? LLAMA_HEADERS : {}), 'Content-Type': isLlama ? 'application/json; charset=utf-8' : 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      ...(isLlama ? LLAMA_HEADERS : {}),
+      'Content-Type': isLlama ? 'application/json; charset=utf-8' : 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
@@ -192,7 +216,16 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
     });
     const completionTokens = choices.reduce((sum, c) => sum + words(c.content).length, 0);
     const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
-    const timings = { prompt_n: promptTokens, prompt_ms: 1, prompt_per_token_ms: 0.1, prompt_per_second: 1000, predicted_n: completionTokens, predicted_ms: 1, predicted_per_token_ms: 0.1, predicted_per_second: 1000 };
+    const timings = {
+      prompt_n: promptTokens,
+      prompt_ms: 1,
+      prompt_per_token_ms: 0.1,
+      prompt_per_second: 1000,
+      predicted_n: completionTokens,
+      predicted_ms: 1,
+      predicted_per_token_ms: 0.1,
+      predicted_per_second: 1000,
+    };
 
     if (!body.stream) {
       if (isLlama) {
@@ -226,20 +259,39 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
         model,
         choices: choices.map((c) => ({
           index: c.index,
-          message: { role: 'assistant', content: c.content, refusal: null, annotations: null, audio: null, function_call: null, tool_calls: [], reasoning_content: null },
+          message: {
+            role: 'assistant',
+            content: c.content,
+            refusal: null,
+            annotations: null,
+            audio: null,
+            function_call: null,
+            tool_calls: [],
+            reasoning_content: null,
+          },
           logprobs: null,
           finish_reason: c.finishReason,
           stop_reason: null,
         })),
         service_tier: null,
         system_fingerprint: null,
-        usage: { prompt_tokens: usage.prompt_tokens, total_tokens: usage.total_tokens, completion_tokens: usage.completion_tokens, prompt_tokens_details: null },
+        usage: {
+          prompt_tokens: usage.prompt_tokens,
+          total_tokens: usage.total_tokens,
+          completion_tokens: usage.completion_tokens,
+          prompt_tokens_details: null,
+        },
         prompt_logprobs: null,
         kv_transfer_params: null,
       });
     }
 
-    res.writeHead(200, isLlama ? { ...LLAMA_HEADERS, 'Content-Type': 'text/event-stream' } : { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    res.writeHead(
+      200,
+      isLlama
+        ? { ...LLAMA_HEADERS, 'Content-Type': 'text/event-stream' }
+        : { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' },
+    );
     const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
     const pause = () => new Promise((resolve) => (mode.slowStreamMs > 0 ? setTimeout(resolve, mode.slowStreamMs) : setImmediate(resolve)));
     // Pieces of a few characters, some splitting words, the way tokens arrive.
@@ -255,7 +307,10 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
           await pause();
         }
         // Usage and timings come with the finish reason, whatever stream_options says (capture e).
-        chunk({ finish_reason: c.finishReason, index: 0, delta: {} }, { usage: { completion_tokens: usage.completion_tokens, prompt_tokens: usage.prompt_tokens, total_tokens: usage.total_tokens }, timings });
+        chunk(
+          { finish_reason: c.finishReason, index: 0, delta: {} },
+          { usage: { completion_tokens: usage.completion_tokens, prompt_tokens: usage.prompt_tokens, total_tokens: usage.total_tokens }, timings },
+        );
         continue;
       }
       const head = { id, object: 'chat.completion.chunk', created, model, ...(kind === 'ollama' ? { system_fingerprint: 'fp_ollama' } : {}) };
@@ -266,9 +321,15 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
         chunk({ index: c.index, delta: kind === 'ollama' && i === 0 ? { role: 'assistant', content: piece } : { content: piece }, finish_reason: null });
         await pause();
       }
-      chunk({ index: c.index, delta: kind === 'vllm' ? { content: '' } : {}, finish_reason: c.finishReason, ...(kind === 'vllm' ? { stop_reason: null } : {}) });
+      chunk({
+        index: c.index,
+        delta: kind === 'vllm' ? { content: '' } : {},
+        finish_reason: c.finishReason,
+        ...(kind === 'vllm' ? { stop_reason: null } : {}),
+      });
     }
-    if (includeUsage && !isLlama) send({ id, object: 'chat.completion.chunk', created, model, ...(kind === 'ollama' ? { system_fingerprint: 'fp_ollama' } : {}), choices: [], usage });
+    if (includeUsage && !isLlama)
+      send({ id, object: 'chat.completion.chunk', created, model, ...(kind === 'ollama' ? { system_fingerprint: 'fp_ollama' } : {}), choices: [], usage });
     res.end('data: [DONE]\n\n');
   }
 
@@ -287,7 +348,10 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
       requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       if (req.method === 'GET' && path === '/v1/models') {
-        return sendJson(res, 200, { object: 'list', data: models.map((m) => ({ id: m, object: 'model', created: 0, owned_by: isLlama ? 'llamacpp' : kind === 'ollama' ? 'library' : 'vllm' })) });
+        return sendJson(res, 200, {
+          object: 'list',
+          data: models.map((m) => ({ id: m, object: 'model', created: 0, owned_by: isLlama ? 'llamacpp' : kind === 'ollama' ? 'library' : 'vllm' })),
+        });
       }
       if (req.method === 'POST' && path === '/v1/chat/completions') {
         if (!body || !Array.isArray(body.messages)) return sendError(res, isLlama ? 500 : 400, "key 'messages' not found");

@@ -33,7 +33,12 @@ export function App() {
   const session = useCurrentUser();
   const logout = useLogout();
 
-  if (session.isError) return <p role="alert" className="page error">{errorMessage(session.error)}</p>;
+  if (session.isError)
+    return (
+      <p role="alert" className="page error">
+        {errorMessage(session.error)}
+      </p>
+    );
   if (session.isPending) return <p className="page muted">Loading…</p>;
   const user = session.data;
   if (user === null) {
@@ -64,13 +69,21 @@ export function App() {
     <BrowserRouter>
       <SessionContext.Provider value={{ user, logout: async () => void (await logout.mutateAsync().catch(() => undefined)) }}>
         <nav className="topbar" aria-label="Main">
-          <Link to="/" className="brand">Ordinal</Link>
-          <NavLink to="/" end>Projects</NavLink>
+          <Link to="/" className="brand">
+            Ordinal
+          </Link>
+          <NavLink to="/" end>
+            Projects
+          </NavLink>
           {user.role === 'admin' && <NavLink to="/users">Users</NavLink>}
           <NavLink to="/account">Account</NavLink>
           <span className="spacer" />
-          <span className="muted who">{user.username} · {user.role}</span>
-          <button type="button" className="link" onClick={() => logout.mutate()}>Log out</button>
+          <span className="muted who">
+            {user.username} · {user.role}
+          </span>
+          <button type="button" className="link" onClick={() => logout.mutate()}>
+            Log out
+          </button>
         </nav>
         <ErrorBoundary>
           <Suspense fallback={<p className="page muted">Loading…</p>}>

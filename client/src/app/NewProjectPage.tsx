@@ -5,7 +5,9 @@ export function NewProjectPage() {
   const navigate = useNavigate();
   return (
     <main className="page">
-      <p><Link to="/">Projects</Link> /</p>
+      <p>
+        <Link to="/">Projects</Link> /
+      </p>
       <h1>New project</h1>
       <ProjectForm onSaved={(project) => navigate(`/projects/${project.slug}/import`)} />
     </main>

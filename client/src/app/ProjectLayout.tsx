@@ -38,44 +38,90 @@ export function ProjectLayout({ tab }: { tab: ProjectTab }) {
     update.mutate({ archived });
   };
 
-  if (loadError && !project) return <main className="page"><p role="alert" className="error">{errorMessage(loadError)}</p><Link to="/">Back to projects</Link></main>;
+  if (loadError && !project)
+    return (
+      <main className="page">
+        <p role="alert" className="error">
+          {errorMessage(loadError)}
+        </p>
+        <Link to="/">Back to projects</Link>
+      </main>
+    );
   if (!project) return <p className="page muted">Loading…</p>;
   const { progress } = project;
   const share = progress.comparisons ? progress.completed / progress.comparisons : 0;
   return (
     <main className="page">
-      <p><Link to="/">Projects</Link> /</p>
+      <p>
+        <Link to="/">Projects</Link> /
+      </p>
       <div className="page-head">
-        <h1>{project.name}{project.archived && <span className="muted"> (archived)</span>}</h1>
-        {!project.archived && (progress.availableToMe ?? 0) > 0 && <Link className="button" to={`/projects/${slug}/rank`}>Rank</Link>}
+        <h1>
+          {project.name}
+          {project.archived && <span className="muted"> (archived)</span>}
+        </h1>
+        {!project.archived && (progress.availableToMe ?? 0) > 0 && (
+          <Link className="button" to={`/projects/${slug}/rank`}>
+            Rank
+          </Link>
+        )}
       </div>
       <nav className="tabs" aria-label="Project">
         {tabs.map(([key, label]) => (
-          <NavLink key={key} to={key === 'overview' ? `/projects/${slug}` : `/projects/${slug}/${key}`} end className={key === tab ? 'active' : undefined} aria-current={key === tab ? 'page' : undefined}>
+          <NavLink
+            key={key}
+            to={key === 'overview' ? `/projects/${slug}` : `/projects/${slug}/${key}`}
+            end
+            className={key === tab ? 'active' : undefined}
+            aria-current={key === tab ? 'page' : undefined}
+          >
             {label}
           </NavLink>
         ))}
       </nav>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {tab === 'overview' && (
         <section className="panel" aria-label="Progress">
           <dl className="figures">
-            <div><dt>Comparisons</dt><dd data-testid="comparisons">{progress.comparisons}</dd></div>
-            <div><dt>Complete (ranked by {project.overlap})</dt><dd data-testid="completed">{progress.completed}</dd></div>
-            <div><dt>Rankings</dt><dd data-testid="rankings">{progress.rankings}</dd></div>
-            <div><dt>Still needed</dt><dd>{Math.max(0, progress.comparisons * project.overlap - progress.rankings)} rankings</dd></div>
+            <div>
+              <dt>Comparisons</dt>
+              <dd data-testid="comparisons">{progress.comparisons}</dd>
+            </div>
+            <div>
+              <dt>Complete (ranked by {project.overlap})</dt>
+              <dd data-testid="completed">{progress.completed}</dd>
+            </div>
+            <div>
+              <dt>Rankings</dt>
+              <dd data-testid="rankings">{progress.rankings}</dd>
+            </div>
+            <div>
+              <dt>Still needed</dt>
+              <dd>{Math.max(0, progress.comparisons * project.overlap - progress.rankings)} rankings</dd>
+            </div>
           </dl>
           <label>
             Progress
             <progress max={1} value={share} aria-valuetext={`${Math.round(share * 100)}% of comparisons complete`} />
           </label>
-          <p className="muted">Ties {project.allowTies ? 'allowed' : 'not allowed'} · lease {project.leaseMinutes} min · {project.ratings.length} rating{project.ratings.length === 1 ? '' : 's'} and {project.flags.length} flag{project.flags.length === 1 ? '' : 's'} per answer</p>
+          <p className="muted">
+            Ties {project.allowTies ? 'allowed' : 'not allowed'} · lease {project.leaseMinutes} min · {project.ratings.length} rating
+            {project.ratings.length === 1 ? '' : 's'} and {project.flags.length} flag{project.flags.length === 1 ? '' : 's'} per answer
+          </p>
           <SamplePanel slug={slug} hasModel={project.hasModel} k={project.sampling.k} />
           <div className="actions start">
             {project.archived ? (
-              <button type="button" onClick={() => setArchived(false)}>Unarchive</button>
+              <button type="button" onClick={() => setArchived(false)}>
+                Unarchive
+              </button>
             ) : (
-              <button type="button" onClick={() => setConfirmArchive(true)}>Archive…</button>
+              <button type="button" onClick={() => setConfirmArchive(true)}>
+                Archive…
+              </button>
             )}
           </div>
         </section>
@@ -97,10 +143,16 @@ export function ProjectLayout({ tab }: { tab: ProjectTab }) {
       )}
       {confirmArchive && (
         <Dialog title="Archive this project?" onClose={() => setConfirmArchive(false)}>
-          <p>Trainers will no longer see it or get work from it, and it takes no new answers. Everything stays stored and exportable, and you can unarchive it.</p>
+          <p>
+            Trainers will no longer see it or get work from it, and it takes no new answers. Everything stays stored and exportable, and you can unarchive it.
+          </p>
           <div className="actions">
-            <button type="button" onClick={() => setConfirmArchive(false)}>Cancel</button>
-            <button type="button" className="primary" onClick={() => setArchived(true)}>Archive</button>
+            <button type="button" onClick={() => setConfirmArchive(false)}>
+              Cancel
+            </button>
+            <button type="button" className="primary" onClick={() => setArchived(true)}>
+              Archive
+            </button>
           </div>
         </Dialog>
       )}

@@ -23,7 +23,9 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
       <div className="dialog-body">
         <header>
           <h2>{title}</h2>
-          <button type="button" className="link" onClick={onClose} aria-label="Close">✕</button>
+          <button type="button" className="link" onClick={onClose} aria-label="Close">
+            ✕
+          </button>
         </header>
         {children}
       </div>

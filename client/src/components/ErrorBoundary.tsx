@@ -18,7 +18,9 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, { error: E
         <p role="alert" className="error">
           This page could not be shown ({this.state.error.message}). Ordinal may have been updated: reload the page. Your ranking drafts are kept.
         </p>
-        <button type="button" onClick={() => window.location.reload()}>Reload</button>
+        <button type="button" onClick={() => window.location.reload()}>
+          Reload
+        </button>
       </main>
     );
   }

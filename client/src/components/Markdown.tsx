@@ -44,22 +44,17 @@ interface Extras {
 }
 const loaders = {
   math: () =>
-    Promise.all([import('remark-math'), import('rehype-katex'), import('katex/dist/katex.min.css')]).then(
-      ([math, katex]): Extras => ({
-        remark: [[math.default, { singleDollarTextMath: true }]],
-        rehype: [[katex.default, { throwOnError: false, trust: false, strict: 'ignore' }]],
-      }),
-    ),
+    Promise.all([import('remark-math'), import('rehype-katex'), import('katex/dist/katex.min.css')]).then(([math, katex]): Extras => ({
+      remark: [[math.default, { singleDollarTextMath: true }]],
+      rehype: [[katex.default, { throwOnError: false, trust: false, strict: 'ignore' }]],
+    })),
   code: () => import('rehype-highlight').then((highlight): Extras => ({ remark: [], rehype: [[highlight.default, { detect: false }]] })),
 };
 type Kind = keyof typeof loaders;
 const loaded: Partial<Record<Kind, Extras>> = {};
 const loading: Partial<Record<Kind, Promise<Extras>>> = {};
 
-const needs = (text: string): Kind[] => [
-  ...(/\$|\\\(|\\\[/.test(text) ? (['math'] as const) : []),
-  ...(/```|~~~/.test(text) ? (['code'] as const) : []),
-];
+const needs = (text: string): Kind[] => [...(/\$|\\\(|\\\[/.test(text) ? (['math'] as const) : []), ...(/```|~~~/.test(text) ? (['code'] as const) : [])];
 
 function useExtras(text: string) {
   const wanted = needs(text);

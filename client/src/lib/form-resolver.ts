@@ -37,4 +37,3 @@ export function formResolver<S extends z.ZodType<FieldValues, FieldValues>>(sche
   };
   return resolver;
 }
-

@@ -19,7 +19,12 @@ export function uploadFile(path: string, file: Blob, onProgress: (share: number)
         body = undefined;
       }
       if (xhr.status < 300) resolve(body);
-      else reject(isApiError(body) ? new ApiError(xhr.status, body.error.code, body.error.message) : new ApiError(xhr.status, 'http', `The server answered ${xhr.status}.`));
+      else
+        reject(
+          isApiError(body)
+            ? new ApiError(xhr.status, body.error.code, body.error.message)
+            : new ApiError(xhr.status, 'http', `The server answered ${xhr.status}.`),
+        );
     };
     xhr.send(file);
   });

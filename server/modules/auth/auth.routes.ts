@@ -2,16 +2,7 @@ import { authApi } from '#shared/contract/auth.ts';
 import type { Db } from '#server/db/client.ts';
 import { implement } from '#server/http/route.ts';
 import { getUser, toUser } from '#server/modules/users/users.usecases.ts';
-import {
-  changePassword,
-  createApiToken,
-  listApiTokens,
-  login,
-  logout,
-  revokeApiToken,
-  SESSION_COOKIE,
-  setSessionCookie,
-} from './auth.usecases.ts';
+import { changePassword, createApiToken, listApiTokens, login, logout, revokeApiToken, SESSION_COOKIE, setSessionCookie } from './auth.usecases.ts';
 import { throttleAddress, type LoginThrottle } from './login-throttle.ts';
 
 export const authRoutes = (db: Db, throttle: LoginThrottle) => [

@@ -70,7 +70,10 @@ export async function login(db: Db, throttle: LoginThrottle, username: string, p
   const token = randomToken('');
   const now = Date.now();
   db.sqlite.transaction(() => {
-    db.orm.insert(sessions).values({ tokenHash: sha256(token), userId: user.id, createdAt: now, expiresAt: now + SESSION_TTL_MS }).run();
+    db.orm
+      .insert(sessions)
+      .values({ tokenHash: sha256(token), userId: user.id, createdAt: now, expiresAt: now + SESSION_TTL_MS })
+      .run();
     db.orm.update(users).set({ lastActiveAt: now }).where(eq(users.id, user.id)).run();
     audit(db, user.id, 'auth.login', `user:${user.username}`);
   })();
@@ -91,7 +94,11 @@ export function resolveSession(db: Db, token: string): { user: AuthUser; tokenHa
   let renewed = false;
   if (row.expiresAt - now < SESSION_TTL_MS / 2) {
     bestEffort(() => {
-      db.orm.update(sessions).set({ expiresAt: now + SESSION_TTL_MS }).where(eq(sessions.tokenHash, tokenHash)).run();
+      db.orm
+        .update(sessions)
+        .set({ expiresAt: now + SESSION_TTL_MS })
+        .where(eq(sessions.tokenHash, tokenHash))
+        .run();
       renewed = true;
     });
   }

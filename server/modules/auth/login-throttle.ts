@@ -139,5 +139,8 @@ export function throttleAddress(ip: string | undefined): string {
   // An embedded IPv4 tail (`64:ff9b::1.2.3.4`) stands for two groups.
   const tailLength = tailGroups.length + (tailGroups.at(-1)?.includes('.') ? 1 : 0);
   const groups = [...headGroups, ...Array<string>(Math.max(8 - headGroups.length - tailLength, 0)).fill('0'), ...tailGroups];
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

@@ -27,4 +27,3 @@ export const nothingToCompare = createErrorFactory({
   code: 'chat.nothing_to_compare',
   message: 'The model has not answered yet: send at least one message before ending the chat.',
 });
-

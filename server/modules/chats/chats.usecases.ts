@@ -21,27 +21,29 @@ interface ChatRow {
 
 const chatRow = (db: Db, chatId: number) =>
   db.sqlite
-    .prepare<[number], ChatRow>(`SELECT id, project_id AS projectId, created_by AS createdBy, ended_at AS endedAt FROM conversations WHERE id = ? AND source = 'chat'`)
+    .prepare<[number], ChatRow>(
+      `SELECT id, project_id AS projectId, created_by AS createdBy, ended_at AS endedAt FROM conversations WHERE id = ? AND source = 'chat'`,
+    )
     .get(chatId);
 
 /** A chat's messages along its main line (the alternatives sampled at its end are not part of it). */
 function mainLine(db: Db, chatId: number) {
   return db.sqlite
-    .prepare<[number], { id: number; parentId: number | null; role: 'system' | 'user' | 'assistant'; content: string; model: string | null }>(`
+    .prepare<[number], { id: number; parentId: number | null; role: 'system' | 'user' | 'assistant'; content: string; model: string | null }>(
+      `
       WITH RECURSIVE line(id) AS (
         SELECT id FROM messages WHERE conversation_id = ? AND parent_id IS NULL
         UNION ALL
         SELECT (SELECT min(m.id) FROM messages m WHERE m.parent_id = line.id) FROM line WHERE line.id IS NOT NULL
       )
-      SELECT m.id, m.parent_id AS parentId, m.role, m.content, m.model FROM line JOIN messages m ON m.id = line.id ORDER BY m.id`)
+      SELECT m.id, m.parent_id AS parentId, m.role, m.content, m.model FROM line JOIN messages m ON m.id = line.id ORDER BY m.id`,
+    )
     .all(chatId);
 }
 
 /** A chat as `viewer` may see it: trainers learn which messages the model wrote, not which model. */
 export function chatView(db: Db, project: ProjectRow, chat: ChatRow, viewer: AuthUser): Chat {
-  const comparison = db.sqlite
-    .prepare<[number], { id: number }>('SELECT id FROM comparisons WHERE conversation_id = ? ORDER BY id LIMIT 1')
-    .get(chat.id);
+  const comparison = db.sqlite.prepare<[number], { id: number }>('SELECT id FROM comparisons WHERE conversation_id = ? ORDER BY id LIMIT 1').get(chat.id);
   const notCompared = comparison
     ? undefined
     : db.sqlite
@@ -85,21 +87,31 @@ export function ownOpenChat(chat: ChatRow, user: AuthUser) {
  * The trainer's next message and the model's answer, streamed. Both are written together once the
  * answer is complete: a failed or abandoned answer leaves the chat as it was.
  */
-export async function chatTurn(db: Db, project: ProjectRow, chat: ChatRow, user: AuthUser, content: string, onDelta: (text: string) => void, signal?: AbortSignal): Promise<Chat> {
+export async function chatTurn(
+  db: Db,
+  project: ProjectRow,
+  chat: ChatRow,
+  user: AuthUser,
+  content: string,
+  onDelta: (text: string) => void,
+  signal?: AbortSignal,
+): Promise<Chat> {
   ownOpenChat(chat, user);
   const endpoint = endpointOf(project);
   const line = mainLine(db, chat.id);
   if (line.at(-1)?.role === 'user') throw chatAwaitingAnswer();
   const context = [...line.map((m) => ({ role: m.role, content: m.content })), { role: 'user' as const, content }];
   const sample = await streamCompletion(endpoint, context, project.sampling, onDelta, signal);
-  return db.sqlite.transaction(() => {
-    const current = chatRow(db, chat.id)!;
-    ownOpenChat(current, user);
-    if (mainLine(db, chat.id).at(-1)?.id !== line.at(-1)?.id) throw chatChanged();
-    const userMessage = insertMessage(db, { conversationId: chat.id, parentId: line.at(-1)?.id ?? null, role: 'user', content, authorId: user.id });
-    insertMessage(db, { conversationId: chat.id, parentId: userMessage, role: 'assistant', ...sampleProvenance(sample) });
-    return chatView(db, project, current, user);
-  }).immediate();
+  return db.sqlite
+    .transaction(() => {
+      const current = chatRow(db, chat.id)!;
+      ownOpenChat(current, user);
+      if (mainLine(db, chat.id).at(-1)?.id !== line.at(-1)?.id) throw chatChanged();
+      const userMessage = insertMessage(db, { conversationId: chat.id, parentId: line.at(-1)?.id ?? null, role: 'user', content, authorId: user.id });
+      insertMessage(db, { conversationId: chat.id, parentId: userMessage, role: 'assistant', ...sampleProvenance(sample) });
+      return chatView(db, project, current, user);
+    })
+    .immediate();
 }
 
 /**
@@ -114,15 +126,19 @@ export async function endChat(db: Db, project: ProjectRow, chat: ChatRow, user: 
   const modelMessages = mainLine(db, chat.id).filter((m) => m.role === 'assistant' && m.model !== null);
   if (!modelMessages.length) throw nothingToCompare();
   const picked = modelMessages[crypto.randomInt(modelMessages.length)]!;
-  const alternatives = await sampleDistinct(endpoint, pathTo(db, picked.parentId!), project.sampling, (k ?? project.sampling.k) - 1, nMemory(db, endpoint), [picked.content]);
-  return db.sqlite.transaction(() => {
-    const current = chatRow(db, chat.id)!;
-    ownOpenChat(current, user);
-    let comparisonId: number | null = null;
-    if (alternatives.samples) comparisonId = storeSamples(db, project.id, chat.id, picked.parentId!, alternatives.samples, { authorId: user.id });
-    else markUnsampled(db, picked.parentId!, alternatives.reason);
-    db.sqlite.prepare('UPDATE conversations SET ended_at = ? WHERE id = ?').run(Date.now(), chat.id);
-    audit(db, user.id, 'chat.end', `chat:${chat.id}`, { comparisonId, pickedMessageId: picked.id });
-    return chatView(db, project, chatRow(db, chat.id)!, user);
-  }).immediate();
+  const alternatives = await sampleDistinct(endpoint, pathTo(db, picked.parentId!), project.sampling, (k ?? project.sampling.k) - 1, nMemory(db, endpoint), [
+    picked.content,
+  ]);
+  return db.sqlite
+    .transaction(() => {
+      const current = chatRow(db, chat.id)!;
+      ownOpenChat(current, user);
+      let comparisonId: number | null = null;
+      if (alternatives.samples) comparisonId = storeSamples(db, project.id, chat.id, picked.parentId!, alternatives.samples, { authorId: user.id });
+      else markUnsampled(db, picked.parentId!, alternatives.reason);
+      db.sqlite.prepare('UPDATE conversations SET ended_at = ? WHERE id = ?').run(Date.now(), chat.id);
+      audit(db, user.id, 'chat.end', `chat:${chat.id}`, { comparisonId, pickedMessageId: picked.id });
+      return chatView(db, project, chatRow(db, chat.id)!, user);
+    })
+    .immediate();
 }

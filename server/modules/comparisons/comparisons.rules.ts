@@ -24,7 +24,9 @@ const ruleStatements = statementsFor(({ sqlite: s }) => ({
     SELECT c.gold_ranking IS NOT NULL
         OR c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND a.user_id != @userId AND ${LIVE_LEASE}) < @overlap AS ok
     FROM comparisons c WHERE c.id = @comparisonId`),
-  setGold: s.prepare<{ id: number; gold: string | null; overlap: number }>(`UPDATE comparisons SET gold_ranking = @gold, done = ${doneWhen('@gold')} WHERE id = @id`),
+  setGold: s.prepare<{ id: number; gold: string | null; overlap: number }>(
+    `UPDATE comparisons SET gold_ranking = @gold, done = ${doneWhen('@gold')} WHERE id = @id`,
+  ),
   redecideDone: s.prepare<{ projectId: number; overlap: number }>(`UPDATE comparisons SET done = ${doneWhen()}, full_until = 0 WHERE project_id = @projectId`),
 }));
 
@@ -32,7 +34,8 @@ const ruleStatements = statementsFor(({ sqlite: s }) => ({
  * Whether a slot is free for this trainer's own (possibly expired) lease, not counting it: a gold
  * item always has room; otherwise the rankings and the others' live leases must leave one.
  */
-export const hasRoomFor = (db: Db, q: { comparisonId: number; userId: number; now: number; overlap: number }) => Boolean(ruleStatements(db).hasRoomFor.get(q)?.ok);
+export const hasRoomFor = (db: Db, q: { comparisonId: number; userId: number; now: number; overlap: number }) =>
+  Boolean(ruleStatements(db).hasRoomFor.get(q)?.ok);
 
 /** Marks a comparison as gold with its expected order (or, with null, unmarks it), deciding again whether it is done. */
 export const writeGold = (db: Db, id: number, gold: string | null, overlap: number) => ruleStatements(db).setGold.run({ id, gold, overlap });

@@ -11,9 +11,15 @@ export const comparisons = sqliteTable(
   'comparisons',
   {
     id: id(),
-    projectId: integer('project_id').notNull().references(() => projects.id),
-    conversationId: integer('conversation_id').notNull().references(() => conversations.id),
-    parentMessageId: integer('parent_message_id').notNull().references(() => messages.id),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    parentMessageId: integer('parent_message_id')
+      .notNull()
+      .references(() => messages.id),
     /** Whoever wrote the context (a chat's trainer): never asked to rank it. */
     authorId: integer('author_id').references(() => users.id),
     /** Trainers who have answered; kept in step with `rankings` in the same transaction. */
@@ -48,8 +54,12 @@ export const assignments = sqliteTable(
   'assignments',
   {
     id: id(),
-    comparisonId: integer('comparison_id').notNull().references(() => comparisons.id),
-    userId: integer('user_id').notNull().references(() => users.id),
+    comparisonId: integer('comparison_id')
+      .notNull()
+      .references(() => comparisons.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
     /** Candidate ids in the order this trainer was shown them. */
     shownOrder: json<string[]>('shown_order').notNull(),
     leasedAt: timestamp('leased_at').notNull(),
@@ -63,7 +73,9 @@ export const assignments = sqliteTable(
     index('assignments_user_open_idx').on(t.userId, t.completedAt, t.skippedAt),
     index('assignments_live_idx').on(t.comparisonId, t.expiresAt),
     // The review queue's skips, newest first, without reading the assignments that were not skipped.
-    index('assignments_skipped_idx').on(t.skippedAt).where(sql`${t.skippedAt} IS NOT NULL`),
+    index('assignments_skipped_idx')
+      .on(t.skippedAt)
+      .where(sql`${t.skippedAt} IS NOT NULL`),
   ],
 );
 
@@ -72,8 +84,12 @@ export const rankings = sqliteTable(
   'rankings',
   {
     id: id(),
-    comparisonId: integer('comparison_id').notNull().references(() => comparisons.id),
-    userId: integer('user_id').notNull().references(() => users.id),
+    comparisonId: integer('comparison_id')
+      .notNull()
+      .references(() => comparisons.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
     ranking: json<RankingGroups>('ranking').notNull(),
     ratings: json<Record<string, Record<string, number>>>('ratings').notNull(),
     flags: json<Record<string, string[]>>('flags').notNull(),
@@ -89,7 +105,9 @@ export const rankings = sqliteTable(
     uniqueIndex('rankings_comparison_user_idx').on(t.comparisonId, t.userId),
     index('rankings_user_id_idx').on(t.userId),
     // The review queue's flags and notes, newest first, without reading the rankings that have none.
-    index('rankings_reported_idx').on(t.updatedAt).where(sql`${t.flags} != '{}' OR ${t.note} != ''`),
+    index('rankings_reported_idx')
+      .on(t.updatedAt)
+      .where(sql`${t.flags} != '{}' OR ${t.note} != ''`),
   ],
 );
 export type RankingRow = typeof rankings.$inferSelect;
@@ -99,7 +117,9 @@ export const rankingRevisions = sqliteTable(
   'ranking_revisions',
   {
     id: id(),
-    rankingId: integer('ranking_id').notNull().references(() => rankings.id),
+    rankingId: integer('ranking_id')
+      .notNull()
+      .references(() => rankings.id),
     revision: integer('revision').notNull(),
     ranking: json<RankingGroups>('ranking').notNull(),
     ratings: json<Record<string, Record<string, number>>>('ratings').notNull(),

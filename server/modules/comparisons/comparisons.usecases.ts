@@ -15,17 +15,19 @@ import { toStoredRanking } from './rankings.usecases.ts';
 
 /** Marks a comparison as gold with its expected order (or, with null, unmarks it). */
 export function setGold(db: Db, comparisonId: number, ranking: RankingGroups | null, actorId: number) {
-  db.sqlite.transaction(() => {
-    const comparison = db.orm.select().from(comparisons).where(eq(comparisons.id, comparisonId)).get();
-    if (!comparison) throw comparisonNotFound(comparisonId);
-    const project = projectById(db, comparison.projectId)!;
-    if (ranking) {
-      const problems = rankingProblems({ ranking }, candidateIdsOf(db, comparison.parentMessageId), { ...project, ratings: [], flags: [] });
-      if (problems.length) throw invalidGold(problems);
-    }
-    writeGold(db, comparisonId, ranking && JSON.stringify(ranking), project.overlap);
-    audit(db, actorId, ranking ? 'gold.set' : 'gold.clear', `comparison:${comparisonId}`, ranking ? { ranking } : undefined);
-  }).immediate();
+  db.sqlite
+    .transaction(() => {
+      const comparison = db.orm.select().from(comparisons).where(eq(comparisons.id, comparisonId)).get();
+      if (!comparison) throw comparisonNotFound(comparisonId);
+      const project = projectById(db, comparison.projectId)!;
+      if (ranking) {
+        const problems = rankingProblems({ ranking }, candidateIdsOf(db, comparison.parentMessageId), { ...project, ratings: [], flags: [] });
+        if (problems.length) throw invalidGold(problems);
+      }
+      writeGold(db, comparisonId, ranking && JSON.stringify(ranking), project.overlap);
+      audit(db, actorId, ranking ? 'gold.set' : 'gold.clear', `comparison:${comparisonId}`, ranking ? { ranking } : undefined);
+    })
+    .immediate();
 }
 
 /**
@@ -50,7 +52,10 @@ export function researcherComparison(db: Db, comparisonId: number): ResearcherCo
   // Only the people this page names, not every user.
   const ids = [...new Set([...candidates.map((c) => c.authorId), ...rows.map((r) => r.userId)].filter((id): id is number => id !== null))];
   const authors = new Map(
-    (ids.length ? db.orm.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ids)).all() : []).map((u) => [u.id, u.username]),
+    (ids.length ? db.orm.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ids)).all() : []).map((u) => [
+      u.id,
+      u.username,
+    ]),
   );
   return {
     id: String(comparison.id),
@@ -71,16 +76,25 @@ export function researcherComparison(db: Db, comparisonId: number): ResearcherCo
 const PREVIEW_CHARS = 160;
 
 /** A page of a project's comparisons, oldest first, for researchers to browse. */
-export function listComparisons(db: Db, project: ProjectRow, query: { after: number; limit: number; status: 'all' | 'open' | 'done' | 'ranked' }): ComparisonList {
+export function listComparisons(
+  db: Db,
+  project: ProjectRow,
+  query: { after: number; limit: number; status: 'all' | 'open' | 'done' | 'ranked' },
+): ComparisonList {
   const filter = { all: '', open: 'AND c.done = 0', done: 'AND c.done = 1', ranked: 'AND c.ranking_count > 0' }[query.status];
   const rows = db.sqlite
-    .prepare<[number, number, number], { id: number; conversationId: number; prompt: string; candidates: number; rankingCount: number; done: number; createdAt: number }>(`
+    .prepare<
+      [number, number, number],
+      { id: number; conversationId: number; prompt: string; candidates: number; rankingCount: number; done: number; createdAt: number }
+    >(
+      `
       SELECT c.id, c.conversation_id AS conversationId, substr(p.content, 1, ${PREVIEW_CHARS + 1}) AS prompt,
              (SELECT count(*) FROM messages m WHERE m.parent_id = c.parent_message_id AND m.role = 'assistant') AS candidates,
              c.ranking_count AS rankingCount, c.done, c.created_at AS createdAt
       FROM comparisons c JOIN messages p ON p.id = c.parent_message_id
       WHERE c.project_id = ? AND c.id > ? ${filter}
-      ORDER BY c.id LIMIT ?`)
+      ORDER BY c.id LIMIT ?`,
+    )
     .all(project.id, query.after, query.limit + 1);
   const page = rows.slice(0, query.limit);
   return {

@@ -69,7 +69,14 @@ function shuffled<T>(items: readonly T[]): T[] {
 }
 
 /** The comparison as this trainer sees it: candidates in their shown order, no provenance. */
-export function trainerView(db: Db, project: ProjectRow, comparisonId: number, parentMessageId: number, shownOrder: string[], candidates = candidateTextsOf(db, parentMessageId)) {
+export function trainerView(
+  db: Db,
+  project: ProjectRow,
+  comparisonId: number,
+  parentMessageId: number,
+  shownOrder: string[],
+  candidates = candidateTextsOf(db, parentMessageId),
+) {
   const byId = new Map(candidates.map((c) => [String(c.id), c.content]));
   return {
     id: String(comparisonId),
@@ -126,16 +133,18 @@ export function countAvailable(db: Db, project: ProjectRow, userId: number, now 
 /** Gives a held comparison back with a reason; the trainer is not offered it again. */
 export function skipComparison(db: Db, comparisonId: number, user: AuthUser, reason: string) {
   const s = queueStatements(db);
-  db.sqlite.transaction(() => {
-    const assignment = s.assignmentOf.get({ comparisonId, userId: user.id });
-    if (!assignment) throw comparisonNotYours(comparisonId);
-    if (findRanking(db, comparisonId, user.id)) throw comparisonAnswered();
-    if (assignment.skippedAt === null) {
-      s.skip.run({ id: assignment.id, now: Date.now(), reason });
-      s.clearFull.run(comparisonId);
-    }
-    audit(db, user.id, 'comparison.skip', `comparison:${comparisonId}`, { reason });
-  }).immediate();
+  db.sqlite
+    .transaction(() => {
+      const assignment = s.assignmentOf.get({ comparisonId, userId: user.id });
+      if (!assignment) throw comparisonNotYours(comparisonId);
+      if (findRanking(db, comparisonId, user.id)) throw comparisonAnswered();
+      if (assignment.skippedAt === null) {
+        s.skip.run({ id: assignment.id, now: Date.now(), reason });
+        s.clearFull.run(comparisonId);
+      }
+      audit(db, user.id, 'comparison.skip', `comparison:${comparisonId}`, { reason });
+    })
+    .immediate();
 }
 
 /** A comparison as its trainer sees it when coming back to it (e.g. to change a submitted ranking). */

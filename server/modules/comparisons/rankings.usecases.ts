@@ -104,7 +104,13 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
     if (problems.length) throw invalidRanking(problems);
 
     const answer = answerOf(body);
-    const columns: AnswerColumns = [JSON.stringify(answer.ranking), JSON.stringify(answer.ratings), JSON.stringify(answer.flags), answer.note, answer.durationMs];
+    const columns: AnswerColumns = [
+      JSON.stringify(answer.ranking),
+      JSON.stringify(answer.ratings),
+      JSON.stringify(answer.flags),
+      answer.note,
+      answer.durationMs,
+    ];
     const existing = target.rankingId === null ? undefined : q.ranking.get({ comparisonId, userId: user.id });
     if (existing) {
       const stored = { ranking: existing.ranking, ratings: existing.ratings, flags: existing.flags, note: existing.note, durationMs: existing.durationMs };

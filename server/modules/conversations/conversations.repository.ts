@@ -50,10 +50,11 @@ const stmts = statementsFor(({ sqlite }) => {
       SELECT path.start, m.role, m.content FROM path JOIN messages m ON m.id = path.id ORDER BY path.start, path.depth DESC`),
     candidateTexts: sqlite.prepare<[number], { id: number; content: string }>(children('id, content')),
     candidateIds: sqlite.prepare<[number], number>(children('id')).pluck(),
-    candidates: sqlite.prepare<[number], CandidateRow>(children('id, content, model, served_model AS servedModel, params, finish_reason AS finishReason, author_id AS authorId')),
+    candidates: sqlite.prepare<[number], CandidateRow>(
+      children('id, content, model, served_model AS servedModel, params, finish_reason AS finishReason, author_id AS authorId'),
+    ),
   };
 });
-
 
 /** The messages from the root of the tree down to `messageId`, inclusive. */
 export const pathTo = (db: Db, messageId: number): ChatMessage[] => stmts(db).path.all(messageId);
@@ -69,13 +70,15 @@ export const candidateIdsOf = (db: Db, parentMessageId: number): string[] => stm
 
 /** Provenance of each message on the path from the root to `messageId`, in the same order as pathTo. */
 export const provenanceOfPath = (db: Db, messageId: number) =>
-  stmts(db).provenance.all(messageId).map((p) => ({
-    author: p.author,
-    model: p.model,
-    from_suggestion: p.fromSuggestion === 1,
-    suggestion_model: p.suggestionModel,
-    edit_distance: p.suggestionEditDistance,
-  }));
+  stmts(db)
+    .provenance.all(messageId)
+    .map((p) => ({
+      author: p.author,
+      model: p.model,
+      from_suggestion: p.fromSuggestion === 1,
+      suggestion_model: p.suggestionModel,
+      edit_distance: p.suggestionEditDistance,
+    }));
 
 /** Rows grouped by a key, each group in the rows' order. */
 export function groupBy<T extends object, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {

@@ -9,21 +9,22 @@ export const conversations = sqliteTable(
   'conversations',
   {
     id: id(),
-    projectId: integer('project_id').notNull().references(() => projects.id),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id),
     /** The importer's id, or a generated one. Export splits hash it, so they survive a re-import. */
     externalId: text('external_id').notNull(),
     metadata: json<Record<string, unknown>>('metadata'),
     /** How the tree began: an imported line, a trainer's demonstration, or a trainer's chat with the model. */
-    source: text('source', { enum: ['import', 'demonstration', 'chat'] }).notNull().default('import'),
+    source: text('source', { enum: ['import', 'demonstration', 'chat'] })
+      .notNull()
+      .default('import'),
     /** A chat is ended once, when its comparison is made. */
     endedAt: timestamp('ended_at'),
     createdBy: integer('created_by').references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex('conversations_project_external_idx').on(t.projectId, t.externalId),
-    index('conversations_created_by_idx').on(t.createdBy),
-  ],
+  (t) => [uniqueIndex('conversations_project_external_idx').on(t.projectId, t.externalId), index('conversations_created_by_idx').on(t.createdBy)],
 );
 
 /**
@@ -34,9 +35,13 @@ export const messages = sqliteTable(
   'messages',
   {
     id: id(),
-    conversationId: integer('conversation_id').notNull().references(() => conversations.id),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
     parentId: integer('parent_id').references((): AnySQLiteColumn => messages.id),
-    role: text('role', { enum: ['system', 'user', 'assistant'] }).$type<Role>().notNull(),
+    role: text('role', { enum: ['system', 'user', 'assistant'] })
+      .$type<Role>()
+      .notNull(),
     content: text('content').notNull(),
     authorId: integer('author_id').references(() => users.id),
     model: text('model'),

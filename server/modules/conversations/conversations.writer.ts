@@ -20,11 +20,29 @@ interface MessageFields {
   suggestionEditDistance: number | null;
 }
 
-const noProvenance = { authorId: null, model: null, servedModel: null, params: null, finishReason: null, usage: null, latencyMs: null, fromSuggestion: 0, suggestionModel: null, suggestionEditDistance: null } as const;
+const noProvenance = {
+  authorId: null,
+  model: null,
+  servedModel: null,
+  params: null,
+  finishReason: null,
+  usage: null,
+  latencyMs: null,
+  fromSuggestion: 0,
+  suggestionModel: null,
+  suggestionEditDistance: null,
+} as const;
 
 export const writerStatements = statementsFor(({ sqlite: s }) => {
   return {
-    conversation: s.prepare<{ projectId: number; externalId: string; metadata: string | null; source: ConversationSource; createdBy: number | null; now: number }>(`
+    conversation: s.prepare<{
+      projectId: number;
+      externalId: string;
+      metadata: string | null;
+      source: ConversationSource;
+      createdBy: number | null;
+      now: number;
+    }>(`
       INSERT INTO conversations (project_id, external_id, metadata, source, created_by, created_at)
       VALUES (@projectId, @externalId, @metadata, @source, @createdBy, @now)`),
     // Positional: binding named parameters from a spread object per message slowed imports markedly.
@@ -60,12 +78,31 @@ type MessageArgs = [
 ];
 
 const messageArgs = (f: MessageFields, now: number): MessageArgs => [
-  f.conversationId, f.parentId, f.role, f.content, f.authorId, f.model, f.servedModel, f.params, f.finishReason,
-  f.usage, f.latencyMs, f.fromSuggestion, f.suggestionModel, f.suggestionEditDistance, now,
+  f.conversationId,
+  f.parentId,
+  f.role,
+  f.content,
+  f.authorId,
+  f.model,
+  f.servedModel,
+  f.params,
+  f.finishReason,
+  f.usage,
+  f.latencyMs,
+  f.fromSuggestion,
+  f.suggestionModel,
+  f.suggestionEditDistance,
+  now,
 ];
 
 /** Starts a conversation written in Ordinal (a demonstration or a chat), with a generated id. Call inside a transaction. */
-export function insertOwnConversation(db: Db, projectId: number, source: Exclude<ConversationSource, 'import'>, createdBy: number, metadata?: Record<string, unknown>): number {
+export function insertOwnConversation(
+  db: Db,
+  projectId: number,
+  source: Exclude<ConversationSource, 'import'>,
+  createdBy: number,
+  metadata?: Record<string, unknown>,
+): number {
   return Number(
     writerStatements(db).conversation.run({
       projectId,
@@ -106,7 +143,23 @@ export function insertConversation(db: Db, projectId: number, line: ImportLine, 
   }
   for (const c of line.completions) {
     const params = c.params ? JSON.stringify(c.params) : null;
-    s.message.run(conversationId, parentId, 'assistant', c.content, null, c.model ?? null, null, params, c.finish_reason ?? null, null, null, 0, null, null, now);
+    s.message.run(
+      conversationId,
+      parentId,
+      'assistant',
+      c.content,
+      null,
+      c.model ?? null,
+      null,
+      params,
+      c.finish_reason ?? null,
+      null,
+      null,
+      0,
+      null,
+      null,
+      now,
+    );
   }
   if (line.completions.length >= 2) {
     s.comparison.run({ projectId, conversationId, parentMessageId: parentId!, authorId, now });

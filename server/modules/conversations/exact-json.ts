@@ -79,7 +79,8 @@ function inexactNumber(text: string, start: number, end: number, hasFraction: bo
   if (!hasExponent && length <= ALWAYS_IN_RANGE_DECIMAL) return null;
   const token = text.slice(start, end);
   const value = Number(token);
-  if (!Number.isFinite(value)) return `${shown(token)} is too large to store: beyond ±1.8e308, a 64-bit float's range, it would become null; write it as a string`;
+  if (!Number.isFinite(value))
+    return `${shown(token)} is too large to store: beyond ±1.8e308, a 64-bit float's range, it would become null; write it as a string`;
   if (value === 0 && /[1-9]/.test(token.split(/[eE]/)[0]!)) return `${shown(token)} is too small to store (it would become 0); write it as a string`;
   return null;
 }
@@ -105,7 +106,7 @@ export function inspectJson(text: string): Inspection {
   const keys: Array<Set<string> | null> = [];
   let expectingKey = false;
   let inexact: string | null = null;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const end = stringEnd(text, i);
@@ -115,7 +116,8 @@ export function inspectJson(text: string): Inspection {
         const key = decodedKey(text, i, end);
         path[path.length - 1] = key;
         // JSON.parse keeps it as a key, but copying the object (as zod does) sets the prototype instead.
-        if (key === '__proto__') inexact ??= located(path, 'the key "__proto__" is not allowed: JavaScript takes it for the object\'s prototype and would drop it; rename it');
+        if (key === '__proto__')
+          inexact ??= located(path, 'the key "__proto__" is not allowed: JavaScript takes it for the object\'s prototype and would drop it; rename it');
         else if (seen.has(key)) {
           const where = path.length > 1 ? `the object at ${describePath(path.slice(0, -1))}` : "the line's top-level object";
           inexact ??= `duplicate key ${JSON.stringify(shown(key))} in ${where}: only one of its values could be kept; remove or rename one`;

@@ -73,7 +73,9 @@ export const importRoutes = (db: Db, logger: Logger) => {
   // The app is built once per server start: the moment to sweep what a killed server left.
   sweepUploads(uploads);
   if (abandonedStagings(db).length > 0) {
-    runInWorker('sweepStagings', db.file, {}).catch((error: unknown) => logger.error({ err: error }, 'removing what killed imports staged failed; it is tried again at the next start'));
+    runInWorker('sweepStagings', db.file, {}).catch((error: unknown) =>
+      logger.error({ err: error }, 'removing what killed imports staged failed; it is tried again at the next start'),
+    );
   }
   const jobs = createImportJobs(db, logger);
 

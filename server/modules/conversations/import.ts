@@ -91,7 +91,11 @@ function tally(counts: Counts, line: ImportLine, existing: boolean) {
 }
 
 /** The file's non-blank lines, each parsed, reporting progress through `phase`. */
-function* parsedLines(file: string, phase: 'checking' | 'importing', onProgress: ImportOptions['onProgress']): Generator<{ number: number; parsed: Parsed; length: number }> {
+function* parsedLines(
+  file: string,
+  phase: 'checking' | 'importing',
+  onProgress: ImportOptions['onProgress'],
+): Generator<{ number: number; parsed: Parsed; length: number }> {
   const totalBytes = fs.statSync(file).size;
   let nextProgress = 0;
   for (const line of readLines(file)) {
@@ -172,7 +176,14 @@ const READ_AHEAD_LENGTH = 4 << 20;
  * these ids meanwhile: each is looked up again as it is staged, publishing drops those taken since,
  * and the counts are what publishing moved, not what the check expected.
  */
-async function writeStaged(db: Db, project: ProjectRow, file: string, lines: number, isStored: (line: ImportLine) => boolean, options: ImportOptions): Promise<Counts> {
+async function writeStaged(
+  db: Db,
+  project: ProjectRow,
+  file: string,
+  lines: number,
+  isStored: (line: ImportLine) => boolean,
+  options: ImportOptions,
+): Promise<Counts> {
   const staging = atomically(db, () => createStaging(db, project));
   const staged = parsedLines(file, 'importing', options.onProgress);
   /** Lines read and parsed, not yet staged, with their length in characters, and the sum of those. */
@@ -226,7 +237,12 @@ async function writeStaged(db: Db, project: ProjectRow, file: string, lines: num
 function publish(db: Db, project: ProjectRow, staging: Staging, lines: number, actorId: number | null): Counts {
   const moved = publishStaged(db, staging, project.id);
   // Every line is good by now: those not moved were already in the project, whoever wrote them.
-  const written = { conversations: moved.conversations, comparisons: moved.comparisons, prompts: moved.conversations - moved.comparisons, skippedExisting: lines - moved.conversations };
+  const written = {
+    conversations: moved.conversations,
+    comparisons: moved.comparisons,
+    prompts: moved.conversations - moved.comparisons,
+    skippedExisting: lines - moved.conversations,
+  };
   if (written.conversations > 0) audit(db, actorId, 'import', `project:${project.slug}`, { lines, ...written });
   return written;
 }

@@ -49,8 +49,11 @@ export function publishStaged(db: Db, staging: Staging, targetId: number): Publi
   } catch (error) {
     // The statement is undone alone; rare enough (two imports of the same ids at once) to look for the cause only now.
     if (!isUniqueViolation(error)) throw error;
-    dropStaged(db, `SELECT s.id FROM conversations s WHERE s.project_id = ${staging.id}
-      AND EXISTS (SELECT 1 FROM conversations t WHERE t.project_id = ${targetId} AND t.external_id = s.external_id)`);
+    dropStaged(
+      db,
+      `SELECT s.id FROM conversations s WHERE s.project_id = ${staging.id}
+      AND EXISTS (SELECT 1 FROM conversations t WHERE t.project_id = ${targetId} AND t.external_id = s.external_id)`,
+    );
     conversations = move.run(targetId, staging.id).changes;
   }
   const comparisons = db.sqlite.prepare<[number, number]>('UPDATE comparisons SET project_id = ? WHERE project_id = ?').run(targetId, staging.id).changes;

@@ -9,10 +9,18 @@ export const demonstrations = sqliteTable(
   'demonstrations',
   {
     id: id(),
-    projectId: integer('project_id').notNull().references(() => projects.id),
-    userId: integer('user_id').notNull().references(() => users.id),
-    conversationId: integer('conversation_id').notNull().references(() => conversations.id),
-    leafMessageId: integer('leaf_message_id').notNull().references(() => messages.id),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    leafMessageId: integer('leaf_message_id')
+      .notNull()
+      .references(() => messages.id),
     /** The imported prompt it started from, if any. */
     promptConversationId: integer('prompt_conversation_id').references(() => conversations.id),
     createdAt: createdAt(),

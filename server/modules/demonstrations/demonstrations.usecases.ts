@@ -24,11 +24,13 @@ const leafOf = (db: Db, conversationId: number) =>
 /** The prompt with the fewest demonstrations that this trainer has not demonstrated yet, or null. */
 export function nextPrompt(db: Db, project: ProjectRow, user: AuthUser): Prompt | null {
   const row = db.sqlite
-    .prepare<{ projectId: number; userId: number }, { id: number }>(`
+    .prepare<{ projectId: number; userId: number }, { id: number }>(
+      `
       SELECT v.id ${PROMPTS}
         AND NOT EXISTS (SELECT 1 FROM demonstrations d WHERE d.prompt_conversation_id = v.id AND d.user_id = @userId)
       ORDER BY (SELECT count(*) FROM demonstrations d WHERE d.prompt_conversation_id = v.id), v.id
-      LIMIT 1`)
+      LIMIT 1`,
+    )
     .get({ projectId: project.id, userId: user.id });
   return row ? { id: String(row.id), messages: pathTo(db, leafOf(db, row.id)) } : null;
 }
@@ -44,39 +46,52 @@ export function submitDemonstration(db: Db, project: ProjectRow, user: AuthUser,
   const distances = body.messages.map((m) =>
     m.suggestion && Math.max(m.suggestion.content.length, m.content.length) <= MAX_DISTANCE_CHARS ? distance(m.suggestion.content, m.content) : null,
   );
-  return db.sqlite.transaction(() => {
-    let promptConversationId: number | null = null;
-    if (body.promptId !== undefined) {
-      const prompt = db.sqlite
-        .prepare<{ projectId: number; id: number }, { id: number }>(`SELECT v.id ${PROMPTS} AND v.id = @id`)
-        .get({ projectId: project.id, id: Number(body.promptId) });
-      if (!prompt) throw unknownPrompt(body.promptId, project.slug);
-      const start = pathTo(db, leafOf(db, prompt.id));
-      if (start.some((m, i) => body.messages[i]?.role !== m.role || body.messages[i]?.content !== m.content)) {
-        throw promptChanged();
+  return db.sqlite
+    .transaction(() => {
+      let promptConversationId: number | null = null;
+      if (body.promptId !== undefined) {
+        const prompt = db.sqlite
+          .prepare<{ projectId: number; id: number }, { id: number }>(`SELECT v.id ${PROMPTS} AND v.id = @id`)
+          .get({ projectId: project.id, id: Number(body.promptId) });
+        if (!prompt) throw unknownPrompt(body.promptId, project.slug);
+        const start = pathTo(db, leafOf(db, prompt.id));
+        if (start.some((m, i) => body.messages[i]?.role !== m.role || body.messages[i]?.content !== m.content)) {
+          throw promptChanged();
+        }
+        promptConversationId = prompt.id;
       }
-      promptConversationId = prompt.id;
-    }
-    const conversationId = insertOwnConversation(db, project.id, 'demonstration', user.id, promptConversationId === null ? undefined : { promptId: String(promptConversationId) });
-    let parentId: number | null = null;
-    for (const [i, m] of body.messages.entries()) {
-      parentId = insertMessage(db, {
-        conversationId,
-        parentId,
-        role: m.role,
-        content: m.content,
-        authorId: user.id,
-        fromSuggestion: m.suggestion ? 1 : 0,
-        suggestionModel: m.suggestion ? (m.suggestion.model ?? project.modelName) : null,
-        suggestionEditDistance: distances[i] ?? null,
+      const conversationId = insertOwnConversation(
+        db,
+        project.id,
+        'demonstration',
+        user.id,
+        promptConversationId === null ? undefined : { promptId: String(promptConversationId) },
+      );
+      let parentId: number | null = null;
+      for (const [i, m] of body.messages.entries()) {
+        parentId = insertMessage(db, {
+          conversationId,
+          parentId,
+          role: m.role,
+          content: m.content,
+          authorId: user.id,
+          fromSuggestion: m.suggestion ? 1 : 0,
+          suggestionModel: m.suggestion ? (m.suggestion.model ?? project.modelName) : null,
+          suggestionEditDistance: distances[i] ?? null,
+        });
+      }
+      const id = Number(
+        db.sqlite
+          .prepare(
+            'INSERT INTO demonstrations (project_id, user_id, conversation_id, leaf_message_id, prompt_conversation_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(project.id, user.id, conversationId, parentId, promptConversationId, Date.now()).lastInsertRowid,
+      );
+      audit(db, user.id, 'demonstration.create', `demonstration:${id}`, {
+        messages: body.messages.length,
+        suggestions: body.messages.filter((m) => m.suggestion).length,
       });
-    }
-    const id = Number(
-      db.sqlite
-        .prepare('INSERT INTO demonstrations (project_id, user_id, conversation_id, leaf_message_id, prompt_conversation_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(project.id, user.id, conversationId, parentId, promptConversationId, Date.now()).lastInsertRowid,
-    );
-    audit(db, user.id, 'demonstration.create', `demonstration:${id}`, { messages: body.messages.length, suggestions: body.messages.filter((m) => m.suggestion).length });
-    return { id: String(id), conversationId: String(conversationId), messages: body.messages.length, createdAt: new Date().toISOString() };
-  }).immediate();
+      return { id: String(id), conversationId: String(conversationId), messages: body.messages.length, createdAt: new Date().toISOString() };
+    })
+    .immediate();
 }

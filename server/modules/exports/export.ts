@@ -81,7 +81,10 @@ type Reading = 'records' | 'count';
 function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions, reading: Reading): Generator<RankedComparison> {
   // The (project_id, id) index gives one project's comparisons in id order from `after`: each is read
   // once, and no page sorts the project again (the queue's index, with `done` between, could not).
-  const page = db.sqlite.prepare<[number, number, number], { id: number; parentMessageId: number; sourceId: string; metadata: string | null; goldRanking: string | null }>(`
+  const page = db.sqlite.prepare<
+    [number, number, number],
+    { id: number; parentMessageId: number; sourceId: string; metadata: string | null; goldRanking: string | null }
+  >(`
     SELECT c.id, c.parent_message_id AS parentMessageId, v.external_id AS sourceId, v.metadata, c.gold_ranking AS goldRanking
     FROM comparisons c JOIN conversations v ON v.id = c.conversation_id
     WHERE c.project_id = ? AND c.id > ? AND c.ranking_count > 0
@@ -101,25 +104,40 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions,
     FROM messages WHERE parent_id IN (SELECT value FROM json_each(?)) AND role = 'assistant' ORDER BY parent_id, id`);
 
   // Earlier versions of a ranking, oldest first: its current version is the ranking itself.
-  const revisionsOf = db.sqlite.prepare<[string], { rankingId: number; revision: number; ranking: string; ratings: string; flags: string; note: string; durationMs: number | null; submittedAt: number }>(`
+  const revisionsOf = db.sqlite.prepare<
+    [string],
+    { rankingId: number; revision: number; ranking: string; ratings: string; flags: string; note: string; durationMs: number | null; submittedAt: number }
+  >(`
     SELECT v.ranking_id AS rankingId, v.revision, v.ranking, v.ratings, v.flags, v.note, v.duration_ms AS durationMs, v.submitted_at AS submittedAt
     FROM ranking_revisions v JOIN rankings r ON r.id = v.ranking_id
     WHERE v.ranking_id IN (SELECT value FROM json_each(?)) AND v.revision < r.revision ORDER BY v.ranking_id, v.revision`);
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const comparisons = page.all(project.id, after, BATCH);
     if (!comparisons.length) return;
     after = comparisons.at(-1)!.id;
     // The split hashes each prompt's text, so a split export reads the contexts even to count.
-    const contexts = reading === 'records' || options.split ? pathsTo(db, comparisons.map((c) => c.parentMessageId)) : new Map<number, ChatMessage[]>();
-    const wanted = comparisons.filter((c) => !options.split || splitOf(promptAsWritten(contexts.get(c.parentMessageId) ?? [], options), options.testShare) === options.split);
+    const contexts =
+      reading === 'records' || options.split
+        ? pathsTo(
+            db,
+            comparisons.map((c) => c.parentMessageId),
+          )
+        : new Map<number, ChatMessage[]>();
+    const wanted = comparisons.filter(
+      (c) => !options.split || splitOf(promptAsWritten(contexts.get(c.parentMessageId) ?? [], options), options.testShare) === options.split,
+    );
     const byComparison = groupBy(rankingsOf.all(JSON.stringify(wanted.map((c) => c.id))), (r) => r.comparisonId);
-    const history = native && options.history && reading === 'records' ? groupBy(revisionsOf.all(JSON.stringify([...byComparison.values()].flat().map((r) => r.id))), (v) => v.rankingId) : null;
+    const history =
+      native && options.history && reading === 'records'
+        ? groupBy(revisionsOf.all(JSON.stringify([...byComparison.values()].flat().map((r) => r.id))), (v) => v.rankingId)
+        : null;
     const candidatesByParent = groupBy(candidatesOf.all(JSON.stringify(wanted.map((c) => c.parentMessageId))), (m) => m.parentId);
     for (const c of wanted) {
       const rows = byComparison.get(c.id) ?? [];
       if (!rows.length) continue;
       // Comparisons ranked once have no agreement and are left out, as are those with no untied shared pair.
-      if (options.minAgreement !== undefined && !((comparisonAgreement(rows.map((r) => JSON.parse(r.ranking) as RankingGroups)) ?? -1) >= options.minAgreement)) continue;
+      if (options.minAgreement !== undefined && !((comparisonAgreement(rows.map((r) => JSON.parse(r.ranking) as RankingGroups)) ?? -1) >= options.minAgreement))
+        continue;
       const comparison: ExportedComparison = {
         comparisonId: String(c.id),
         sourceId: c.sourceId,
@@ -193,11 +211,14 @@ function* rankedComparisons(db: Db, project: ProjectRow, options: ExportOptions,
 function* demonstrations(db: Db, project: ProjectRow, options: ExportOptions): Generator<{ leaf: number; messages: ChatMessage[] }> {
   const page = db.sqlite.prepare<[number, number, number], { id: number; leafMessageId: number }>(`
     SELECT d.id, d.leaf_message_id AS leafMessageId FROM demonstrations d WHERE d.project_id = ? AND d.id > ? ORDER BY d.id LIMIT ?`);
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = page.all(project.id, after, BATCH);
     if (!rows.length) return;
     after = rows.at(-1)!.id;
-    const dialogues = pathsTo(db, rows.map((d) => d.leafMessageId));
+    const dialogues = pathsTo(
+      db,
+      rows.map((d) => d.leafMessageId),
+    );
     for (const d of rows) {
       const messages = dialogues.get(d.leafMessageId)!;
       if (options.split && splitOf(messages.slice(0, -1), options.testShare) !== options.split) continue;

@@ -33,7 +33,15 @@ export interface RankedComparison {
   /** Consensus rows: every pair a locked majority path supports, those the ranking's ties hide included. */
   consensusPairs?: ConsensusPair[];
   /** With `history`: the ranking's earlier versions, oldest first. */
-  history?: Array<{ revision: number; ranking: RankingGroups; ratings: Record<string, Record<string, number>>; flags: Record<string, string[]>; note: string; duration_ms: number | null; created_at: string }>;
+  history?: Array<{
+    revision: number;
+    ranking: RankingGroups;
+    ratings: Record<string, Record<string, number>>;
+    flags: Record<string, string[]>;
+    note: string;
+    duration_ms: number | null;
+    created_at: string;
+  }>;
   /** A username, or "consensus" for the consensus row. */
   annotator: string;
   /** Usernames behind a consensus row; the annotator alone otherwise. */
@@ -163,12 +171,18 @@ export function rankedComparisonRecords(item: RankedComparison, options: ExportO
     case 'openai-dpo':
       return pairs.map(
         // Exactly OpenAI's three keys: a strict validator refuses any other (source_id only when asked for).
-        (p) => `{"input":{"messages":${pieces.prompt}},"preferred_output":${pieces.reply(p.chosen)},"non_preferred_output":${pieces.reply(p.rejected)}${source}}`,
+        (p) =>
+          `{"input":{"messages":${pieces.prompt}},"preferred_output":${pieces.reply(p.chosen)},"non_preferred_output":${pieces.reply(p.rejected)}${source}}`,
       );
     case 'hh':
       return pairs.map((p) => {
         const hhPrefix = pieces.hhPrefix(options.hhSystem);
-        return JSON.stringify({ chosen: hhPrefix + pieces.content.get(p.chosen)!, rejected: hhPrefix + pieces.content.get(p.rejected)!, group_id: comparison.comparisonId, ...(options.withSource ? { source_id: comparison.sourceId } : {}) });
+        return JSON.stringify({
+          chosen: hhPrefix + pieces.content.get(p.chosen)!,
+          rejected: hhPrefix + pieces.content.get(p.rejected)!,
+          group_id: comparison.comparisonId,
+          ...(options.withSource ? { source_id: comparison.sourceId } : {}),
+        });
       });
     case 'sft': {
       const top = item.ranking[0];

@@ -34,7 +34,9 @@ export function nMemory(db: Db, endpoint: Endpoint): NMemory {
       if (memory.takesN === takesN) return;
       memory.takesN = takesN;
       db.sqlite
-        .prepare('INSERT INTO model_endpoints (base_url, takes_n, learned_at) VALUES (?, ?, ?) ON CONFLICT (base_url) DO UPDATE SET takes_n = excluded.takes_n, learned_at = excluded.learned_at')
+        .prepare(
+          'INSERT INTO model_endpoints (base_url, takes_n, learned_at) VALUES (?, ?, ?) ON CONFLICT (base_url) DO UPDATE SET takes_n = excluded.takes_n, learned_at = excluded.learned_at',
+        )
         .run(endpoint.baseUrl, takesN ? 1 : 0, Date.now());
     },
   };

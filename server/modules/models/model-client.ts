@@ -93,7 +93,9 @@ function serverMessage(endpoint: Endpoint, error: InstanceType<typeof OpenAI.API
   const body = error.error as { message?: unknown } | undefined;
   if (typeof body?.message !== 'string') return 'its answer was not an API error (no JSON error message)';
   let text = body.message;
-  const secrets = [endpoint.apiKey, ...(/^[a-z][a-z0-9+.-]*:\/\/([^/@?#]*)@/i.exec(endpoint.baseUrl)?.[1]?.split(':') ?? [])].filter((s): s is string => !!s && s.length >= 4);
+  const secrets = [endpoint.apiKey, ...(/^[a-z][a-z0-9+.-]*:\/\/([^/@?#]*)@/i.exec(endpoint.baseUrl)?.[1]?.split(':') ?? [])].filter(
+    (s): s is string => !!s && s.length >= 4,
+  );
   for (const secret of secrets) text = text.split(secret).join('***');
   if (text.length > MAX_RELAYED) text = `${text.slice(0, MAX_RELAYED)}…`;
   return text.trim().replace(/\.$/, '') || 'no message';
@@ -203,7 +205,9 @@ function sampleOf(endpoint: Endpoint, sampling: Sampling, seed: number, n: numbe
     servedModel: answer.servedModel && answer.servedModel !== endpoint.model ? answer.servedModel : null,
     params: { temperature: sampling.temperature, top_p: sampling.topP, max_tokens: sampling.maxTokens, seed, ...(n > 1 ? { n } : {}) },
     finishReason: answer.choice.finish_reason ?? null,
-    usage: answer.usage ? { prompt_tokens: answer.usage.prompt_tokens, completion_tokens: answer.usage.completion_tokens, total_tokens: answer.usage.total_tokens } : null,
+    usage: answer.usage
+      ? { prompt_tokens: answer.usage.prompt_tokens, completion_tokens: answer.usage.completion_tokens, total_tokens: answer.usage.total_tokens }
+      : null,
     latencyMs: answer.latencyMs,
   };
 }
@@ -212,13 +216,22 @@ function sampleOf(endpoint: Endpoint, sampling: Sampling, seed: number, n: numbe
  * One request, once: its choices, each timed from the moment the request went out (a place in
  * the endpoint's queue taken) to the last byte of the answer.
  */
-async function attemptOnce(connection: Connection, endpoint: Endpoint, messages: ChatMessage[], sampling: Sampling, seed: number, n: number): Promise<Sample[]> {
+async function attemptOnce(
+  connection: Connection,
+  endpoint: Endpoint,
+  messages: ChatMessage[],
+  sampling: Sampling,
+  seed: number,
+  n: number,
+): Promise<Sample[]> {
   return connection.limiter.run(async () => {
     const started = performance.now();
     const response = await connection.client.chat.completions.create(request(endpoint, messages, sampling, seed, n));
     const latencyMs = Math.round(performance.now() - started);
     // Usage covers all choices of the request: it is recorded on the first only, so sums stay true.
-    return response.choices.map((choice, i) => sampleOf(endpoint, sampling, seed, n, { choice, usage: i === 0 ? response.usage : undefined, servedModel: response.model, latencyMs }));
+    return response.choices.map((choice, i) =>
+      sampleOf(endpoint, sampling, seed, n, { choice, usage: i === 0 ? response.usage : undefined, servedModel: response.model, latencyMs }),
+    );
   });
 }
 
@@ -260,7 +273,10 @@ export async function sampleCompletions(endpoint: Endpoint, messages: ChatMessag
     }
     const one = (seed: number) => withRetries(() => attemptOnce(connection, endpoint, messages, sampling, seed, 1));
     const rest = await Promise.all(
-      freshSeeds(k - samples.length, samples.map((s) => s.params.seed)).map(async (seed) => {
+      freshSeeds(
+        k - samples.length,
+        samples.map((s) => s.params.seed),
+      ).map(async (seed) => {
         const [sample] = await one(seed);
         if (!sample) throw noChoice(maskCredentials(endpoint.baseUrl));
         return sample;
@@ -292,7 +308,10 @@ export async function streamCompletion(
   const attempt = () =>
     connection.limiter.run(async () => {
       const started = performance.now();
-      const stream = await connection.client.chat.completions.create({ ...request(endpoint, messages, sampling, seed!, 1), stream: true, stream_options: { include_usage: true } }, { signal });
+      const stream = await connection.client.chat.completions.create(
+        { ...request(endpoint, messages, sampling, seed!, 1), stream: true, stream_options: { include_usage: true } },
+        { signal },
+      );
       let content = '';
       let finishReason: string | null = null;
       let usage: OpenAI.CompletionUsage | undefined;
@@ -310,7 +329,12 @@ export async function streamCompletion(
         // llama.cpp sends usage with the finish reason on the last chunk; OpenAI and vLLM in a chunk of its own.
         if (chunk.usage) usage = chunk.usage;
       }
-      return sampleOf(endpoint, sampling, seed!, 1, { choice: { message: { content }, finish_reason: finishReason }, usage, servedModel, latencyMs: Math.round(performance.now() - started) });
+      return sampleOf(endpoint, sampling, seed!, 1, {
+        choice: { message: { content }, finish_reason: finishReason },
+        usage,
+        servedModel,
+        latencyMs: Math.round(performance.now() - started),
+      });
     });
   try {
     return await withRetries(async () => {
@@ -347,7 +371,12 @@ export async function testConnection(endpoint: Endpoint, memory: NMemory): Promi
     const two = await attemptOnce(connection, endpoint, messages, tiny, randomSeed(), 2);
     const takesN = two.length >= 2;
     memory.learned(takesN);
-    return result(takesN, servedOf(two), true, takesN ? 'It works, and it takes n: one request asks for all K candidates.' : 'It works. It ignores n, so Ordinal sends one request per candidate.');
+    return result(
+      takesN,
+      servedOf(two),
+      true,
+      takesN ? 'It works, and it takes n: one request asks for all K candidates.' : 'It works. It ignores n, so Ordinal sends one request per candidate.',
+    );
   } catch (first) {
     if (!answeredWithRefusal(first)) return result(null, null, false, modelError(endpoint, first).message);
     try {

@@ -54,7 +54,8 @@ export function modelHostRefusal(baseUrl: string): string | null {
   if (!p) return null;
   const host = hostOf(baseUrl);
   if (namedIn(p, host)) return null;
-  if (net.isIP(host)) return inRanges(p, host) ? null : `${host} is not among the addresses this server may send model requests to (ORDINAL_MODEL_HOSTS); ask its operator`;
+  if (net.isIP(host))
+    return inRanges(p, host) ? null : `${host} is not among the addresses this server may send model requests to (ORDINAL_MODEL_HOSTS); ask its operator`;
   // A name not listed may still resolve into an allowed range: that is checked when connecting.
   return p.hasRanges ? null : `${host} is not among the hosts this server may send model requests to (ORDINAL_MODEL_HOSTS); ask its operator`;
 }
@@ -74,7 +75,14 @@ export const lookupWithinPolicy: net.LookupFunction = (hostname, options, callba
     const p = policy();
     if (error || !p || namedIn(p, hostname.toLowerCase())) return finish(error, addresses);
     const outside = addresses.find((a) => !inRanges(p, a.address));
-    if (outside) return finish(Object.assign(new Error(`${hostname} resolves to ${outside.address}, outside the addresses this server may send model requests to (ORDINAL_MODEL_HOSTS)`), { code: 'EMODELHOST' }), []);
+    if (outside)
+      return finish(
+        Object.assign(
+          new Error(`${hostname} resolves to ${outside.address}, outside the addresses this server may send model requests to (ORDINAL_MODEL_HOSTS)`),
+          { code: 'EMODELHOST' },
+        ),
+        [],
+      );
     finish(null, addresses);
   });
   function finish(error: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) {

@@ -18,7 +18,9 @@ export const countWaitingPrompts = (db: Db, project: ProjectRow) =>
   db.sqlite.prepare<[number], { n: number }>(`SELECT count(*) AS n ${WAITING}`).get(project.id)!.n;
 
 const waitingPrompts = (db: Db, project: ProjectRow) =>
-  db.sqlite.prepare<[number], { id: number; conversationId: number }>(`SELECT m.id, m.conversation_id AS conversationId ${WAITING} ORDER BY m.id`).all(project.id);
+  db.sqlite
+    .prepare<[number], { id: number; conversationId: number }>(`SELECT m.id, m.conversation_id AS conversationId ${WAITING} ORDER BY m.id`)
+    .all(project.id);
 
 /** A sample's text and provenance as message columns. */
 export const sampleProvenance = (sample: Sample) => ({
@@ -41,12 +43,19 @@ export type DistinctSamples = { samples: Sample[]; reason?: never } | { samples?
  * samples are drawn again with other seeds, up to K more in all, and if that is not enough the
  * answer says why in plain words instead of storing them.
  */
-export async function sampleDistinct(endpoint: Endpoint, messages: ChatMessage[], sampling: SamplingSettings, k: number, memory: NMemory, taken: string[] = []): Promise<DistinctSamples> {
+export async function sampleDistinct(
+  endpoint: Endpoint,
+  messages: ChatMessage[],
+  sampling: SamplingSettings,
+  k: number,
+  memory: NMemory,
+  taken: string[] = [],
+): Promise<DistinctSamples> {
   const kept: Sample[] = [];
   const texts = new Set(taken.map(comparedText));
   const times = new Map<string, number>([...texts].map((t) => [t, 1]));
   let empty = 0;
-  for (let drawn = 0; kept.length < k && drawn < 2 * k; ) {
+  for (let drawn = 0; kept.length < k && drawn < 2 * k;) {
     const batch = await sampleCompletions(endpoint, messages, sampling, Math.min(k - kept.length, 2 * k - drawn), memory);
     drawn += batch.length;
     for (const sample of batch) {
@@ -85,30 +94,36 @@ export function storeSamples(
   { authorId = null, onlyIfEmpty = false }: { authorId?: number | null; onlyIfEmpty?: boolean } = {},
 ): number | null {
   const s = writerStatements(db);
-  return db.sqlite.transaction((): number | null => {
-    const existing = db.sqlite.prepare<[number], { n: number }>('SELECT count(*) AS n FROM messages WHERE parent_id = ?').get(parentMessageId)!.n;
-    if (onlyIfEmpty && existing > 0) return null;
-    for (const sample of samples) insertMessage(db, { conversationId, parentId: parentMessageId, role: 'assistant', ...sampleProvenance(sample) });
-    db.sqlite.prepare('DELETE FROM unsampled_prompts WHERE message_id = ?').run(parentMessageId);
-    const comparison = db.sqlite.prepare<[number], { id: number }>('SELECT id FROM comparisons WHERE parent_message_id = ?').get(parentMessageId);
-    if (comparison) return comparison.id;
-    return Number(s.comparison.run({ projectId, conversationId, parentMessageId, authorId, now: Date.now() }).lastInsertRowid);
-  }).immediate();
+  return db.sqlite
+    .transaction((): number | null => {
+      const existing = db.sqlite.prepare<[number], { n: number }>('SELECT count(*) AS n FROM messages WHERE parent_id = ?').get(parentMessageId)!.n;
+      if (onlyIfEmpty && existing > 0) return null;
+      for (const sample of samples) insertMessage(db, { conversationId, parentId: parentMessageId, role: 'assistant', ...sampleProvenance(sample) });
+      db.sqlite.prepare('DELETE FROM unsampled_prompts WHERE message_id = ?').run(parentMessageId);
+      const comparison = db.sqlite.prepare<[number], { id: number }>('SELECT id FROM comparisons WHERE parent_message_id = ?').get(parentMessageId);
+      if (comparison) return comparison.id;
+      return Number(s.comparison.run({ projectId, conversationId, parentMessageId, authorId, now: Date.now() }).lastInsertRowid);
+    })
+    .immediate();
 }
 
 /** Records why the prompt `messageId` was left without candidates (a later success removes it). */
 export const markUnsampled = (db: Db, messageId: number, reason: string) =>
   db.sqlite
-    .prepare('INSERT INTO unsampled_prompts (message_id, reason, at) VALUES (?, ?, ?) ON CONFLICT (message_id) DO UPDATE SET reason = excluded.reason, at = excluded.at')
+    .prepare(
+      'INSERT INTO unsampled_prompts (message_id, reason, at) VALUES (?, ?, ?) ON CONFLICT (message_id) DO UPDATE SET reason = excluded.reason, at = excluded.at',
+    )
     .run(messageId, reason, Date.now());
 
 /** Imported prompts of the project the last runs could not sample, by reason, most recent reason first. */
 export const unsampledByReason = (db: Db, project: ProjectRow) =>
   db.sqlite
-    .prepare<[number], { reason: string; prompts: number }>(`
+    .prepare<[number], { reason: string; prompts: number }>(
+      `
       SELECT u.reason, count(*) AS prompts FROM unsampled_prompts u
       JOIN messages m ON m.id = u.message_id JOIN conversations v ON v.id = m.conversation_id
-      WHERE v.project_id = ? AND v.source = 'import' GROUP BY u.reason ORDER BY max(u.at) DESC`)
+      WHERE v.project_id = ? AND v.source = 'import' GROUP BY u.reason ORDER BY max(u.at) DESC`,
+    )
     .all(project.id);
 
 export interface SampleProgress {

@@ -8,9 +8,7 @@ import type { ChatMessage } from '#shared/conversations.ts';
 export function suggestionPrompt(messages: ChatMessage[], role: 'user' | 'assistant'): ChatMessage[] {
   if (role === 'assistant') return messages;
   const system = messages[0]?.role === 'system' ? messages[0].content : null;
-  const swapped = messages
-    .filter((m) => m.role !== 'system')
-    .map((m): ChatMessage => ({ role: m.role === 'user' ? 'assistant' : 'user', content: m.content }));
+  const swapped = messages.filter((m) => m.role !== 'system').map((m): ChatMessage => ({ role: m.role === 'user' ? 'assistant' : 'user', content: m.content }));
   const instruction =
     'You are writing the next message of the USER in a conversation between a user and an AI assistant, for a training dataset. ' +
     'In the messages below, your earlier turns are the user’s and the other side is the assistant. ' +

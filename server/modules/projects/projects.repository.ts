@@ -12,8 +12,16 @@ const projectCache = statementsFor(({ orm, sqlite }) => ({
   seenVersion: -1,
   bySlug: new Map<string, Readonly<ProjectRow>>(),
   byId: new Map<number, Readonly<ProjectRow>>(),
-  selectBySlug: orm.select().from(projects).where(eq(projects.slug, sql.placeholder('slug'))).prepare(),
-  selectById: orm.select().from(projects).where(eq(projects.id, sql.placeholder('id'))).prepare(),
+  selectBySlug: orm
+    .select()
+    .from(projects)
+    .where(eq(projects.slug, sql.placeholder('slug')))
+    .prepare(),
+  selectById: orm
+    .select()
+    .from(projects)
+    .where(eq(projects.id, sql.placeholder('id')))
+    .prepare(),
 }));
 
 function freshCache(db: Db) {

@@ -24,7 +24,9 @@ export const toProject = (row: ProjectRow, viewer?: AuthUser | null): Project =>
   leaseMinutes: row.leaseMinutes,
   hasModel: row.modelBaseUrl !== null && row.modelName !== null,
   modelEndpoint:
-    row.modelBaseUrl && row.modelName && viewer?.role !== 'trainer' ? { baseUrl: maskCredentials(row.modelBaseUrl), model: row.modelName, apiKeySet: row.modelApiKey !== null } : null,
+    row.modelBaseUrl && row.modelName && viewer?.role !== 'trainer'
+      ? { baseUrl: maskCredentials(row.modelBaseUrl), model: row.modelName, apiKeySet: row.modelApiKey !== null }
+      : null,
   sampling: row.sampling,
   goldRate: row.goldRate,
   leaderboard: row.leaderboard,
@@ -68,7 +70,11 @@ export function createProject(db: Db, input: CreateProject, actorId: number | nu
   const { modelEndpoint, ...values } = createProjectSchema.parse(input);
   return writingProjects(db, () => {
     if (findProject(db, values.slug)) throw projectExists(values.slug);
-    const row = db.orm.insert(projects).values({ ...values, ...endpointColumns(modelEndpoint, null), createdBy: actorId }).returning().get();
+    const row = db.orm
+      .insert(projects)
+      .values({ ...values, ...endpointColumns(modelEndpoint, null), createdBy: actorId })
+      .returning()
+      .get();
     audit(db, actorId, 'project.create', `project:${row.slug}`, { settings: auditable({ ...values, modelEndpoint }) });
     return toProject(row);
   });

@@ -40,7 +40,8 @@ function* rankedComparisons(answers: Iterable<AnswerRow>, candidates: Iterator<C
         comparisonId = id;
         const lengths = new Map<string, number>();
         while (!candidate.done && candidate.value.comparisonId < id) candidate = candidates.next();
-        for (; !candidate.done && candidate.value.comparisonId === id; candidate = candidates.next()) lengths.set(String(candidate.value.id), textLength(candidate.value.content));
+        for (; !candidate.done && candidate.value.comparisonId === id; candidate = candidates.next())
+          lengths.set(String(candidate.value.id), textLength(candidate.value.content));
         current = { gold: gold === null ? null : JSON.parse(gold), lengths, answers: [] };
       }
       current!.answers.push({ userId, ranking: JSON.parse(ranking), shownOrder: JSON.parse(shownOrder), durationMs, createdAt });
@@ -61,7 +62,9 @@ function projectMedianMs(db: ReadDb, projectId: number): number | null {
   // Sized for every ranking at once: no copies on the way.
   const durations = new Durations(projectTotals(db, projectId).rankings);
   const times = db.sqlite
-    .prepare<[number], number>('SELECT r.duration_ms FROM comparisons c JOIN rankings r ON r.comparison_id = c.id WHERE c.project_id = ? AND r.duration_ms IS NOT NULL')
+    .prepare<[number], number>(
+      'SELECT r.duration_ms FROM comparisons c JOIN rankings r ON r.comparison_id = c.id WHERE c.project_id = ? AND r.duration_ms IS NOT NULL',
+    )
     .pluck();
   for (const ms of times.iterate(projectId)) durations.add(ms);
   return durations.median();
@@ -80,11 +83,15 @@ export function projectStats(db: ReadDb, project: ProjectRef): ProjectStats {
     const totals = projectTotals(db, project.id);
     const medianMs = projectMedianMs(db, project.id);
     const answers = db.sqlite
-      .prepare<[number], AnswerRow>(`SELECT ${answerColumns} FROM comparisons c JOIN rankings r ON r.comparison_id = c.id WHERE c.project_id = ? ORDER BY c.id, r.id`)
+      .prepare<[number], AnswerRow>(
+        `SELECT ${answerColumns} FROM comparisons c JOIN rankings r ON r.comparison_id = c.id WHERE c.project_id = ? ORDER BY c.id, r.id`,
+      )
       .raw()
       .iterate(project.id);
     const candidates = db.sqlite
-      .prepare<[number], CandidateRow>(`SELECT ${candidateColumns} FROM comparisons c ${candidatesOf} WHERE c.project_id = ? AND c.ranking_count > 0 ORDER BY c.id, m.id`)
+      .prepare<[number], CandidateRow>(
+        `SELECT ${candidateColumns} FROM comparisons c ${candidatesOf} WHERE c.project_id = ? AND c.ranking_count > 0 ORDER BY c.id, m.id`,
+      )
       .iterate(project.id);
     const tally = new ProjectTally();
     for (const comparison of rankedComparisons(answers, candidates)) tally.add(comparison);
@@ -103,11 +110,15 @@ export function trainerStats(db: ReadDb, { projectId, user }: { projectId: numbe
     // From the trainer's own rankings (CROSS JOIN: SQLite would rather walk every comparison of the project).
     const theirs = 'FROM rankings mine CROSS JOIN comparisons c ON c.id = mine.comparison_id';
     const answers = db.sqlite
-      .prepare<[number, number], AnswerRow>(`SELECT ${answerColumns} ${theirs} JOIN rankings r ON r.comparison_id = c.id WHERE mine.user_id = ? AND c.project_id = ? ORDER BY c.id, r.id`)
+      .prepare<[number, number], AnswerRow>(
+        `SELECT ${answerColumns} ${theirs} JOIN rankings r ON r.comparison_id = c.id WHERE mine.user_id = ? AND c.project_id = ? ORDER BY c.id, r.id`,
+      )
       .raw()
       .iterate(user.id, projectId);
     const candidates = db.sqlite
-      .prepare<[number, number], CandidateRow>(`SELECT ${candidateColumns} ${theirs} ${candidatesOf} WHERE mine.user_id = ? AND c.project_id = ? AND c.ranking_count > 0 ORDER BY c.id, m.id`)
+      .prepare<[number, number], CandidateRow>(
+        `SELECT ${candidateColumns} ${theirs} ${candidatesOf} WHERE mine.user_id = ? AND c.project_id = ? AND c.ranking_count > 0 ORDER BY c.id, m.id`,
+      )
       .iterate(user.id, projectId);
     const tally = new TrainerTally();
     for (const comparison of rankedComparisons(answers, candidates)) {
@@ -170,7 +181,12 @@ export function myStats(db: Db, project: ProjectRow, user: AuthUser): Promise<My
 /** Everyone's rankings, agreement and gold accuracy, most rankings first; trainers see it only where the project opted in. */
 export async function leaderboard(db: Db, project: ProjectRow, viewer: AuthUser): Promise<Leaderboard> {
   if (!project.leaderboard && viewer.role === 'trainer') throw leaderboardOff();
-  const trainers = (await currentProjectStats(db, project)).trainers.map(({ username, rankings, agreement, goldAccuracy }) => ({ username, rankings, agreement, goldAccuracy }));
+  const trainers = (await currentProjectStats(db, project)).trainers.map(({ username, rankings, agreement, goldAccuracy }) => ({
+    username,
+    rankings,
+    agreement,
+    goldAccuracy,
+  }));
   return { trainers: trainers.sort((a, b) => b.rankings - a.rankings || a.username.localeCompare(b.username)) };
 }
 
@@ -185,16 +201,20 @@ const REVIEW_LIMIT = 200;
  */
 export function projectReview(db: Db, project: ProjectRow): Review {
   const rankings = db.sqlite
-    .prepare<[number, number], { comparisonId: number; username: string; flags: string; note: string; at: number }>(`
+    .prepare<[number, number], { comparisonId: number; username: string; flags: string; note: string; at: number }>(
+      `
       SELECT r.comparison_id AS comparisonId, u.username, r.flags, r.note, r.updated_at AS at
       FROM rankings r CROSS JOIN comparisons c ON c.id = r.comparison_id JOIN users u ON u.id = r.user_id
-      WHERE c.project_id = ? AND (r.flags != '{}' OR r.note != '') ORDER BY r.updated_at DESC LIMIT ?`)
+      WHERE c.project_id = ? AND (r.flags != '{}' OR r.note != '') ORDER BY r.updated_at DESC LIMIT ?`,
+    )
     .all(project.id, REVIEW_LIMIT);
   const skips = db.sqlite
-    .prepare<[number, number], { comparisonId: number; username: string; reason: string; at: number }>(`
+    .prepare<[number, number], { comparisonId: number; username: string; reason: string; at: number }>(
+      `
       SELECT a.comparison_id AS comparisonId, u.username, a.skip_reason AS reason, a.skipped_at AS at
       FROM assignments a CROSS JOIN comparisons c ON c.id = a.comparison_id JOIN users u ON u.id = a.user_id
-      WHERE c.project_id = ? AND a.skipped_at IS NOT NULL ORDER BY a.skipped_at DESC LIMIT ?`)
+      WHERE c.project_id = ? AND a.skipped_at IS NOT NULL ORDER BY a.skipped_at DESC LIMIT ?`,
+    )
     .all(project.id, REVIEW_LIMIT);
   const iso = (ms: number) => new Date(ms).toISOString();
   return {

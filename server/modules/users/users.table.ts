@@ -19,7 +19,9 @@ export const sessions = sqliteTable(
   {
     /** SHA-256 of the cookie's token: a stolen database holds no usable session. */
     tokenHash: text('token_hash').primaryKey(),
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at').notNull(),
   },
@@ -30,7 +32,9 @@ export const apiTokens = sqliteTable(
   'api_tokens',
   {
     id: id(),
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     /** SHA-256 of the token, which is shown once and never stored. */
     tokenHash: text('token_hash').notNull().unique(),

@@ -19,16 +19,17 @@ export const toUser = (row: UserRow): User => ({
 
 export async function createUser(db: Db, input: CreateUser, actorId: number | null): Promise<User> {
   const passwordHash = await hashPassword(input.password);
-  return db.sqlite.transaction(() => {
-    if (findUserByUsername(db, input.username)) throw userExists(input.username);
-    const row = db.orm.insert(users).values({ username: input.username, role: input.role, passwordHash }).returning().get();
-    audit(db, actorId, 'user.create', `user:${row.username}`, { role: row.role });
-    return toUser(row);
-  }).immediate();
+  return db.sqlite
+    .transaction(() => {
+      if (findUserByUsername(db, input.username)) throw userExists(input.username);
+      const row = db.orm.insert(users).values({ username: input.username, role: input.role, passwordHash }).returning().get();
+      audit(db, actorId, 'user.create', `user:${row.username}`, { role: row.role });
+      return toUser(row);
+    })
+    .immediate();
 }
 
-export const findUserByUsername = (db: Db, username: string) =>
-  db.orm.select().from(users).where(eq(users.username, username.toLowerCase())).get();
+export const findUserByUsername = (db: Db, username: string) => db.orm.select().from(users).where(eq(users.username, username.toLowerCase())).get();
 
 export function getUser(db: Db, username: string): UserRow {
   const row = findUserByUsername(db, username);
@@ -49,7 +50,11 @@ export const revokeAllApiTokens = (db: Db, userId: number) =>
     .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
     .run().changes;
 
-export const countUsers = (db: Db) => db.orm.select({ n: sql<number>`count(*)` }).from(users).get()!.n;
+export const countUsers = (db: Db) =>
+  db.orm
+    .select({ n: sql<number>`count(*)` })
+    .from(users)
+    .get()!.n;
 
 export async function updateUser(
   db: Db,
@@ -58,28 +63,32 @@ export async function updateUser(
   actorId: number | null,
 ): Promise<User> {
   const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
-  return db.sqlite.transaction(() => {
-    const row = getUser(db, username);
-    if (changes.role === undefined && changes.active === undefined && passwordHash === undefined) return toUser(row);
-    const losesAdmin = row.role === 'admin' && row.active && ((changes.role !== undefined && changes.role !== 'admin') || changes.active === false);
-    if (losesAdmin && db.orm.select({ n: sql<number>`count(*)` }).from(users).where(sql`${users.role} = 'admin' AND ${users.active} = 1`).get()!.n <= 1) {
-      throw lastAdmin();
-    }
-    const updated = db.orm
-      .update(users)
-      .set({ role: changes.role, active: changes.active, passwordHash })
-      .where(eq(users.id, row.id))
-      .returning()
-      .get();
-    // A deactivated user or a reset password ends every session of that user; a reset also revokes their API tokens.
-    if (changes.active === false || passwordHash) db.orm.delete(sessions).where(eq(sessions.userId, row.id)).run();
-    const revokedTokens = passwordHash ? revokeAllApiTokens(db, row.id) : undefined;
-    audit(db, actorId, 'user.update', `user:${row.username}`, {
-      role: changes.role,
-      active: changes.active,
-      passwordReset: passwordHash ? true : undefined,
-      revokedTokens,
-    });
-    return toUser(updated);
-  }).immediate();
+  return db.sqlite
+    .transaction(() => {
+      const row = getUser(db, username);
+      if (changes.role === undefined && changes.active === undefined && passwordHash === undefined) return toUser(row);
+      const losesAdmin = row.role === 'admin' && row.active && ((changes.role !== undefined && changes.role !== 'admin') || changes.active === false);
+      if (
+        losesAdmin &&
+        db.orm
+          .select({ n: sql<number>`count(*)` })
+          .from(users)
+          .where(sql`${users.role} = 'admin' AND ${users.active} = 1`)
+          .get()!.n <= 1
+      ) {
+        throw lastAdmin();
+      }
+      const updated = db.orm.update(users).set({ role: changes.role, active: changes.active, passwordHash }).where(eq(users.id, row.id)).returning().get();
+      // A deactivated user or a reset password ends every session of that user; a reset also revokes their API tokens.
+      if (changes.active === false || passwordHash) db.orm.delete(sessions).where(eq(sessions.userId, row.id)).run();
+      const revokedTokens = passwordHash ? revokeAllApiTokens(db, row.id) : undefined;
+      audit(db, actorId, 'user.update', `user:${row.username}`, {
+        role: changes.role,
+        active: changes.active,
+        passwordReset: passwordHash ? true : undefined,
+        revokedTokens,
+      });
+      return toUser(updated);
+    })
+    .immediate();
 }

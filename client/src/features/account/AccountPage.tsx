@@ -79,7 +79,11 @@ function ChangePasswordForm({ username }: { username: string }) {
           aria-describedby={errors[name] ? `${id}-${name}-error` : undefined}
         />
       </label>
-      {errors[name] && <p id={`${id}-${name}-error`} className="error field-error">{errors[name].message}</p>}
+      {errors[name] && (
+        <p id={`${id}-${name}-error`} className="error field-error">
+          {errors[name].message}
+        </p>
+      )}
     </>
   );
 
@@ -92,10 +96,18 @@ function ChangePasswordForm({ username }: { username: string }) {
         {field('currentPassword', 'current-password')}
         {field('newPassword', 'new-password')}
         {field('repeat', 'new-password')}
-        {errors.root?.server && <p role="alert" className="error">{errors.root.server.message}</p>}
-        <p role="status" className="status-line">{done && 'Password changed; your other sessions were logged out and your API tokens were revoked.'}</p>
+        {errors.root?.server && (
+          <p role="alert" className="error">
+            {errors.root.server.message}
+          </p>
+        )}
+        <p role="status" className="status-line">
+          {done && 'Password changed; your other sessions were logged out and your API tokens were revoked.'}
+        </p>
         <div className="actions">
-          <button type="submit" className="primary" disabled={isSubmitting}>{isSubmitting ? 'Changing…' : 'Change password'}</button>
+          <button type="submit" className="primary" disabled={isSubmitting}>
+            {isSubmitting ? 'Changing…' : 'Change password'}
+          </button>
         </div>
       </form>
     </section>
@@ -112,24 +124,19 @@ function ApiTokens() {
   return (
     <section aria-labelledby={`${id}-title`} className="account-section">
       <h2 id={`${id}-title`}>API tokens</h2>
-      <p>
-        Scripts and the command line use an API token instead of your password. A token acts as you, with your role, until you
-        revoke it.
-      </p>
+      <p>Scripts and the command line use an API token instead of your password. A token acts as you, with your role, until you revoke it.</p>
       <Usage />
       <CreateTokenForm onCreated={setCreated} />
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {!tokens && !error && <p className="muted">Loading…</p>}
       {tokens?.length === 0 && <p className="muted">You have no API tokens yet.</p>}
       {tokens && tokens.length > 0 && <TokensTable tokens={tokens} onRevoke={setRevoking} />}
       {created && <NewTokenDialog token={created.token} name={created.apiToken.name} onClose={() => setCreated(null)} />}
-      {revoking && (
-        <RevokeDialog
-          token={revoking}
-          onClose={() => setRevoking(null)}
-          onRevoked={() => setRevoking(null)}
-        />
-      )}
+      {revoking && <RevokeDialog token={revoking} onClose={() => setRevoking(null)} onRevoked={() => setRevoking(null)} />}
     </section>
   );
 }
@@ -176,9 +183,19 @@ function CreateTokenForm({ onCreated }: { onCreated: (result: { token: string; a
         />
         <span className="hint">So you can tell your tokens apart later.</span>
       </label>
-      <button type="submit" className="primary" disabled={isSubmitting}>{isSubmitting ? 'Creating…' : 'Create token'}</button>
-      {fieldError && <p id={errorId} className="error field-error">{fieldError}</p>}
-      {errors.root?.server && <p role="alert" className="error">{errors.root.server.message}</p>}
+      <button type="submit" className="primary" disabled={isSubmitting}>
+        {isSubmitting ? 'Creating…' : 'Create token'}
+      </button>
+      {fieldError && (
+        <p id={errorId} className="error field-error">
+          {fieldError}
+        </p>
+      )}
+      {errors.root?.server && (
+        <p role="alert" className="error">
+          {errors.root.server.message}
+        </p>
+      )}
     </form>
   );
 }
@@ -237,12 +254,14 @@ function NewTokenDialog({ token, name, onClose }: { token: string; name: string;
     <Dialog title="Your new API token" onClose={onClose}>
       <SecretValue label={`Token “${name}”`} value={token} />
       <p>
-        <strong>It will not be shown again.</strong> Copy it now and keep it somewhere safe, such as a password manager. If you
-        lose it, revoke it and create a new one.
+        <strong>It will not be shown again.</strong> Copy it now and keep it somewhere safe, such as a password manager. If you lose it, revoke it and create a
+        new one.
       </p>
       <Usage />
       <div className="actions">
-        <button type="button" className="primary" onClick={onClose}>Done</button>
+        <button type="button" className="primary" onClick={onClose}>
+          Done
+        </button>
       </div>
     </Dialog>
   );
@@ -257,13 +276,16 @@ function RevokeDialog({ token, onClose, onRevoked }: { token: ApiToken; onClose:
 
   return (
     <Dialog title={`Revoke the token “${token.name}”?`} onClose={onClose}>
-      <p>
-        Anything using this token ({token.prefix}…) stops working at once. This cannot be undone; create a new token if you need
-        one.
-      </p>
-      {error && <p role="alert" className="error">{error}</p>}
+      <p>Anything using this token ({token.prefix}…) stops working at once. This cannot be undone; create a new token if you need one.</p>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       <div className="actions">
-        <button type="button" onClick={onClose}>Cancel</button>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
         <button type="button" className="primary" disabled={busy} onClick={confirm}>
           Revoke token
         </button>

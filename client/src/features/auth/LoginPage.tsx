@@ -33,8 +33,14 @@ export function LoginPage() {
           Password
           <input type="password" autoComplete="current-password" {...form.register('password', { required: `${labels.password} is empty` })} required />
         </label>
-        {problem && <p role="alert" className="error">{problem.message}</p>}
-        <button type="submit" className="primary" disabled={isSubmitting}>{isSubmitting ? 'Logging in…' : 'Log in'}</button>
+        {problem && (
+          <p role="alert" className="error">
+            {problem.message}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={isSubmitting}>
+          {isSubmitting ? 'Logging in…' : 'Log in'}
+        </button>
       </form>
     </main>
   );

@@ -15,20 +15,38 @@ export function ComparisonPage() {
   const error = failure ? errorMessage(failure) : null;
   const setGold = (ranking: string[][] | null) => gold.mutate(ranking);
 
-  if (error && !comparison) return <main className="page"><p role="alert" className="error">{error}</p></main>;
+  if (error && !comparison)
+    return (
+      <main className="page">
+        <p role="alert" className="error">
+          {error}
+        </p>
+      </main>
+    );
   if (!comparison) return <p className="page muted">Loading…</p>;
   const label = new Map(comparison.candidates.map((c, i) => [c.id, candidateLabel(i)]));
   const show = (ids: string[]) => ids.map((x) => label.get(x) ?? x).join(' = ');
 
   return (
     <main className="page">
-      <p><Link to={`/projects/${comparison.project}/comparisons`}>← {comparison.project}: comparisons</Link></p>
-      <h1>Comparison {comparison.id}{comparison.goldRanking && <span className="badge"> gold</span>}</h1>
-      {error && <p role="alert" className="error">{error}</p>}
+      <p>
+        <Link to={`/projects/${comparison.project}/comparisons`}>← {comparison.project}: comparisons</Link>
+      </p>
+      <h1>
+        Comparison {comparison.id}
+        {comparison.goldRanking && <span className="badge"> gold</span>}
+      </h1>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {comparison.goldRanking && (
         <p>
           Gold order: <strong>{comparison.goldRanking.map((g) => show(g)).join(' > ')}</strong>. Trainers get it unannounced at the project’s gold rate.{' '}
-          <button type="button" className="link" onClick={() => setGold(null)}>Make it ordinary again</button>
+          <button type="button" className="link" onClick={() => setGold(null)}>
+            Make it ordinary again
+          </button>
         </p>
       )}
       <section aria-label="Context">
@@ -46,7 +64,10 @@ export function ComparisonPage() {
                 <span className="provenance">
                   {c.model ? `model ${c.model}` : c.author ? `written by ${c.author}` : 'no provenance'}
                   {c.servedModel && ` (the server said ${c.servedModel})`}
-                  {c.params && ` · ${Object.entries(c.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`}
+                  {c.params &&
+                    ` · ${Object.entries(c.params)
+                      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+                      .join(' ')}`}
                   {c.finishReason && ` · finish ${c.finishReason}`}
                 </span>
               </div>
@@ -72,7 +93,9 @@ export function ComparisonPage() {
                   <th scope="col">Time</th>
                   <th scope="col">Shown as</th>
                   <th scope="col">Version</th>
-                  <th scope="col"><span className="visually-hidden">Gold</span></th>
+                  <th scope="col">
+                    <span className="visually-hidden">Gold</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -80,13 +103,36 @@ export function ComparisonPage() {
                   <tr key={r.annotator}>
                     <td>{r.annotator}</td>
                     <td className="order">{r.ranking.map((group) => show(group)).join(' > ')}</td>
-                    <td>{Object.entries(r.ratings).map(([c, values]) => <div key={c}>{label.get(c)}: {Object.entries(values).map(([k, v]) => `${k} ${v}`).join(', ')}</div>)}</td>
-                    <td>{Object.entries(r.flags).filter(([, f]) => f.length).map(([c, f]) => <div key={c}>{label.get(c)}: {f.join(', ')}</div>)}</td>
+                    <td>
+                      {Object.entries(r.ratings).map(([c, values]) => (
+                        <div key={c}>
+                          {label.get(c)}:{' '}
+                          {Object.entries(values)
+                            .map(([k, v]) => `${k} ${v}`)
+                            .join(', ')}
+                        </div>
+                      ))}
+                    </td>
+                    <td>
+                      {Object.entries(r.flags)
+                        .filter(([, f]) => f.length)
+                        .map(([c, f]) => (
+                          <div key={c}>
+                            {label.get(c)}: {f.join(', ')}
+                          </div>
+                        ))}
+                    </td>
                     <td>{r.note}</td>
                     <td>{seconds(r.durationMs)}</td>
                     <td>{show(r.shownOrder).replaceAll(' = ', ', ')}</td>
-                    <td title={`first submitted ${r.createdAt}`}>{r.revision} · {new Date(r.updatedAt).toLocaleString()}</td>
-                    <td><button type="button" className="link" onClick={() => setGold(r.ranking)}>Use as gold</button></td>
+                    <td title={`first submitted ${r.createdAt}`}>
+                      {r.revision} · {new Date(r.updatedAt).toLocaleString()}
+                    </td>
+                    <td>
+                      <button type="button" className="link" onClick={() => setGold(r.ranking)}>
+                        Use as gold
+                      </button>
+                    </td>
                   </tr>
                 ))}
               </tbody>

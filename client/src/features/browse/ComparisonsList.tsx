@@ -21,12 +21,18 @@ export function ComparisonsList({ slug, overlap }: { slug: string; overlap: numb
           Show
           <select value={status} onChange={(e) => setStatus(e.target.value as ComparisonStatus)}>
             {Object.entries(statuses).map(([value, label]) => (
-              <option key={value} value={value}>{label}</option>
+              <option key={value} value={value}>
+                {label}
+              </option>
             ))}
           </select>
         </label>
       </div>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       <table className="list">
         <thead>
           <tr>
@@ -39,17 +45,28 @@ export function ComparisonsList({ slug, overlap }: { slug: string; overlap: numb
         <tbody>
           {items.map((c) => (
             <tr key={c.id}>
-              <td><Link to={`/comparisons/${c.id}`}>{c.id}</Link></td>
-              <td><Link to={`/comparisons/${c.id}`} className="plain">{c.prompt}</Link></td>
+              <td>
+                <Link to={`/comparisons/${c.id}`}>{c.id}</Link>
+              </td>
+              <td>
+                <Link to={`/comparisons/${c.id}`} className="plain">
+                  {c.prompt}
+                </Link>
+              </td>
               <td>{c.candidates}</td>
-              <td>{c.rankingCount} / {overlap}{c.done ? ' ✓' : ''}</td>
+              <td>
+                {c.rankingCount} / {overlap}
+                {c.done ? ' ✓' : ''}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       {!loading && items.length === 0 && <p className="muted">No comparisons here yet.</p>}
       {list.hasNextPage && items.length > 0 && (
-        <button type="button" onClick={() => void list.fetchNextPage()} disabled={loading}>{loading ? 'Loading…' : 'Show more'}</button>
+        <button type="button" onClick={() => void list.fetchNextPage()} disabled={loading}>
+          {loading ? 'Loading…' : 'Show more'}
+        </button>
       )}
     </section>
   );

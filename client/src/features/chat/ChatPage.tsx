@@ -21,7 +21,17 @@ export function ChatPage() {
   const { chat } = session;
 
   if (!project.data) {
-    return <main className="page">{project.error ? <p role="alert" className="error">{errorMessage(project.error)}</p> : <p className="muted">Loading…</p>}</main>;
+    return (
+      <main className="page">
+        {project.error ? (
+          <p role="alert" className="error">
+            {errorMessage(project.error)}
+          </p>
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
+      </main>
+    );
   }
   if (!project.data.hasModel) {
     return (
@@ -34,7 +44,9 @@ export function ChatPage() {
   }
   return (
     <main className="page chat-page">
-      <p><Link to="/">Projects</Link> / {project.data.name}</p>
+      <p>
+        <Link to="/">Projects</Link> / {project.data.name}
+      </p>
       <h1>Chat with the model</h1>
       {!chat && <StartChatForm busy={session.busy} onStart={session.start} />}
       {chat && (
@@ -45,21 +57,40 @@ export function ChatPage() {
               {chat.notComparedReason ? (
                 <p>This chat has ended and is kept, but made no comparison: {chat.notComparedReason}. Tell your researcher.</p>
               ) : (
-                <p>This chat has ended. One of the model’s answers is now a comparison for other trainers to rank{chat.comparisonId ? ` (comparison ${chat.comparisonId})` : ''}. Thank you!</p>
+                <p>
+                  This chat has ended. One of the model’s answers is now a comparison for other trainers to rank
+                  {chat.comparisonId ? ` (comparison ${chat.comparisonId})` : ''}. Thank you!
+                </p>
               )}
-              <button type="button" onClick={() => navigate(`/projects/${slug}/chat`)}>Start a new chat</button>
+              <button type="button" onClick={() => navigate(`/projects/${slug}/chat`)}>
+                Start a new chat
+              </button>
             </div>
           ) : (
-            <ChatComposer busy={session.busy} canEnd={chat.messages.some((m) => m.role === 'assistant')} onSend={session.send} onEnd={() => setConfirmEnd(true)} />
+            <ChatComposer
+              busy={session.busy}
+              canEnd={chat.messages.some((m) => m.role === 'assistant')}
+              onSend={session.send}
+              onEnd={() => setConfirmEnd(true)}
+            />
           )}
         </>
       )}
-      {session.error && <p role="alert" className="error">{session.error}</p>}
+      {session.error && (
+        <p role="alert" className="error">
+          {session.error}
+        </p>
+      )}
       {confirmEnd && (
         <Dialog title="End this chat?" onClose={() => setConfirmEnd(false)}>
-          <p>One of the model’s answers will be picked at random, alternatives will be sampled for it, and other trainers will rank them. You cannot write in this chat afterwards.</p>
+          <p>
+            One of the model’s answers will be picked at random, alternatives will be sampled for it, and other trainers will rank them. You cannot write in
+            this chat afterwards.
+          </p>
           <div className="actions">
-            <button type="button" onClick={() => setConfirmEnd(false)}>Keep chatting</button>
+            <button type="button" onClick={() => setConfirmEnd(false)}>
+              Keep chatting
+            </button>
             <button
               type="button"
               className="primary"

@@ -117,7 +117,9 @@ export function ExportPanel({ slug }: { slug: string }) {
           {exportFormats.map((f) => (
             <label key={f} className="toggle option">
               <input type="radio" value={f} {...form.register('format')} />
-              <span><strong>{f}</strong> <span className="muted">{descriptions[f]}</span></span>
+              <span>
+                <strong>{f}</strong> <span className="muted">{descriptions[f]}</span>
+              </span>
             </label>
           ))}
         </fieldset>
@@ -133,7 +135,14 @@ export function ExportPanel({ slug }: { slug: string }) {
           {choice.split && (
             <label>
               Test share (0–1)
-              <input type="number" min={0} max={1} step={0.05} {...form.register('testShare')} aria-invalid={problem?.startsWith('The test share') || undefined} />
+              <input
+                type="number"
+                min={0}
+                max={1}
+                step={0.05}
+                {...form.register('testShare')}
+                aria-invalid={problem?.startsWith('The test share') || undefined}
+              />
             </label>
           )}
           {choice.format !== 'sft' && (
@@ -175,8 +184,16 @@ export function ExportPanel({ slug }: { slug: string }) {
           <input type="number" min={0} max={1} step={0.05} {...form.register('minAgreement')} aria-invalid={problem?.startsWith('The minimum') || undefined} />
         </label>
       </div>
-      {problem && <p role="alert" className="error">{problem}</p>}
-      {error && <p role="alert" className="error">{error}</p>}
+      {problem && (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       <p role="status" data-testid="export-rows">
         {!problem && (rows === undefined ? 'Counting records…' : `${rows.toLocaleString('en')} record${rows === 1 ? '' : 's'}`)}
       </p>
@@ -188,8 +205,12 @@ export function ExportPanel({ slug }: { slug: string }) {
       <div className="scripting">
         <h3>Script it</h3>
         <p className="muted">The same export from the command line, or over HTTP with an API token (Account page):</p>
-        <pre><code data-testid="export-cli">{cli}</code></pre>
-        <pre><code data-testid="export-curl">{`curl -H "Authorization: Bearer $ORDINAL_TOKEN" '${apiUrl}'`}</code></pre>
+        <pre>
+          <code data-testid="export-cli">{cli}</code>
+        </pre>
+        <pre>
+          <code data-testid="export-curl">{`curl -H "Authorization: Bearer $ORDINAL_TOKEN" '${apiUrl}'`}</code>
+        </pre>
       </div>
     </section>
   );

@@ -69,7 +69,8 @@ export function ImportPanel({ slug }: { slug: string }) {
     <section className="panel" aria-labelledby="import-title">
       <h2 id="import-title">Import conversations</h2>
       <p className="muted">
-        A JSONL file, one conversation per line: <code>{'{"id", "messages", "completions", "metadata"}'}</code>. The file is checked first; nothing is imported while any line is bad.
+        A JSONL file, one conversation per line: <code>{'{"id", "messages", "completions", "metadata"}'}</code>. The file is checked first; nothing is imported
+        while any line is bad.
       </p>
       <div
         className={`dropzone${dragging ? ' over' : ''}`}
@@ -83,9 +84,18 @@ export function ImportPanel({ slug }: { slug: string }) {
         <p>Drop a .jsonl file here, or</p>
         <label className="button">
           Choose a file
-          <input type="file" accept=".jsonl,.ndjson,.json,application/x-ndjson,application/json,text/plain" className="visually-hidden" onChange={(e) => choose(e.target.files?.[0])} />
+          <input
+            type="file"
+            accept=".jsonl,.ndjson,.json,application/x-ndjson,application/json,text/plain"
+            className="visually-hidden"
+            onChange={(e) => choose(e.target.files?.[0])}
+          />
         </label>
-        {file && <p className="muted">{file.name} · {(file.size / 1024).toFixed(1)} KiB</p>}
+        {file && (
+          <p className="muted">
+            {file.name} · {(file.size / 1024).toFixed(1)} KiB
+          </p>
+        )}
       </div>
 
       {step.kind === 'uploading' && (
@@ -104,7 +114,11 @@ export function ImportPanel({ slug }: { slug: string }) {
           </label>
         </div>
       )}
-      {error && <p role="alert" className="error">{errorMessage(error)}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {errorMessage(error)}
+        </p>
+      )}
 
       {step.kind === 'checked' && step.result.errors.length > 0 && (
         <div role="alert" className="error">
@@ -112,10 +126,18 @@ export function ImportPanel({ slug }: { slug: string }) {
             <strong>{plural(step.result.errors.length + step.result.moreErrors, 'bad line')}: nothing was imported.</strong> Fix them and choose the file again.
           </p>
           <table className="bad-lines">
-            <thead><tr><th scope="col">Line</th><th scope="col">Problem</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Line</th>
+                <th scope="col">Problem</th>
+              </tr>
+            </thead>
             <tbody>
               {step.result.errors.map((e) => (
-                <tr key={e.line}><td>{e.line}</td><td>{e.message}</td></tr>
+                <tr key={e.line}>
+                  <td>{e.line}</td>
+                  <td>{e.message}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -135,7 +157,9 @@ export function ImportPanel({ slug }: { slug: string }) {
         </div>
       )}
       {step.kind === 'imported' && (
-        <p role="status" className="success">Imported {summary(step.result)}.</p>
+        <p role="status" className="success">
+          Imported {summary(step.result)}.
+        </p>
       )}
     </section>
   );

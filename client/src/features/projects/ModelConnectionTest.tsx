@@ -27,7 +27,11 @@ export function ModelConnectionTest({ slug }: { slug: string }) {
           )}
         </div>
       )}
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

@@ -64,13 +64,20 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
   const [saved, setSaved] = useState(false);
   const [preview, setPreview] = useState(false);
   const form = useForm<ProjectFormValues, unknown, CreateProjectInput | UpdateProject>({
-    resolver: (project ? formResolver(updateForm, labels) : formResolver(createForm, labels)) as Resolver<ProjectFormValues, unknown, CreateProjectInput | UpdateProject>,
+    resolver: (project ? formResolver(updateForm, labels) : formResolver(createForm, labels)) as Resolver<
+      ProjectFormValues,
+      unknown,
+      CreateProjectInput | UpdateProject
+    >,
     defaultValues: initial(project),
   });
   const ratings = useFieldArray({ control: form.control, name: 'ratings' });
   const flags = useFieldArray({ control: form.control, name: 'flags' });
   const { register } = form;
-  const { errors: { root, ...fieldErrors }, isDirty } = form.formState;
+  const {
+    errors: { root, ...fieldErrors },
+    isDirty,
+  } = form.formState;
   const problems = errorsByPath(fieldErrors);
   const values = form.watch();
 
@@ -92,7 +99,14 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
   };
 
   const problem = (path: string) => problems[path] && <span className="field-error">{problems[path]}</span>;
-  const nested = (prefix: string) => Object.entries(problems).filter(([p]) => p.startsWith(prefix)).map(([p, m]) => <span key={p} className="field-error">{p}: {m}</span>);
+  const nested = (prefix: string) =>
+    Object.entries(problems)
+      .filter(([p]) => p.startsWith(prefix))
+      .map(([p, m]) => (
+        <span key={p} className="field-error">
+          {p}: {m}
+        </span>
+      ));
 
   return (
     <form className="form" onSubmit={submit} aria-label={project ? 'Project settings' : 'New project'} noValidate>
@@ -111,7 +125,9 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
       <div className="field">
         <div className="field-head">
           <span id="guidelines-label">Guidelines (Markdown, shown to trainers)</span>
-          <button type="button" className="link" onClick={() => setPreview(!preview)} aria-pressed={preview}>{preview ? 'Edit' : 'Preview'}</button>
+          <button type="button" className="link" onClick={() => setPreview(!preview)} aria-pressed={preview}>
+            {preview ? 'Edit' : 'Preview'}
+          </button>
         </div>
         {preview ? (
           <div className="preview">{values.guidelines ? <Markdown text={values.guidelines} /> : <p className="muted">Nothing written yet.</p>}</div>
@@ -152,17 +168,36 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
         <legend>Ratings asked per answer</legend>
         {ratings.fields.map((field, i) => (
           <div className="row editable" key={field.id}>
-            <label>Key<input {...register(`ratings.${i}.key`)} /></label>
-            <label>Label<input {...register(`ratings.${i}.label`)} /></label>
-            <label>From<input type="number" {...register(`ratings.${i}.min`, number)} /></label>
-            <label>To<input type="number" {...register(`ratings.${i}.max`, number)} /></label>
-            <label className="toggle"><input type="checkbox" {...register(`ratings.${i}.required`)} />Required</label>
-            <button type="button" className="link" onClick={() => ratings.remove(i)} aria-label={`Remove rating ${values.ratings[i]?.label || i + 1}`}>Remove</button>
+            <label>
+              Key
+              <input {...register(`ratings.${i}.key`)} />
+            </label>
+            <label>
+              Label
+              <input {...register(`ratings.${i}.label`)} />
+            </label>
+            <label>
+              From
+              <input type="number" {...register(`ratings.${i}.min`, number)} />
+            </label>
+            <label>
+              To
+              <input type="number" {...register(`ratings.${i}.max`, number)} />
+            </label>
+            <label className="toggle">
+              <input type="checkbox" {...register(`ratings.${i}.required`)} />
+              Required
+            </label>
+            <button type="button" className="link" onClick={() => ratings.remove(i)} aria-label={`Remove rating ${values.ratings[i]?.label || i + 1}`}>
+              Remove
+            </button>
           </div>
         ))}
         {nested('ratings')}
         <div className="actions start">
-          <button type="button" onClick={() => ratings.append({ key: `rating_${ratings.fields.length + 1}`, label: '', min: 1, max: 7, required: false })}>Add a rating</button>
+          <button type="button" onClick={() => ratings.append({ key: `rating_${ratings.fields.length + 1}`, label: '', min: 1, max: 7, required: false })}>
+            Add a rating
+          </button>
         </div>
       </fieldset>
 
@@ -170,21 +205,42 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
         <legend>Flags a trainer may tick per answer</legend>
         {flags.fields.map((field, i) => (
           <div className="row editable" key={field.id}>
-            <label>Key<input {...register(`flags.${i}.key`)} /></label>
-            <label className="grow">Label<input {...register(`flags.${i}.label`)} /></label>
-            <button type="button" className="link" onClick={() => flags.remove(i)} aria-label={`Remove flag ${values.flags[i]?.label || i + 1}`}>Remove</button>
+            <label>
+              Key
+              <input {...register(`flags.${i}.key`)} />
+            </label>
+            <label className="grow">
+              Label
+              <input {...register(`flags.${i}.label`)} />
+            </label>
+            <button type="button" className="link" onClick={() => flags.remove(i)} aria-label={`Remove flag ${values.flags[i]?.label || i + 1}`}>
+              Remove
+            </button>
           </div>
         ))}
         {nested('flags')}
         <div className="actions start">
-          <button type="button" onClick={() => flags.append({ key: `flag_${flags.fields.length + 1}`, label: '' })}>Add a flag</button>
-          <button type="button" onClick={() => { ratings.replace(defaultRatings); flags.replace(defaultFlags); }}>Use InstructGPT’s defaults</button>
+          <button type="button" onClick={() => flags.append({ key: `flag_${flags.fields.length + 1}`, label: '' })}>
+            Add a flag
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              ratings.replace(defaultRatings);
+              flags.replace(defaultFlags);
+            }}
+          >
+            Use InstructGPT’s defaults
+          </button>
         </div>
       </fieldset>
 
       <fieldset>
         <legend>Model (optional: for sampled candidates, suggestions and chats)</legend>
-        <p className="muted">Any OpenAI-compatible Chat Completions server: vLLM (<code>http://host:8000/v1</code>), Ollama (<code>http://host:11434/v1</code>), llama.cpp server (<code>http://host:8080/v1</code>) or a hosted API. Leave both empty for no model.</p>
+        <p className="muted">
+          Any OpenAI-compatible Chat Completions server: vLLM (<code>http://host:8000/v1</code>), Ollama (<code>http://host:11434/v1</code>), llama.cpp server (
+          <code>http://host:8080/v1</code>) or a hosted API. Leave both empty for no model.
+        </p>
         <div className="row">
           <label>
             Base URL
@@ -210,21 +266,47 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
           )}
         </div>
         <div className="row">
-          <label>Temperature<input type="number" step={0.1} min={0} max={2} {...register('sampling.temperature', number)} /></label>
-          <label>top_p<input type="number" step={0.05} min={0} max={1} {...register('sampling.topP', number)} /></label>
-          <label>Max tokens<input type="number" min={1} {...register('sampling.maxTokens', number)} /></label>
-          <label>Candidates (K)<input type="number" min={2} max={9} {...register('sampling.k', number)} /></label>
+          <label>
+            Temperature
+            <input type="number" step={0.1} min={0} max={2} {...register('sampling.temperature', number)} />
+          </label>
+          <label>
+            top_p
+            <input type="number" step={0.05} min={0} max={1} {...register('sampling.topP', number)} />
+          </label>
+          <label>
+            Max tokens
+            <input type="number" min={1} {...register('sampling.maxTokens', number)} />
+          </label>
+          <label>
+            Candidates (K)
+            <input type="number" min={2} max={9} {...register('sampling.k', number)} />
+          </label>
         </div>
         {nested('sampling')}
         {nested('modelEndpoint').filter((n) => !['modelEndpoint.baseUrl', 'modelEndpoint.model'].includes(String(n.key)))}
         {project?.hasModel && <ModelConnectionTest slug={project.slug} />}
       </fieldset>
 
-      {Object.keys(problems).length > 0 && <p role="alert" className="error">Please fix the fields marked above.</p>}
-      {root?.server && <p role="alert" className="error">{root.server.message}</p>}
-      {saved && !isDirty && <p role="status" className="success">Saved.</p>}
+      {Object.keys(problems).length > 0 && (
+        <p role="alert" className="error">
+          Please fix the fields marked above.
+        </p>
+      )}
+      {root?.server && (
+        <p role="alert" className="error">
+          {root.server.message}
+        </p>
+      )}
+      {saved && !isDirty && (
+        <p role="status" className="success">
+          Saved.
+        </p>
+      )}
       <div className="actions start">
-        <button type="submit" className="primary">{project ? 'Save settings' : 'Create project'}</button>
+        <button type="submit" className="primary">
+          {project ? 'Save settings' : 'Create project'}
+        </button>
       </div>
     </form>
   );

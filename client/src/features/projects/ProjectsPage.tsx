@@ -9,13 +9,22 @@ export function ProjectsPage() {
   const { data: projects, error } = useProjects();
   const researcher = user.role !== 'trainer';
 
-  if (error) return <p role="alert" className="page error">{errorMessage(error)}</p>;
+  if (error)
+    return (
+      <p role="alert" className="page error">
+        {errorMessage(error)}
+      </p>
+    );
   if (!projects) return <p className="page muted">Loading…</p>;
   return (
     <main className="page">
       <div className="page-head">
         <h1>Projects</h1>
-        {researcher && <Link className="button primary" to="/projects/new">New project</Link>}
+        {researcher && (
+          <Link className="button primary" to="/projects/new">
+            New project
+          </Link>
+        )}
       </div>
       {projects.length === 0 && <p>{researcher ? 'No projects yet: create one to import conversations into.' : 'No projects have work for you yet.'}</p>}
       <ul className="projects">
@@ -30,15 +39,30 @@ export function ProjectsPage() {
                 </h2>
                 <p className="muted">
                   {left === 0 ? 'Nothing left for you' : `${left}${left >= AVAILABLE_TO_ME_LIMIT ? '+' : ''} comparison${left === 1 ? '' : 's'} left for you`}
-                  {researcher && ` · ${p.progress.completed} of ${p.progress.comparisons} comparisons complete · ${p.progress.rankings} rankings · overlap ${p.overlap}`}
+                  {researcher &&
+                    ` · ${p.progress.completed} of ${p.progress.comparisons} comparisons complete · ${p.progress.rankings} rankings · overlap ${p.overlap}`}
                 </p>
               </div>
               {!p.archived && (
                 <div className="actions">
-                  {left > 0 ? <Link className="button primary" to={`/projects/${p.slug}/rank`}>Start ranking</Link> : <span className="muted">All ranked</span>}
-                  <Link className="button" to={`/projects/${p.slug}/demonstrate`}>Write a demonstration</Link>
-                  {p.hasModel && <Link className="button" to={`/projects/${p.slug}/chat`}>Chat with the model</Link>}
-                  <Link className="button" to={`/projects/${p.slug}/me`}>My figures</Link>
+                  {left > 0 ? (
+                    <Link className="button primary" to={`/projects/${p.slug}/rank`}>
+                      Start ranking
+                    </Link>
+                  ) : (
+                    <span className="muted">All ranked</span>
+                  )}
+                  <Link className="button" to={`/projects/${p.slug}/demonstrate`}>
+                    Write a demonstration
+                  </Link>
+                  {p.hasModel && (
+                    <Link className="button" to={`/projects/${p.slug}/chat`}>
+                      Chat with the model
+                    </Link>
+                  )}
+                  <Link className="button" to={`/projects/${p.slug}/me`}>
+                    My figures
+                  </Link>
                 </div>
               )}
             </li>

@@ -71,8 +71,13 @@ function TrainerTable({ trainers }: { trainers: TrainerStats[] }) {
           <tr>
             {columns.map((c) => (
               <th key={c.key} scope="col" aria-sort={sort.key === c.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
-                <button type="button" className="link" onClick={() => setSort((s) => ({ key: c.key, descending: s.key === c.key ? !s.descending : c.key !== 'username' }))}>
-                  {c.label}{sort.key === c.key ? (sort.descending ? ' ↓' : ' ↑') : ''}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => setSort((s) => ({ key: c.key, descending: s.key === c.key ? !s.descending : c.key !== 'username' }))}
+                >
+                  {c.label}
+                  {sort.key === c.key ? (sort.descending ? ' ↓' : ' ↑') : ''}
                 </button>
               </th>
             ))}
@@ -85,7 +90,11 @@ function TrainerTable({ trainers }: { trainers: TrainerStats[] }) {
               {columns.map((c) => (
                 <td key={c.key}>
                   {c.format(t)}
-                  {c.key === 'longerPreferred' && t.prefersLonger && <span className="badge warn" title={`${t.lengthPairs} pairs`}>prefers longer</span>}
+                  {c.key === 'longerPreferred' && t.prefersLonger && (
+                    <span className="badge warn" title={`${t.lengthPairs} pairs`}>
+                      prefers longer
+                    </span>
+                  )}
                 </td>
               ))}
             </tr>
@@ -102,21 +111,58 @@ export default function QualityDashboard({ slug }: { slug: string }) {
   const { data: review, error: reviewError } = useReview(slug);
   const error = statsError ?? reviewError;
 
-  if (error) return <p role="alert" className="error">{errorMessage(error)}</p>;
+  if (error)
+    return (
+      <p role="alert" className="error">
+        {errorMessage(error)}
+      </p>
+    );
   if (!stats) return <p className="muted">Computing…</p>;
-  const positions = stats.positionBias.byShownPosition.map((rate, i) => ({ position: `${i + 1}`, winRate: rate ?? 0, contests: stats.positionBias.contests[i] }));
+  const positions = stats.positionBias.byShownPosition.map((rate, i) => ({
+    position: `${i + 1}`,
+    winRate: rate ?? 0,
+    contests: stats.positionBias.contests[i],
+  }));
   const lengthBuckets = stats.lengthBias.byLengthRatio.map((b) => ({ bucket: b.bucket, longerPreferred: b.longerPreferred ?? 0, pairs: b.pairs }));
   const agreementByTrainer = stats.trainers.filter((t) => t.agreement !== null).map((t) => ({ username: t.username, agreement: t.agreement }));
 
   return (
     <section className="panel quality" aria-label="Quality">
       <dl className="figures">
-        <div><dt>Pairwise agreement</dt><dd data-testid="agreement-pairwise">{percent(stats.agreement.pairwise)}</dd><dd className="muted small">over {stats.agreement.comparisons} comparisons ranked by 2+</dd></div>
-        <div><dt>Kendall τ-b</dt><dd data-testid="agreement-tau">{decimal(stats.agreement.kendallTau)}</dd><dd className="muted small">{stats.agreement.rankingPairs} ranking pairs</dd></div>
-        <div><dt>Longer answer preferred</dt><dd data-testid="longer-preferred">{percent(stats.lengthBias.longerPreferred)}</dd><dd className="muted small">{stats.lengthBias.pairs} untied pairs</dd></div>
-        <div><dt>Gold accuracy</dt><dd data-testid="gold-accuracy">{percent(stats.gold.accuracy)}</dd><dd className="muted small">{stats.gold.answers} answers on {stats.gold.comparisons} gold items</dd></div>
-        <div><dt>Median time</dt><dd>{seconds(stats.time.medianMs)}</dd><dd className="muted small">{stats.suspicious.fastAnswers} under {seconds(stats.time.fastThresholdMs)}</dd></div>
-        <div><dt>Submitted as shown</dt><dd>{stats.suspicious.shownOrderSubmissions}</dd><dd className="muted small">of {stats.rankings} rankings</dd></div>
+        <div>
+          <dt>Pairwise agreement</dt>
+          <dd data-testid="agreement-pairwise">{percent(stats.agreement.pairwise)}</dd>
+          <dd className="muted small">over {stats.agreement.comparisons} comparisons ranked by 2+</dd>
+        </div>
+        <div>
+          <dt>Kendall τ-b</dt>
+          <dd data-testid="agreement-tau">{decimal(stats.agreement.kendallTau)}</dd>
+          <dd className="muted small">{stats.agreement.rankingPairs} ranking pairs</dd>
+        </div>
+        <div>
+          <dt>Longer answer preferred</dt>
+          <dd data-testid="longer-preferred">{percent(stats.lengthBias.longerPreferred)}</dd>
+          <dd className="muted small">{stats.lengthBias.pairs} untied pairs</dd>
+        </div>
+        <div>
+          <dt>Gold accuracy</dt>
+          <dd data-testid="gold-accuracy">{percent(stats.gold.accuracy)}</dd>
+          <dd className="muted small">
+            {stats.gold.answers} answers on {stats.gold.comparisons} gold items
+          </dd>
+        </div>
+        <div>
+          <dt>Median time</dt>
+          <dd>{seconds(stats.time.medianMs)}</dd>
+          <dd className="muted small">
+            {stats.suspicious.fastAnswers} under {seconds(stats.time.fastThresholdMs)}
+          </dd>
+        </div>
+        <div>
+          <dt>Submitted as shown</dt>
+          <dd>{stats.suspicious.shownOrderSubmissions}</dd>
+          <dd className="muted small">of {stats.rankings} rankings</dd>
+        </div>
       </dl>
 
       <div className="charts">
@@ -129,7 +175,15 @@ export default function QualityDashboard({ slug }: { slug: string }) {
             <Bar dataKey="rankings" fill="var(--accent)" isAnimationActive={false} />
           </BarChart>
         </Chart>
-        <ShareChart title="Win rate by shown position" description="unbiased trainers give every position about 50%" data={positions} x="position" y="winRate" name="win rate" evenLine />
+        <ShareChart
+          title="Win rate by shown position"
+          description="unbiased trainers give every position about 50%"
+          data={positions}
+          x="position"
+          y="winRate"
+          name="win rate"
+          evenLine
+        />
         <ShareChart
           title="Longer answer preferred, by length ratio"
           description="how often the longer of two answers won"
@@ -140,7 +194,14 @@ export default function QualityDashboard({ slug }: { slug: string }) {
           fill="var(--tie)"
           evenLine
         />
-        <ShareChart title="Agreement with the others’ consensus" description="per trainer, leave-one-out" data={agreementByTrainer} x="username" y="agreement" name="agreement" />
+        <ShareChart
+          title="Agreement with the others’ consensus"
+          description="per trainer, leave-one-out"
+          data={agreementByTrainer}
+          x="username"
+          y="agreement"
+          name="agreement"
+        />
       </div>
 
       <h3>Trainers</h3>
@@ -153,7 +214,10 @@ export default function QualityDashboard({ slug }: { slug: string }) {
             <h4>Flagged answers ({review.flagged.length})</h4>
             <ul>
               {review.flagged.map((f, i) => (
-                <li key={i}><Link to={`/comparisons/${f.comparisonId}`}>Comparison {f.comparisonId}</Link>, answer {f.candidateId}: {f.flags.join(', ')} <span className="muted">({f.annotator})</span></li>
+                <li key={i}>
+                  <Link to={`/comparisons/${f.comparisonId}`}>Comparison {f.comparisonId}</Link>, answer {f.candidateId}: {f.flags.join(', ')}{' '}
+                  <span className="muted">({f.annotator})</span>
+                </li>
               ))}
             </ul>
           </div>
@@ -161,7 +225,9 @@ export default function QualityDashboard({ slug }: { slug: string }) {
             <h4>Skipped, with reasons ({review.skips.length})</h4>
             <ul>
               {review.skips.map((s, i) => (
-                <li key={i}><Link to={`/comparisons/${s.comparisonId}`}>Comparison {s.comparisonId}</Link>: “{s.reason}” <span className="muted">({s.annotator})</span></li>
+                <li key={i}>
+                  <Link to={`/comparisons/${s.comparisonId}`}>Comparison {s.comparisonId}</Link>: “{s.reason}” <span className="muted">({s.annotator})</span>
+                </li>
               ))}
             </ul>
           </div>
@@ -169,7 +235,9 @@ export default function QualityDashboard({ slug }: { slug: string }) {
             <h4>Notes ({review.notes.length})</h4>
             <ul>
               {review.notes.map((n, i) => (
-                <li key={i}><Link to={`/comparisons/${n.comparisonId}`}>Comparison {n.comparisonId}</Link>: “{n.note}” <span className="muted">({n.annotator})</span></li>
+                <li key={i}>
+                  <Link to={`/comparisons/${n.comparisonId}`}>Comparison {n.comparisonId}</Link>: “{n.note}” <span className="muted">({n.annotator})</span>
+                </li>
               ))}
             </ul>
           </div>

@@ -17,7 +17,9 @@ export function RankingPage() {
   if (failure) {
     return (
       <div className="page">
-        <p role="alert" className="error">{errorMessage(failure)}</p>
+        <p role="alert" className="error">
+          {errorMessage(failure)}
+        </p>
         <Link to="/">Back to projects</Link>
       </div>
     );

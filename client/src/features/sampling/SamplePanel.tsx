@@ -24,8 +24,16 @@ export function SamplePanel({ slug, hasModel, k }: { slug: string; hasModel: boo
           <progress max={job.total || 1} value={job.done + job.failed} />
         </label>
       )}
-      {job.state === 'done' && <p role="status" className="success">Sampled {job.done} of {job.total} prompts{left ? `; ${left}` : ''}.</p>}
-      {job.state === 'failed' && <p role="alert" className="error">Sampling stopped: {job.lastError}</p>}
+      {job.state === 'done' && (
+        <p role="status" className="success">
+          Sampled {job.done} of {job.total} prompts{left ? `; ${left}` : ''}.
+        </p>
+      )}
+      {job.state === 'failed' && (
+        <p role="alert" className="error">
+          Sampling stopped: {job.lastError}
+        </p>
+      )}
       {job.state !== 'running' && job.advice && <p className="muted">{job.advice}</p>}
       {unsampled.length > 0 && (
         <ul className="unsampled" aria-label="Prompts left without candidates">
@@ -36,7 +44,11 @@ export function SamplePanel({ slug, hasModel, k }: { slug: string; hasModel: boo
           ))}
         </ul>
       )}
-      {error && <p role="alert" className="error">{errorMessage(error)}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {errorMessage(error)}
+        </p>
+      )}
       <div className="actions start">
         <button type="button" onClick={() => start.mutate()} disabled={!hasModel || waitingPrompts === 0 || job.state === 'running'}>
           Sample {k} candidates for each waiting prompt

@@ -63,13 +63,24 @@ function UserAdmin({ me }: { me: string }) {
   };
 
   if (loadError instanceof ApiError && loadError.status === 403) return <NotAllowed />;
-  if (!users && error) return <p role="alert" className="page error">{error}</p>;
+  if (!users && error)
+    return (
+      <p role="alert" className="page error">
+        {error}
+      </p>
+    );
   if (!users) return <p className="page muted">Loading…</p>;
   return (
     <main className="page users">
       <h1>Users</h1>
-      {error && <p role="alert" className="error">{error}</p>}
-      <p role="status" className="notice-line">{notice}</p>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <p role="status" className="notice-line">
+        {notice}
+      </p>
       <table aria-label="Users" className="users-table">
         <thead>
           <tr>
@@ -137,8 +148,12 @@ function UserRow({
           <span className="muted">Change your own password on the Account page.</span>
         ) : (
           <div className="row-actions">
-            <button type="button" onClick={() => onAction('password')}>Reset password</button>
-            <button type="button" onClick={() => onAction('active')}>{user.active ? 'Deactivate' : 'Reactivate'}</button>
+            <button type="button" onClick={() => onAction('password')}>
+              Reset password
+            </button>
+            <button type="button" onClick={() => onAction('active')}>
+              {user.active ? 'Deactivate' : 'Reactivate'}
+            </button>
           </div>
         )}
       </td>
@@ -159,7 +174,9 @@ function RoleControl({ user, onSave }: { user: User; onSave: (user: User, role: 
     <div className="role-control">
       <select aria-label={`Role of ${user.username}`} value={role} disabled={busy} onChange={(e) => setRole(roleSchema.parse(e.target.value))}>
         {roles.map((r) => (
-          <option key={r} value={r}>{r}</option>
+          <option key={r} value={r}>
+            {r}
+          </option>
         ))}
       </select>
       {role !== user.role && (
@@ -192,7 +209,12 @@ function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
   });
 
   const invalid = (field: CreateField) => (errors[field] ? { 'aria-invalid': true, 'aria-describedby': `${id}-${field}-error` } : {});
-  const fieldError = (field: CreateField) => errors[field] && <p id={`${id}-${field}-error`} className="error field-error">{errors[field].message}</p>;
+  const fieldError = (field: CreateField) =>
+    errors[field] && (
+      <p id={`${id}-${field}-error`} className="error field-error">
+        {errors[field].message}
+      </p>
+    );
 
   return (
     <section aria-labelledby={`${id}-title`} className="create-user">
@@ -207,7 +229,9 @@ function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
           {createLabels.role}
           <select {...form.register('role')}>
             {roles.map((r) => (
-              <option key={r} value={r}>{r}: {roleHelp[r]}</option>
+              <option key={r} value={r}>
+                {r}: {roleHelp[r]}
+              </option>
             ))}
           </select>
         </label>
@@ -234,9 +258,15 @@ function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
             Suggest a password
           </button>
         </div>
-        {errors.root?.server && <p role="alert" className="error">{errors.root.server.message}</p>}
+        {errors.root?.server && (
+          <p role="alert" className="error">
+            {errors.root.server.message}
+          </p>
+        )}
         <div className="actions">
-          <button type="submit" className="primary" disabled={isSubmitting}>{isSubmitting ? 'Creating…' : 'Create user'}</button>
+          <button type="submit" className="primary" disabled={isSubmitting}>
+            {isSubmitting ? 'Creating…' : 'Create user'}
+          </button>
         </div>
       </form>
     </section>
@@ -270,18 +300,20 @@ function ResetPasswordDialog({ user, onClose }: { user: User; onClose: () => voi
         <>
           <SecretValue label={`New password for ${user.username}`} value={saved} />
           <p>
-            It will not be shown again: copy it now and give it to {user.username}. They were logged out everywhere, their API tokens
-            were revoked, and they log in with this password from now on.
+            It will not be shown again: copy it now and give it to {user.username}. They were logged out everywhere, their API tokens were revoked, and they log
+            in with this password from now on.
           </p>
           <div className="actions">
-            <button type="button" className="primary" onClick={onClose}>Done</button>
+            <button type="button" className="primary" onClick={onClose}>
+              Done
+            </button>
           </div>
         </>
       ) : (
         <form onSubmit={submit} noValidate className="dialog-form">
           <p>
-            {user.username} will be logged out everywhere, their API tokens will be revoked, and they must use the new password next
-            time. Their past answers are not touched.
+            {user.username} will be logged out everywhere, their API tokens will be revoked, and they must use the new password next time. Their past answers
+            are not touched.
           </p>
           <label>
             New password
@@ -294,12 +326,26 @@ function ResetPasswordDialog({ user, onClose }: { user: User; onClose: () => voi
             />
             <span className="hint">A random one is filled in; you may type your own (at least 10 characters).</span>
           </label>
-          {fieldError && <p id={errorId} className="error field-error">{fieldError}</p>}
-          {errors.root?.server && <p role="alert" className="error">{errors.root.server.message}</p>}
+          {fieldError && (
+            <p id={errorId} className="error field-error">
+              {fieldError}
+            </p>
+          )}
+          {errors.root?.server && (
+            <p role="alert" className="error">
+              {errors.root.server.message}
+            </p>
+          )}
           <div className="actions">
-            <button type="button" onClick={() => form.setValue('password', generatePassword())}>Generate another</button>
-            <button type="button" onClick={onClose}>Cancel</button>
-            <button type="submit" className="primary" disabled={isSubmitting}>{isSubmitting ? 'Resetting…' : 'Reset password'}</button>
+            <button type="button" onClick={() => form.setValue('password', generatePassword())}>
+              Generate another
+            </button>
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="primary" disabled={isSubmitting}>
+              {isSubmitting ? 'Resetting…' : 'Reset password'}
+            </button>
           </div>
         </form>
       )}
@@ -320,15 +366,21 @@ function ActiveDialog({ user, onClose, onDone }: { user: User; onClose: () => vo
     <Dialog title={`${verb} ${user.username}?`} onClose={onClose}>
       {deactivating ? (
         <p>
-          {user.username} will be logged out at once and can no longer log in or use their API tokens. Their past answers stay:
-          the rankings they submitted remain in the projects and in exports. You can reactivate them later.
+          {user.username} will be logged out at once and can no longer log in or use their API tokens. Their past answers stay: the rankings they submitted
+          remain in the projects and in exports. You can reactivate them later.
         </p>
       ) : (
         <p>{user.username} will be able to log in again with their current password. Their past answers are where they were.</p>
       )}
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       <div className="actions">
-        <button type="button" onClick={onClose}>Cancel</button>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
         <button type="button" className="primary" disabled={busy} onClick={confirm}>
           {verb}
         </button>

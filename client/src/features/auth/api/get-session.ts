@@ -16,7 +16,6 @@ export async function getSession(): Promise<User | null> {
 
 export const sessionQueryKey = ['session'] as const;
 
-export const sessionQueryOptions = () =>
-  queryOptions({ queryKey: sessionQueryKey, queryFn: getSession, staleTime: Infinity });
+export const sessionQueryOptions = () => queryOptions({ queryKey: sessionQueryKey, queryFn: getSession, staleTime: Infinity });
 
 export const useCurrentUser = () => useQuery(sessionQueryOptions());

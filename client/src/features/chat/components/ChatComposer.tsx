@@ -34,8 +34,12 @@ export function ChatComposer({ busy, canEnd, onSend, onEnd }: ChatComposerProps)
         />
       </label>
       <div className="actions">
-        <button type="button" onClick={onEnd} disabled={busy || !canEnd}>End chat</button>
-        <button type="button" className="primary" onClick={() => void send()} disabled={busy || !text.trim()}>{busy ? 'Waiting for the model…' : 'Send'} <kbd>Ctrl</kbd>+<kbd>Enter</kbd></button>
+        <button type="button" onClick={onEnd} disabled={busy || !canEnd}>
+          End chat
+        </button>
+        <button type="button" className="primary" onClick={() => void send()} disabled={busy || !text.trim()}>
+          {busy ? 'Waiting for the model…' : 'Send'} <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
+        </button>
       </div>
     </div>
   );

@@ -7,7 +7,12 @@ export function ChatMessages({ messages, pending }: { messages: Chat['messages']
     <ol className="chat" aria-live="polite">
       {messages.map((m) =>
         m.role === 'system' ? (
-          <li key={m.id} className="message system"><details><summary>System prompt</summary><Markdown text={m.content} /></details></li>
+          <li key={m.id} className="message system">
+            <details>
+              <summary>System prompt</summary>
+              <Markdown text={m.content} />
+            </details>
+          </li>
         ) : (
           <li key={m.id} className={`message ${m.role}`}>
             <span className="speaker">{m.role === 'user' ? 'You' : 'Model'}</span>
@@ -17,8 +22,14 @@ export function ChatMessages({ messages, pending }: { messages: Chat['messages']
       )}
       {pending && (
         <>
-          <li className="message user"><span className="speaker">You</span><Markdown text={pending.user} /></li>
-          <li className="message assistant"><span className="speaker">Model</span><Markdown text={pending.answer || '…'} /></li>
+          <li className="message user">
+            <span className="speaker">You</span>
+            <Markdown text={pending.user} />
+          </li>
+          <li className="message assistant">
+            <span className="speaker">Model</span>
+            <Markdown text={pending.answer || '…'} />
+          </li>
         </>
       )}
     </ol>

@@ -57,7 +57,9 @@ export function Composer({ role, onAdd, hasModel, suggestion }: ComposerProps) {
       </label>
       {from && <p className="muted">Editing a suggestion{from.model ? ` from ${from.model}` : ''}.</p>}
       <div className="actions start">
-        <button type="button" onClick={() => void add()} disabled={!text.trim()}>Add {role} turn</button>
+        <button type="button" onClick={() => void add()} disabled={!text.trim()}>
+          Add {role} turn
+        </button>
         <button type="button" onClick={suggestion.start} disabled={!hasModel || current?.state === 'streaming'} title={hasModel ? undefined : 'Needs a model'}>
           {current?.state === 'streaming' ? 'Suggesting…' : `Suggest the ${role}’s message`}
         </button>

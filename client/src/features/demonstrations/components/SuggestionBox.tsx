@@ -16,13 +16,21 @@ export function SuggestionBox({ suggestion, onAccept, onEdit, onDiscard, onStop 
       <Markdown text={suggestion.content || '…'} />
       {suggestion.state === 'ready' && (
         <div className="actions start">
-          <button type="button" className="primary" onClick={() => onAccept(suggestion)}>Accept</button>
-          <button type="button" onClick={() => onEdit(suggestion)}>Edit</button>
-          <button type="button" onClick={onDiscard}>Discard</button>
+          <button type="button" className="primary" onClick={() => onAccept(suggestion)}>
+            Accept
+          </button>
+          <button type="button" onClick={() => onEdit(suggestion)}>
+            Edit
+          </button>
+          <button type="button" onClick={onDiscard}>
+            Discard
+          </button>
         </div>
       )}
       {suggestion.state === 'streaming' && (
-        <button type="button" className="link" onClick={onStop}>Stop</button>
+        <button type="button" className="link" onClick={onStop}>
+          Stop
+        </button>
       )}
     </div>
   );

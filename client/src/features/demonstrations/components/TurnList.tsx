@@ -14,12 +14,32 @@ export function TurnList({ draft, update }: { draft: DemonstrationDraft; update:
             {turn.suggestion && <span className="badge">{turn.content === turn.suggestion.content ? 'suggestion' : 'edited suggestion'}</span>}
             {i < draft.fixed && <span className="badge">project prompt</span>}
             <span className="spacer" />
-            <button type="button" className="link" onClick={() => setPreviewing(previewing === turn.key ? null : turn.key)}>{previewing === turn.key ? 'Edit' : 'Preview'}</button>
+            <button type="button" className="link" onClick={() => setPreviewing(previewing === turn.key ? null : turn.key)}>
+              {previewing === turn.key ? 'Edit' : 'Preview'}
+            </button>
             {i >= draft.fixed && (
               <>
-                <button type="button" className="link" disabled={i <= draft.fixed} onClick={() => update((d) => moveTurn(d, i, -1))} aria-label={`Move turn ${i + 1} up`}>↑</button>
-                <button type="button" className="link" disabled={i === draft.turns.length - 1} onClick={() => update((d) => moveTurn(d, i, 1))} aria-label={`Move turn ${i + 1} down`}>↓</button>
-                <button type="button" className="link" onClick={() => update((d) => deleteTurn(d, turn.key))} aria-label={`Delete turn ${i + 1}`}>Delete</button>
+                <button
+                  type="button"
+                  className="link"
+                  disabled={i <= draft.fixed}
+                  onClick={() => update((d) => moveTurn(d, i, -1))}
+                  aria-label={`Move turn ${i + 1} up`}
+                >
+                  ↑
+                </button>
+                <button
+                  type="button"
+                  className="link"
+                  disabled={i === draft.turns.length - 1}
+                  onClick={() => update((d) => moveTurn(d, i, 1))}
+                  aria-label={`Move turn ${i + 1} down`}
+                >
+                  ↓
+                </button>
+                <button type="button" className="link" onClick={() => update((d) => deleteTurn(d, turn.key))} aria-label={`Delete turn ${i + 1}`}>
+                  Delete
+                </button>
               </>
             )}
           </div>

@@ -4,9 +4,19 @@ import { describeIssues } from '#shared/validation.ts';
 import { errorMessage } from '../../../lib/api.ts';
 import { useNextPrompt } from '../api/get-next-prompt.ts';
 import { useSubmitDemonstration } from '../api/submit-demonstration.ts';
-import { addTurn, emptyDraft, fromPrompt, loadDraft, messagesOf, nextRole, saveDraft, suggestionSource, type DemonstrationDraft, type SuggestionSource } from '../draft.ts';
+import {
+  addTurn,
+  emptyDraft,
+  fromPrompt,
+  loadDraft,
+  messagesOf,
+  nextRole,
+  saveDraft,
+  suggestionSource,
+  type DemonstrationDraft,
+  type SuggestionSource,
+} from '../draft.ts';
 import { useSuggestion, type Suggestion } from './use-suggestion.ts';
-
 
 /**
  * The demonstration editor's state: the dialogue (kept in localStorage after every change, so a
@@ -60,7 +70,10 @@ export function useDemonstrationEditor(slug: string, username: string) {
       current: suggestion.suggestion,
       start: () => {
         act('suggest');
-        suggestion.start(messagesOf(draft).map(({ role, content }) => ({ role, content })), role);
+        suggestion.start(
+          messagesOf(draft).map(({ role, content }) => ({ role, content })),
+          role,
+        );
       },
       stop: suggestion.stop,
       accept,

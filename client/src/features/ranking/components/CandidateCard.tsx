@@ -58,8 +58,12 @@ export function CandidateCard(props: CandidateCardProps) {
           aria-roledescription="sortable answer"
           data-position={props.position}
         >
-          <span className="grip" aria-hidden>⠿</span>
-          <span className="rank" data-testid="rank">{props.tiedWithAbove ? `=${props.rank}` : props.rank}</span>
+          <span className="grip" aria-hidden>
+            ⠿
+          </span>
+          <span className="rank" data-testid="rank">
+            {props.tiedWithAbove ? `=${props.rank}` : props.rank}
+          </span>
           <span className="label">Answer {props.label}</span>
         </button>
         {props.tiedWithAbove && <span className="tie-badge">tied with above</span>}

@@ -44,7 +44,8 @@ export function CandidateList({ draft, update, candidates, settings, comparing, 
   const positionOf = (id: string | number) => draft.order.indexOf(String(id)) + 1;
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up ${name(active.id)}, at position ${positionOf(active.id)} of ${draft.order.length}.`,
-    onDragOver: ({ active, over }) => (over ? `${name(active.id)} moved to position ${positionOf(over.id)}.` : `${name(active.id)} is no longer over the list.`),
+    onDragOver: ({ active, over }) =>
+      over ? `${name(active.id)} moved to position ${positionOf(over.id)}.` : `${name(active.id)} is no longer over the list.`,
     onDragEnd: ({ active, over }) => (over ? `${name(active.id)} dropped at position ${positionOf(over.id)}.` : `${name(active.id)} dropped.`),
     onDragCancel: ({ active }) => `Moving cancelled. ${name(active.id)} went back to position ${positionOf(active.id)}.`,
   };
@@ -54,7 +55,13 @@ export function CandidateList({ draft, update, candidates, settings, comparing, 
 
   const rankOf = ranks(draft);
   return (
-    <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd} modifiers={[restrictToVerticalAxis]} accessibility={{ announcements }}>
+    <DndContext
+      sensors={sensors}
+      collisionDetection={closestCenter}
+      onDragEnd={onDragEnd}
+      modifiers={[restrictToVerticalAxis]}
+      accessibility={{ announcements }}
+    >
       <SortableContext items={draft.order} strategy={verticalListSortingStrategy}>
         <ol className="candidates" ref={listRef}>
           {draft.order.map((id, index) => {

@@ -27,7 +27,11 @@ interface RankingTaskProps {
 /** Ranking one comparison; shown with a `key` per comparison, so each starts afresh (or from its saved draft). */
 export function RankingTask({ project, comparison, username, notice, onNoticeShown, finish }: RankingTaskProps) {
   const candidates = useMemo(() => new Map(comparison.candidates.map((c, i) => [c.id, { ...c, label: candidateLabel(i) }])), [comparison]);
-  const { draft, update, elapsed } = useRankingDraft(username, comparison.id, comparison.candidates.map((c) => c.id));
+  const { draft, update, elapsed } = useRankingDraft(
+    username,
+    comparison.id,
+    comparison.candidates.map((c) => c.id),
+  );
   const dialogs = useRankingDialogs();
   const submission = useRankingSubmission({ comparisonId: comparison.id, project, candidates, draft, elapsed, dialogs, finish });
   const [comparing, setComparing] = useState<string[]>([]);
@@ -53,14 +57,25 @@ export function RankingTask({ project, comparison, username, notice, onNoticeSho
     <div className="page ranking">
       <header className="ranking-head">
         <div>
-          <Link to="/" className="muted">Projects</Link> / <strong>{project.name}</strong>
+          <Link to="/" className="muted">
+            Projects
+          </Link>{' '}
+          / <strong>{project.name}</strong>
         </div>
         <div className="actions">
-          <button type="button" onClick={() => dialogs.show('guidelines')}>Guidelines</button>
-          <button type="button" onClick={() => dialogs.show('shortcuts')} aria-label="Keyboard shortcuts">?</button>
+          <button type="button" onClick={() => dialogs.show('guidelines')}>
+            Guidelines
+          </button>
+          <button type="button" onClick={() => dialogs.show('shortcuts')} aria-label="Keyboard shortcuts">
+            ?
+          </button>
         </div>
       </header>
-      {notice && <p className="notice" role="status" onAnimationEnd={onNoticeShown}>{notice}</p>}
+      {notice && (
+        <p className="notice" role="status" onAnimationEnd={onNoticeShown}>
+          {notice}
+        </p>
+      )}
 
       <section aria-label="Conversation">
         <Conversation messages={comparison.context} />
@@ -69,7 +84,9 @@ export function RankingTask({ project, comparison, username, notice, onNoticeSho
       <section aria-labelledby="candidates-title">
         <h2 id="candidates-title">
           Rank the answers, best first
-          <span className="hint">Drag by the handle, or focus it and press Space, then the arrow keys, then Space.{project.allowTies ? ' Ties: tick “Same as above”.' : ''}</span>
+          <span className="hint">
+            Drag by the handle, or focus it and press Space, then the arrow keys, then Space.{project.allowTies ? ' Ties: tick “Same as above”.' : ''}
+          </span>
         </h2>
         {comparing.length === 2 && <CompareView ids={comparing} candidates={candidates} rankOf={ranks(draft)} onClose={() => setComparing([])} />}
         <CandidateList

@@ -15,9 +15,15 @@ export function SubmitBar({ note, onNote, error, submitting, onSkip, onSubmit }:
         Note (optional)
         <textarea value={note} onChange={(e) => onNote(e.target.value)} rows={2} maxLength={10_000} />
       </label>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       <div className="actions">
-        <button type="button" onClick={onSkip}>Skip…</button>
+        <button type="button" onClick={onSkip}>
+          Skip…
+        </button>
         <button type="button" className="primary" onClick={onSubmit} disabled={submitting}>
           {submitting ? 'Saving…' : 'Submit ranking'} <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
         </button>

@@ -8,8 +8,7 @@ import { usersQueryKey } from './get-users.ts';
 export type UpdateUser = z.infer<typeof updateUserSchema>;
 
 /** Changes a role, (de)activates, or resets a password; the server ends the user's sessions on the last two and revokes their API tokens on a reset. */
-export const updateUser = async (username: string, body: UpdateUser) =>
-  (await callRoute(usersApi.update, { params: { username }, body })).user;
+export const updateUser = async (username: string, body: UpdateUser) => (await callRoute(usersApi.update, { params: { username }, body })).user;
 
 export function useUpdateUser() {
   const queryClient = useQueryClient();
