@@ -110,3 +110,13 @@ export function listComparisons(
     nextAfter: rows.length > query.limit ? page.at(-1)!.id : null,
   };
 }
+
+/** Moves every comparison of one project into another (an import's staging, published); the triggers of migrations/0006 move their counts. */
+export function moveComparisons(db: Db, fromProjectId: number, toProjectId: number): number {
+  return db.orm.update(comparisons).set({ projectId: toProjectId }).where(eq(comparisons.projectId, fromProjectId)).run().changes;
+}
+
+/** Deletes the comparisons of the conversations `conversationIds` selects (SQL), which nobody has ranked yet: an import's staged ones. */
+export function deleteUnrankedComparisonsOf(db: Db, conversationIds: string): void {
+  db.sqlite.exec(`DELETE FROM comparisons WHERE conversation_id IN (${conversationIds})`);
+}

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Db } from '#server/db/client.ts';
 import { writeInBatches } from '#server/db/batches.ts';
-import { STAGING_SLUG_PREFIX, projects, type ProjectRow } from '#server/modules/projects/projects.table.ts';
+import { deleteUnrankedComparisonsOf, moveComparisons } from '#server/modules/comparisons/comparisons.usecases.ts';
+import { deleteEmptyProject, insertHiddenProject, markDataChanged } from '#server/modules/projects/projects.repository.ts';
+import { STAGING_SLUG_PREFIX, type ProjectRow } from '#server/modules/projects/projects.table.ts';
 
 /**
  * An import writes its rows in batches, releasing the write lock between them, under a hidden
@@ -18,13 +19,7 @@ export interface Staging {
 
 export function createStaging(db: Db, target: ProjectRow): Staging {
   const slug = `${STAGING_SLUG_PREFIX}${process.pid}-${crypto.randomUUID()}`;
-  // project_counts gets its row from the trigger of migrations/0006, as for any project.
-  const row = db.orm
-    .insert(projects)
-    .values({ slug, name: `Import into ${target.slug}, not yet finished`, ratings: [], flags: [] })
-    .returning({ id: projects.id })
-    .get();
-  return { id: row.id, slug };
+  return { id: insertHiddenProject(db, slug, `Import into ${target.slug}, not yet finished`), slug };
 }
 
 /** What publishing moved into the project. */
@@ -56,24 +51,18 @@ export function publishStaged(db: Db, staging: Staging, targetId: number): Publi
     );
     conversations = move.run(targetId, staging.id).changes;
   }
-  const comparisons = db.sqlite.prepare<[number, number]>('UPDATE comparisons SET project_id = ? WHERE project_id = ?').run(targetId, staging.id).changes;
-  // The trigger moving each comparison's counts marks only the project it left as changed.
-  db.orm.run(sql`UPDATE project_counts SET data_version = data_version + 1 WHERE project_id = ${targetId}`);
-  removeStagingRow(db, staging.id);
+  const comparisons = moveComparisons(db, staging.id, targetId);
+  markDataChanged(db, targetId);
+  deleteEmptyProject(db, staging.id);
   return { conversations, comparisons };
 }
 
 /** Deletes the staged conversations `ids` (a query on conversations' ids) with their messages and comparisons. */
 function dropStaged(db: Db, ids: string) {
+  deleteUnrankedComparisonsOf(db, ids);
   db.sqlite.exec(`
-    DELETE FROM comparisons WHERE conversation_id IN (${ids});
     DELETE FROM messages WHERE conversation_id IN (${ids});
     DELETE FROM conversations WHERE id IN (${ids});`);
-}
-
-function removeStagingRow(db: Db, stagingId: number) {
-  db.orm.run(sql`DELETE FROM project_counts WHERE project_id = ${stagingId}`);
-  db.orm.run(sql`DELETE FROM projects WHERE id = ${stagingId}`);
 }
 
 /** Conversations dropped per statement while discarding: small enough that a batch ends on time. */
@@ -85,7 +74,7 @@ export async function discardStaging(db: Db, stagingId: number): Promise<void> {
     while (inTime()) {
       const left = db.sqlite.prepare<[number], { one: number }>('SELECT 1 AS one FROM conversations WHERE project_id = ? LIMIT 1').get(stagingId);
       if (!left) {
-        removeStagingRow(db, stagingId);
+        deleteEmptyProject(db, stagingId);
         return false;
       }
       dropStaged(db, `SELECT id FROM conversations WHERE project_id = ${stagingId} ORDER BY id LIMIT ${DISCARD_CHUNK}`);

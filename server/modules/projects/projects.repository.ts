@@ -67,3 +67,27 @@ export function writingProjects<T>(db: Db, write: () => T): T {
     forgetProjects(db);
   }
 }
+
+/**
+ * A project no route can name and no list shows (its slug is one slugSchema never makes), for rows
+ * written before they may be seen: an import's staging (conversations/staging.ts). Its
+ * project_counts row comes from the trigger of migrations/0006, as for any project.
+ */
+export function insertHiddenProject(db: Db, slug: string, name: string): number {
+  return db.orm.insert(projects).values({ slug, name, ratings: [], flags: [] }).returning({ id: projects.id }).get().id;
+}
+
+/** Removes a project that has nothing left under it (a published or discarded staging), with its counts. */
+export function deleteEmptyProject(db: Db, projectId: number): void {
+  db.orm.run(sql`DELETE FROM project_counts WHERE project_id = ${projectId}`);
+  db.orm.delete(projects).where(eq(projects.id, projectId)).run();
+}
+
+/**
+ * Marks the project's data as changed, so figures cached for it are computed again: for changes the
+ * counting triggers of migrations/0006 do not mark (comparisons moved in from another project mark
+ * only the project they left).
+ */
+export function markDataChanged(db: Db, projectId: number): void {
+  db.orm.run(sql`UPDATE project_counts SET data_version = data_version + 1 WHERE project_id = ${projectId}`);
+}
