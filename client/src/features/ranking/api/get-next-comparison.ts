@@ -1,12 +1,15 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { NextComparison } from '#shared/comparisons.ts';
+import type { comparisonsApi } from '#shared/contract/comparisons.ts';
+import type { RouteResponse } from '#shared/contract/route.ts';
 import { api } from '../../../lib/api.ts';
 
-// The trainer's path: answers are typed, not checked at run time, so zod stays out of this page.
+// The trainer's path: answers are typed by the route's contract, not checked at run time, so zod
+// stays out of this page (decision 0003).
 
 /** The comparison this trainer holds or the next one; null when nothing is left. */
 export const getNextComparison = async (slug: string): Promise<NextComparison | null> =>
-  (await api<NextComparison | undefined>('GET', `/projects/${encodeURIComponent(slug)}/next?kind=comparison`)) ?? null;
+  (await api<RouteResponse<typeof comparisonsApi.next>>('GET', `/projects/${encodeURIComponent(slug)}/next?kind=comparison`)) ?? null;
 
 /**
  * Asking for the next comparison leases it to the trainer, so it is asked when the page opens and

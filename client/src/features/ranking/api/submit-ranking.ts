@@ -1,4 +1,6 @@
 import { useMutation, type UseMutationOptions } from '@tanstack/react-query';
+import type { comparisonsApi } from '#shared/contract/comparisons.ts';
+import type { RouteResponse } from '#shared/contract/route.ts';
 import type { StoredRanking, SubmitRanking } from '#shared/rankings.ts';
 import { api } from '../../../lib/api.ts';
 
@@ -8,7 +10,7 @@ export interface SubmitRankingInput {
 }
 
 export const submitRanking = async ({ comparisonId, body }: SubmitRankingInput) =>
-  (await api<{ ranking: StoredRanking }>('PUT', `/comparisons/${comparisonId}/ranking`, { body })).ranking;
+  (await api<RouteResponse<typeof comparisonsApi.rank>>('PUT', `/comparisons/${comparisonId}/ranking`, { body })).ranking;
 
 export const useSubmitRanking = (options: Omit<UseMutationOptions<StoredRanking, Error, SubmitRankingInput>, 'mutationFn'> = {}) =>
   useMutation({ ...options, mutationFn: submitRanking });
