@@ -6,6 +6,13 @@ import tseslint from 'typescript-eslint';
 // Regular expressions: in ESLint's gitignore-style groups a leading # starts a comment.
 const noServer = { regex: String.raw`^(#server/|(\.\./)+server/)`, message: 'The client never imports server code; what both need lives in shared/.' };
 const noRelativeRoots = { group: ['../**/shared/*', '../**/server/*'], message: 'Import shared/ and server/ code as #shared/… and #server/….' };
+const noClient = { regex: String.raw`^(\.\./)+client/`, message: 'The server never imports client code; what both need lives in shared/.' };
+const noRoutesOfModules = {
+  regex: String.raw`(^#server/modules/|^\.\./)[^/]+/[^/]+\.routes\.ts$`,
+  message: "A module's routes are mounted by app.ts only; what another module needs is in its use cases.",
+};
+const noOuterLayers = { regex: String.raw`^#server/(cli/|app\.ts$)`, message: 'Modules are used by the app and the CLI, never the other way round.' };
+const noModules = { regex: String.raw`^#server/modules/`, message: 'The database layer is below the modules: it never imports them.' };
 const noOtherFeaturesInsides = {
   // ../other/components/… from a feature's top, ../../other/hooks/… from one of its folders; not ../../components/ (the app's own).
   regex: String.raw`^\.\./(\.\./)?(?!\.\.)[^/]+/(components|hooks)/`,
@@ -34,7 +41,9 @@ export default tseslint.config(
     'client/**': [noServer, noRelativeRoots],
     'client/src/features/**': [noServer, noRelativeRoots, noOtherFeaturesInsides],
     'shared/**': [{ regex: String.raw`^(#server/|(\.\./)+(server|client)/)`, message: 'shared/ is used by the server and the client, and imports neither.' }],
-    'server/**': [{ regex: String.raw`^(\.\./)+client/`, message: 'The server never imports client code; what both need lives in shared/.' }, noRelativeRoots],
+    'server/**': [noClient, noRelativeRoots],
+    'server/modules/**': [noClient, noRelativeRoots, noRoutesOfModules, noOuterLayers],
+    'server/db/**': [noClient, noRelativeRoots, noModules],
     'tests/**': [noRelativeRoots],
     'bench/**': [noRelativeRoots],
   }),
