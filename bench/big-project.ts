@@ -1,6 +1,6 @@
 // Big project (issue 15): a trainer's `next` + `PUT ranking` p99 while, on a project of 1M rankings,
-// a researcher keeps the dashboard open and while a large import runs, each against the same p99 on
-// the idle server in the same run; the server's peak memory through it all; and the project page
+// a researcher keeps the dashboard open, a trainer keeps "My figures" open, a researcher exports
+// every ranking and a large import runs, each against the same p99 on the idle server in the same run; the server's peak memory through it all; and the project page
 // at 1M rankings against at 1k. The project is built fast with raw inserts (overlap 3, 4 candidates,
 // 500 trainers), as bench/export.ts does, and checked through the API.
 import fs from 'node:fs';
@@ -12,18 +12,18 @@ import {
   log,
   median,
   ordinal,
-  ordinalBin,
   percentile,
   prng,
   ratioFigure,
   round,
   scaled,
-  startChild,
+  startServer,
   stopChild,
   tempDir,
   writeConversations,
   type Figure,
 } from './lib.ts';
+import type { MyStats } from '#shared/stats.ts';
 
 const CANDIDATES = 4;
 const OVERLAP = 3;
@@ -107,7 +107,11 @@ export async function buildProject(file: string, rankings: number) {
     await ordinal(file, ['users', 'add', name, '--role', name === 'rita' ? 'researcher' : 'trainer', '--password', PASSWORD]);
   }
   const token = async (name: string) => (await ordinal(file, ['tokens', 'create', name])).stdout.trim();
-  return { researcher: await token('rita'), trainers: await Promise.all(Array.from({ length: LIVE_TRAINERS }, (_, i) => token(`live${i + 1}`))) };
+  return {
+    researcher: await token('rita'),
+    trainers: await Promise.all(Array.from({ length: LIVE_TRAINERS }, (_, i) => token(`live${i + 1}`))),
+    historyTrainer: { name: 'history1', token: await token('history1') },
+  };
 }
 
 const api = (base: string, token: string) => async (method: string, route: string, body?: unknown) => {
@@ -128,7 +132,11 @@ async function trainersWhile(base: string, tokens: string[], until: Promise<unkn
   const latencies: number[] = [];
   const failures: string[] = [];
   let done = false;
-  void Promise.all([until, new Promise((resolve) => setTimeout(resolve, minimumMs))]).then(() => (done = true));
+  // A failed `until` stops at once; its caller reports the failure.
+  Promise.all([until, new Promise((resolve) => setTimeout(resolve, minimumMs))]).then(
+    () => (done = true),
+    () => (done = true),
+  );
   const timed = async <T>(work: () => Promise<T>) => {
     const started = performance.now();
     const result = await work();
@@ -160,17 +168,6 @@ function memoryOf(pid: number | undefined) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-}
-
-async function serve(file: string) {
-  const server = await startChild(
-    process.execPath,
-    [ordinalBin, '--db', file, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-demo'],
-    /serving .* at http:\/\/localhost:(\d+)/,
-    { LOG_LEVEL: 'warn' },
-    300_000,
-  );
-  return { server, base: `http://127.0.0.1:${server.match[1]}` };
 }
 
 /** Median latency of the project page (GET /projects/big), over `n` requests one at a time. */
@@ -205,7 +202,7 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
 
   let page1k: number;
   {
-    const { server, base } = await serve(small);
+    const { server, base } = await startServer(small, { timeoutMs: 300_000 });
     try {
       page1k = await projectPage(base, smallTokens.researcher);
     } finally {
@@ -213,7 +210,7 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
     }
   }
 
-  const { server, base } = await serve(file);
+  const { server, base } = await startServer(file, { timeoutMs: 300_000 });
   const pid = server.child.pid;
   const researcher = api(base, tokens.researcher);
   try {
@@ -223,27 +220,75 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
 
     log('big project: trainers on the idle server');
     const idle = await trainersWhile(base, tokens.trainers, Promise.resolve(), window);
+    const idleMemory = memoryOf(pid);
+    log(`big project: idle: server peak memory so far ${round(idleMemory.peakMb, 0)} MB`);
 
-    log('big project: trainers while the researcher keeps reloading the dashboard (stats, review, my figures)');
-    let dashboardLoads = 0;
-    let statsMs = 0;
-    let stopDashboard = false;
-    const dashboard = (async () => {
-      while (!stopDashboard) {
-        const started = performance.now();
-        const [stats] = await Promise.all([researcher('GET', '/projects/big/stats'), researcher('GET', '/projects/big/review')]);
-        if (stats.status !== 200) throw new Error(`stats: ${stats.status} ${stats.text.slice(0, 300)}`);
-        statsMs = Math.max(statsMs, performance.now() - started);
-        dashboardLoads++;
-      }
-    })();
-    const firstLoad = new Promise<void>((resolve) => {
-      const check = setInterval(() => dashboardLoads > 0 && (clearInterval(check), resolve()), 50);
+    // Each phase repeats a researcher's (or a trainer's) long request while the live trainers rank,
+    // for the window and at least until the first one has been answered.
+    const whileRepeating = async (what: string, request: () => Promise<void>) => {
+      let loads = 0;
+      let slowestMs = 0;
+      let stop = false;
+      let firstAnswered!: () => void;
+      const first = new Promise<void>((resolve) => (firstAnswered = resolve));
+      const repeating = (async () => {
+        while (!stop) {
+          const started = performance.now();
+          await request();
+          slowestMs = Math.max(slowestMs, performance.now() - started);
+          loads++;
+          firstAnswered();
+        }
+      })();
+      // A failed request ends the phase at once instead of leaving the trainers waiting for it.
+      const trainers = await trainersWhile(base, tokens.trainers, Promise.race([first, repeating]), window);
+      stop = true;
+      await repeating;
+      const memory = memoryOf(pid);
+      log(`big project: ${what}: ${loads} times, the slowest ${round(slowestMs / 1000, 1)} s; server peak memory so far ${round(memory.peakMb, 0)} MB`);
+      return { ...trainers, loads, slowestMs, memory };
+    };
+    const expectOk = (what: string, { status, text }: { status: number; text: string }) => {
+      if (status !== 200) throw new Error(`${what}: ${status} ${text.slice(0, 300)}`);
+    };
+
+    log('big project: trainers while the researcher keeps reloading the dashboard (stats and review)');
+    const withDashboard = await whileRepeating('dashboard', async () => {
+      const [stats, review] = await Promise.all([researcher('GET', '/projects/big/stats'), researcher('GET', '/projects/big/review')]);
+      expectOk('stats', stats);
+      expectOk('review', review);
     });
-    const withDashboard = await trainersWhile(base, tokens.trainers, firstLoad, window);
-    stopDashboard = true;
-    await dashboard;
-    const afterDashboard = memoryOf(pid);
+
+    // The page shows the leaderboard beside a trainer's figures when the project has one.
+    expectOk('turning the leaderboard on', await researcher('PATCH', '/projects/big', { leaderboard: true }));
+    // A trainer of the project's history, with about rankings / 500 rankings of their own.
+    log(`big project: trainers while ${tokens.historyTrainer.name} keeps reloading "My figures" (their figures and the leaderboard)`);
+    const historyTrainer = api(base, tokens.historyTrainer.token);
+    const withMyFigures = await whileRepeating('my figures', async () => {
+      const [mine, board] = await Promise.all([historyTrainer('GET', '/projects/big/stats/me'), historyTrainer('GET', '/projects/big/leaderboard')]);
+      expectOk('stats/me', mine);
+      expectOk('leaderboard', board);
+      const theirs = (JSON.parse(mine.text) as MyStats).me?.rankings;
+      if (!theirs) throw new Error(`stats/me shows ${theirs} rankings for ${tokens.historyTrainer.name}`);
+    });
+
+    // Read as fast as the socket gives it, as a script saving to a local disk would.
+    log(`big project: trainers while the researcher exports all ${rankings.toLocaleString('en')} rankings (format rankings)`);
+    let exportedBytes = 0;
+    const withExport = await whileRepeating('export', async () => {
+      const response = await fetch(`${base}/api/v1/projects/big/export?format=rankings`, { headers: { authorization: `Bearer ${tokens.researcher}` } });
+      if (response.status !== 200) throw new Error(`export: ${response.status} ${(await response.text()).slice(0, 300)}`);
+      let lines = 0;
+      let bytes = 0;
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        bytes += chunk.length;
+        for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+      }
+      // The live trainers add to the history as they rank.
+      if (lines < rankings) throw new Error(`export: ${lines} records, fewer than the ${rankings} rankings built`);
+      exportedBytes = bytes;
+    });
+    const beforeImport = memoryOf(pid);
 
     log(`big project: trainers while ${importLines.toLocaleString('en')} lines (${(importBytes / 2 ** 20).toFixed(0)} MiB) are imported over HTTP`);
     const importStarted = performance.now();
@@ -270,9 +315,18 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
     const importSeconds = (performance.now() - importStarted) / 1000;
     const memory = memoryOf(pid);
 
-    const failures = [...withDashboard.failures, ...withImport.failures, ...idle.failures];
+    const failures = [idle, withDashboard, withMyFigures, withExport, withImport].flatMap((m) => m.failures);
     if (failures.length) log(`big project: WARNING: ${failures.length} failed trainer requests, e.g. ${failures[0]}`);
-    const note = (m: Awaited<ReturnType<typeof trainersWhile>>) => `p50 ${round(m.p50, 1)} ms over ${m.requests} requests; idle p99 ${round(idle.p99, 1)} ms`;
+    const p99Figure = (during: string, m: Awaited<ReturnType<typeof trainersWhile>>, what: string) =>
+      absoluteFigure({
+        name: `big project: trainer next + PUT p99 while ${during} (baseline: idle p99)`,
+        value: round(m.p99, 1),
+        baseline: round(idle.p99, 1),
+        ratio: round(m.p99 / idle.p99),
+        max: round(2 * idle.p99, 1),
+        unit: 'ms',
+        note: `p50 ${round(m.p50, 1)} ms over ${m.requests} requests; idle p99 ${round(idle.p99, 1)} ms; ${what}; goal: within twice the idle p99`,
+      });
     return {
       details: {
         rankings,
@@ -281,42 +335,42 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
         idle,
         withDashboard,
         withImport,
-        dashboardLoads,
-        statsMs,
+        withMyFigures,
+        withExport,
+        exportedBytes,
         importSeconds,
         memory,
-        afterDashboard,
+        idleMemory,
+        beforeImport,
         page1k,
         page1m,
         failures: failures.slice(0, 20),
       },
       figures: [
+        p99Figure(
+          `the dashboard of ${rankings.toLocaleString('en')} rankings is reloaded`,
+          withDashboard,
+          `${withDashboard.loads} dashboard loads, the slowest ${round(withDashboard.slowestMs / 1000, 1)} s`,
+        ),
+        p99Figure(
+          `a trainer of ${rankings.toLocaleString('en')} rankings reloads "My figures"`,
+          withMyFigures,
+          `${withMyFigures.loads} loads, the slowest ${round(withMyFigures.slowestMs / 1000, 1)} s`,
+        ),
+        p99Figure(
+          `${rankings.toLocaleString('en')} rankings are exported`,
+          withExport,
+          `${withExport.loads} exports of ${round(exportedBytes / 2 ** 20, 0)} MiB, the slowest ${round(withExport.slowestMs / 1000, 1)} s`,
+        ),
+        p99Figure(`${importLines.toLocaleString('en')} lines are imported over HTTP`, withImport, `the import took ${round(importSeconds, 1)} s`),
         absoluteFigure({
-          name: `big project: trainer next + PUT p99 while the dashboard of ${rankings.toLocaleString('en')} rankings is reloaded (baseline: idle p99)`,
-          value: round(withDashboard.p99, 1),
-          baseline: round(idle.p99, 1),
-          ratio: round(withDashboard.p99 / idle.p99),
-          max: round(2 * idle.p99, 1),
-          unit: 'ms',
-          note: `${note(withDashboard)}; ${dashboardLoads} dashboard loads, the slowest ${round(statsMs / 1000, 1)} s; goal: within twice the idle p99`,
-        }),
-        absoluteFigure({
-          name: `big project: trainer next + PUT p99 while ${importLines.toLocaleString('en')} lines are imported over HTTP (baseline: idle p99)`,
-          value: round(withImport.p99, 1),
-          baseline: round(idle.p99, 1),
-          ratio: round(withImport.p99 / idle.p99),
-          max: round(2 * idle.p99, 1),
-          unit: 'ms',
-          note: `${note(withImport)}; the import took ${round(importSeconds, 1)} s; goal: within twice the idle p99`,
-        }),
-        absoluteFigure({
-          name: 'big project: server peak memory (VmHWM) through dashboard and import',
+          name: 'big project: server peak memory (VmHWM) through dashboard, my figures, export and import',
           value: round(memory.peakMb, 0),
           baseline: null,
           ratio: null,
           max: 300,
           unit: 'MB',
-          note: `RSS after the dashboard ${round(afterDashboard.rssMb, 0)} MB, after the import ${round(memory.rssMb, 0)} MB`,
+          note: `RSS before the import ${round(beforeImport.rssMb, 0)} MB, after the import ${round(memory.rssMb, 0)} MB`,
         }),
         ratioFigure({
           name: `big project: project page median at ${rankings.toLocaleString('en')} rankings vs at 1,000`,

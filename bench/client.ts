@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { buildClient } from '../scripts/client-build.ts';
-import { absoluteFigure, log, median, ordinal, ordinalBin, root, round, startChild, stopChild, tempDir, writeConversations, type Figure } from './lib.ts';
+import { absoluteFigure, log, median, ordinal, root, round, startServer, stopChild, tempDir, writeConversations, type Figure } from './lib.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SUBMISSIONS = 30;
@@ -127,13 +127,7 @@ export async function clientBench(): Promise<{ figures: Figure[]; details: Recor
   await ordinal(db, ['users', 'add', 'ranker', '--role', 'trainer', '--password', PASSWORD]);
   const floor = await reactFloorBytes(dir);
 
-  const server = await startChild(
-    process.execPath,
-    [ordinalBin, '--db', db, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-demo'],
-    /serving .* at http:\/\/localhost:(\d+)/,
-    { LOG_LEVEL: 'warn' },
-  );
-  const base = `http://127.0.0.1:${server.match[1]}`;
+  const { server, base } = await startServer(db);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

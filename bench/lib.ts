@@ -92,9 +92,20 @@ export function run(command: string, args: string[], options: SpawnOptions & { s
   });
 }
 
+/**
+ * Node's arguments for the `ordinal` command as `npx ordinal` runs it: the flags of its first line
+ * (`#!/usr/bin/env -S node …`), then `nodeArgs`, then the command's file. With this Node, not the
+ * first on the PATH.
+ */
+const ordinalCommand = (nodeArgs: string[] = []) => {
+  const shebang = /^#!\/usr\/bin\/env -S node(.*)$/.exec(fs.readFileSync(ordinalBin, 'utf8').split('\n', 1)[0]!);
+  if (!shebang) throw new Error(`${ordinalBin}: its first line is not "#!/usr/bin/env -S node …"`);
+  return [...shebang[1]!.trim().split(/\s+/).filter(Boolean), ...nodeArgs, ordinalBin];
+};
+
 /** The `ordinal` CLI on a database, as a user would run it. */
 export const ordinal = (db: string, args: string[], { nodeArgs = [], ...options }: Parameters<typeof run>[2] & { nodeArgs?: string[] } = {}) =>
-  run(process.execPath, [...nodeArgs, ordinalBin, '--db', db, ...args], {
+  run(process.execPath, [...ordinalCommand(nodeArgs), '--db', db, ...args], {
     ...options,
     env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
   });
@@ -223,6 +234,21 @@ export function startChild(command: string, args: string[], ready: RegExp, env: 
       reject(new Error(`${args.join(' ')} exited with ${code} before it was ready\n${out}\n${err.slice(-4000)}`));
     });
   });
+}
+
+/**
+ * `ordinal serve` on a database (no demo project, warnings only in its log), on a free port:
+ * the child and the server's base URL once it says where it serves.
+ */
+export async function startServer(db: string, { nodeArgs = [], timeoutMs }: { nodeArgs?: string[]; timeoutMs?: number } = {}) {
+  const server = await startChild(
+    process.execPath,
+    [...ordinalCommand(nodeArgs), '--db', db, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-demo'],
+    /serving .* at http:\/\/localhost:(\d+)/,
+    { LOG_LEVEL: 'warn' },
+    timeoutMs,
+  );
+  return { server, base: `http://127.0.0.1:${server.match[1]}` };
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc; null where there is none. */

@@ -9,13 +9,13 @@ import {
   cpuSecondsOf,
   log,
   ordinal,
-  ordinalBin,
   ratioFigure,
   round,
   run,
   scaled,
   SCALE,
   startChild,
+  startServer,
   stopChild,
   tempDir,
   writeConversations,
@@ -142,15 +142,7 @@ export async function serveBench(): Promise<{ figures: Figure[]; details: Record
   }
 
   const profileDir = process.env.BENCH_PROFILE_DIR;
-  const server = await startChild(
-    process.execPath,
-    [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ordinalBin, '--db', db, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-demo'],
-    /serving .* at http:\/\/localhost:(\d+)/,
-    {
-      LOG_LEVEL: 'warn',
-    },
-  );
-  const base = `http://127.0.0.1:${server.match[1]}`;
+  const { server, base } = await startServer(db, { nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] });
   let result: Awaited<ReturnType<typeof load>>;
   try {
     const started = performance.now();
