@@ -31,7 +31,7 @@ const HISTORY_TRAINERS = 500;
 /** Trainers ranking during each measurement, each its own connection. */
 const LIVE_TRAINERS = 4;
 /** Open comparisons left for them: they never run out. */
-const OPEN = 20_000;
+const OPEN = scaled(60_000, 20_000);
 const PASSWORD = 'bench-password-1';
 
 /**
@@ -126,12 +126,17 @@ const api = (base: string, token: string) => async (method: string, route: strin
 
 /**
  * LIVE_TRAINERS trainers ranking on `big` until `until` resolves (at least `minimumMs`): each
- * request's latency, in ms.
+ * request's latency, in ms, and the server's largest resident memory meanwhile (sampled).
  */
-async function trainersWhile(base: string, tokens: string[], until: Promise<unknown>, minimumMs: number) {
+async function trainersWhile(base: string, tokens: string[], until: Promise<unknown>, minimumMs: number, pid: number | undefined) {
   const latencies: number[] = [];
   const failures: string[] = [];
   let done = false;
+  let largest = memoryOf(pid);
+  const sampler = setInterval(() => {
+    const now = memoryOf(pid);
+    if (now.rssMb > largest.rssMb) largest = now;
+  }, 200);
   // A failed `until` stops at once; its caller reports the failure.
   Promise.all([until, new Promise((resolve) => setTimeout(resolve, minimumMs))]).then(
     () => (done = true),
@@ -148,6 +153,11 @@ async function trainersWhile(base: string, tokens: string[], until: Promise<unkn
       const call = api(base, token);
       while (!done) {
         const next = await timed(() => call('GET', '/projects/big/next?kind=comparison'));
+        if (next.status === 204) {
+          // Answered at once, these would make the phase's figures meaningless.
+          done = true;
+          throw new Error('the live trainers ran out of comparisons: raise OPEN');
+        }
         if (next.status !== 200) {
           failures.push(`next ${next.status} ${next.text.slice(0, 200)}`);
           continue;
@@ -159,16 +169,19 @@ async function trainersWhile(base: string, tokens: string[], until: Promise<unkn
         if (put.status !== 200) failures.push(`PUT ${put.status} ${put.text.slice(0, 200)}`);
       }
     }),
-  );
-  return { p99: percentile(latencies, 99), p50: median(latencies), requests: latencies.length, failures };
+  ).finally(() => clearInterval(sampler));
+  return { p99: percentile(latencies, 99), p50: median(latencies), requests: latencies.length, failures, maxRssMb: largest.rssMb, largest };
 }
 
 /** The server's resident memory now and its peak so far (VmRSS, VmHWM), in MB. */
 function memoryOf(pid: number | undefined) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024, anonMb: kb('RssAnon') / 1024, fileMb: kb('RssFile') / 1024, shmemMb: kb('RssShmem') / 1024 };
 }
+
+const rssOf = ({ largest: m }: { largest: ReturnType<typeof memoryOf> }) =>
+  `${round(m.rssMb, 0)} MB (anonymous ${round(m.anonMb, 0)}, files ${round(m.fileMb, 0)}, shared ${round(m.shmemMb, 0)})`;
 
 /** Median latency of the project page (GET /projects/big), over `n` requests one at a time. */
 async function projectPage(base: string, token: string, n = 200) {
@@ -219,9 +232,8 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
     const page1m = await projectPage(base, tokens.researcher);
 
     log('big project: trainers on the idle server');
-    const idle = await trainersWhile(base, tokens.trainers, Promise.resolve(), window);
-    const idleMemory = memoryOf(pid);
-    log(`big project: idle: server peak memory so far ${round(idleMemory.peakMb, 0)} MB`);
+    const idle = await trainersWhile(base, tokens.trainers, Promise.resolve(), window, pid);
+    log(`big project: idle: server memory at most ${rssOf(idle)}`);
 
     // Each phase repeats a researcher's (or a trainer's) long request while the live trainers rank,
     // for the window and at least until the first one has been answered.
@@ -241,12 +253,11 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
         }
       })();
       // A failed request ends the phase at once instead of leaving the trainers waiting for it.
-      const trainers = await trainersWhile(base, tokens.trainers, Promise.race([first, repeating]), window);
+      const trainers = await trainersWhile(base, tokens.trainers, Promise.race([first, repeating]), window, pid);
       stop = true;
       await repeating;
-      const memory = memoryOf(pid);
-      log(`big project: ${what}: ${loads} times, the slowest ${round(slowestMs / 1000, 1)} s; server peak memory so far ${round(memory.peakMb, 0)} MB`);
-      return { ...trainers, loads, slowestMs, memory };
+      log(`big project: ${what}: ${loads} times, the slowest ${round(slowestMs / 1000, 1)} s; server memory at most ${rssOf(trainers)}`);
+      return { ...trainers, loads, slowestMs };
     };
     const expectOk = (what: string, { status, text }: { status: number; text: string }) => {
       if (status !== 200) throw new Error(`${what}: ${status} ${text.slice(0, 300)}`);
@@ -288,7 +299,6 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
       if (lines < rankings) throw new Error(`export: ${lines} records, fewer than the ${rankings} rankings built`);
       exportedBytes = bytes;
     });
-    const beforeImport = memoryOf(pid);
 
     log(`big project: trainers while ${importLines.toLocaleString('en')} lines (${(importBytes / 2 ** 20).toFixed(0)} MiB) are imported over HTTP`);
     const importStarted = performance.now();
@@ -310,7 +320,8 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
         if (job.state === 'failed') throw new Error(`import: ${JSON.stringify(job.error)}`);
       }
     })();
-    const withImport = await trainersWhile(base, tokens.trainers, importing, window);
+    const withImport = await trainersWhile(base, tokens.trainers, importing, window, pid);
+    log(`big project: import: server memory at most ${rssOf(withImport)}`);
     await importing;
     const importSeconds = (performance.now() - importStarted) / 1000;
     const memory = memoryOf(pid);
@@ -340,8 +351,6 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
         exportedBytes,
         importSeconds,
         memory,
-        idleMemory,
-        beforeImport,
         page1k,
         page1m,
         failures: failures.slice(0, 20),
@@ -370,7 +379,7 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
           ratio: null,
           max: 300,
           unit: 'MB',
-          note: `RSS before the import ${round(beforeImport.rssMb, 0)} MB, after the import ${round(memory.rssMb, 0)} MB`,
+          note: `largest RSS sampled: idle ${round(idle.maxRssMb, 0)} MB, dashboard ${round(withDashboard.maxRssMb, 0)}, my figures ${round(withMyFigures.maxRssMb, 0)}, export ${round(withExport.maxRssMb, 0)}, import ${round(withImport.maxRssMb, 0)}`,
         }),
         ratioFigure({
           name: `big project: project page median at ${rankings.toLocaleString('en')} rankings vs at 1,000`,
