@@ -7,7 +7,7 @@
 // generation of 3 × 4 MiB, not 3 × 16 (its requests make much short-lived garbage), and
 // --heap-growing-percent=100 lets each thread's old generation grow to twice what survived the last
 // full collection before the next, where V8 may otherwise let it grow fourfold. At a million
-// rankings the server's peak went from 321 to under 300 MB (at 100k: 266 to 204 MB); 50 % made
+// rankings the server's peak went from 321 to 251 MB (at 100k: 266 to 204 MB); 50 % made
 // collections so frequent that trainers' p99 during an export doubled.
 import { compiledCli, compiledCliIsFresh } from '../scripts/server-build.js';
 
