@@ -31,7 +31,7 @@ export const updateUserSchema = z.strictObject({
 });
 
 export const changePasswordSchema = z.strictObject({
-  currentPassword: z.string().min(1).max(256),
+  currentPassword: z.string().min(1, 'is empty').max(256, 'must be at most 256 characters'),
   newPassword: passwordSchema,
 });
 
@@ -45,7 +45,14 @@ export const userSchema = z.object({
 });
 export type User = z.infer<typeof userSchema>;
 
-export const createTokenSchema = z.strictObject({ name: z.string().trim().min(1).max(100).default('api token') });
+export const createTokenSchema = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'is empty: say what will use the token, such as "export script"')
+    .max(100, 'must be at most 100 characters')
+    .default('api token'),
+});
 export const apiTokenSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -55,3 +62,9 @@ export const apiTokenSchema = z.object({
   revokedAt: z.string().nullable(),
 });
 export type ApiToken = z.infer<typeof apiTokenSchema>;
+
+/** An API token with whose it is, as an admin sees every user's. `suspended`: its user is deactivated; it works again once they are reactivated. */
+export const ownedApiTokenSchema = apiTokenSchema.extend({ username: z.string(), status: z.enum(['active', 'suspended', 'revoked']) });
+export type OwnedApiToken = z.infer<typeof ownedApiTokenSchema>;
+
+export const tokenListQuerySchema = z.strictObject({ user: usernameSchema.optional() });

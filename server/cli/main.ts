@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import { config, ConfigError } from '#server/config.ts';
 import { backupDatabase, restoreDatabase } from '#server/db/backup.ts';
 import { DEFAULT_DB_FILE, openDatabase, type Db } from '#server/db/client.ts';
 import { AppError, validationError } from '#server/http/errors.ts';
-import { createApiToken } from '#server/modules/auth/auth.usecases.ts';
+import { createApiToken, listAllApiTokens, revokeApiToken } from '#server/modules/auth/auth.usecases.ts';
 import { noImportFile } from '#server/modules/conversations/conversations.errors.ts';
 import { importFile } from '#server/modules/conversations/import.ts';
 import { sweepAbandonedStagings } from '#server/modules/conversations/staging.ts';
@@ -15,12 +15,14 @@ import { exportWriteFailed } from '#server/modules/exports/exports.errors.ts';
 import { projectStats } from '#server/modules/stats/stats.ts';
 import { createProject, getProject, listProjects, toProject, updateProject } from '#server/modules/projects/projects.usecases.ts';
 import { defaultSampling, modelEndpointSchema, samplingSettingsSchema } from '#shared/models.ts';
-import { createUser, getUser, listUsers } from '#server/modules/users/users.usecases.ts';
+import { createUser, getUser, listUsers, updateUser } from '#server/modules/users/users.usecases.ts';
 import { createProjectSchema, updateProjectSchema } from '#shared/projects.ts';
 import { exportOptionsSchema } from '#shared/exports.ts';
-import { createUserSchema, roleSchema } from '#shared/users.ts';
+import { idParamSchema } from '#shared/ids.ts';
+import { createUserSchema, passwordSchema, roleSchema, type UserRole } from '#shared/users.ts';
 import { apiKeyEnvUnset, endpointIncomplete } from './cli.errors.ts';
 import { progressLine } from './progress.ts';
+import { readPassword } from './read-password.ts';
 
 const program = new Command('ordinal')
   .description('Ordinal: rankings, demonstrations and datasets for training language models from human feedback.')
@@ -47,13 +49,27 @@ const share = (value: string) => {
   return n;
 };
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
+/**
+ * Rows on standard output: on a terminal, aligned under a header; piped, one tab-separated line per
+ * row and no header, for `cut` and `awk` (`--json` has every field).
+ */
+function printTable(header: string[], rows: string[][]) {
+  if (!process.stdout.isTTY) {
+    for (const row of rows) process.stdout.write(`${row.join('\t')}\n`);
+    return;
+  }
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+  for (const row of [header, ...rows])
+    process.stdout.write(
+      `${row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
 }
+
+/** A time for a table: to the minute in UTC on a terminal (the header says UTC), the full ISO time for scripts. */
+const tableTime = (iso: string | null) => (iso === null ? 'never' : process.stdout.isTTY ? iso.slice(0, 16).replace('T', ' ') : iso);
 
 program
   .command('serve')
@@ -101,14 +117,14 @@ program
     process.on('SIGTERM', onSignal);
   });
 
-const users = program.command('users').description('Manage user accounts');
+const users = program.command('users').description('Manage user accounts (the same rules as the web app’s Users page)');
 users
   .command('add <username>')
   .description('Create a user. Without --password the password is read from standard input.')
   .addOption(new Option('--role <role>', 'what the user may do').choices(roleSchema.options).makeOptionMandatory())
   .option('--password <password>', 'the password (at least 10 characters); prefer standard input, which stays out of shell history')
   .action(async (username: string, options: { role: string; password?: string }) => {
-    const password = options.password ?? (await readStdin());
+    const password = options.password ?? (await readPassword(`Password for ${username}`));
     const input = parseWith(createUserSchema, { username, role: options.role, password }, 'user');
     const user = await createUser(db(), input, null);
     process.stdout.write(`Created ${user.role} ${user.username}\n`);
@@ -120,12 +136,51 @@ users
   .action((options: { json?: boolean }) => {
     const list = listUsers(db());
     if (options.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-    else for (const u of list) process.stdout.write(`${u.username}\t${u.role}\t${u.active ? 'active' : 'deactivated'}\t${u.lastActiveAt ?? 'never'}\n`);
+    else
+      printTable(
+        ['username', 'role', 'status', 'last active (UTC)'],
+        list.map((u) => [u.username, u.role, u.active ? 'active' : 'deactivated', tableTime(u.lastActiveAt)]),
+      );
+  });
+users
+  .command('set-password <username>')
+  .description(
+    'Set a new password, read from standard input (typed unseen on a terminal), never from an argument. Ends the user’s sessions and revokes their API tokens. An admin who forgot their password resets it this way.',
+  )
+  .action(async (username: string) => {
+    const database = db();
+    // An unknown name is said before the password is asked for.
+    getUser(database, username);
+    const password = parseWith(passwordSchema, await readPassword(`New password for ${username}`), 'password');
+    const user = await updateUser(database, username, { password }, null);
+    process.stdout.write(`Set a new password for ${user.username}: they were logged out everywhere and their API tokens were revoked.\n`);
+  });
+users
+  .command('deactivate <username>')
+  .description('Stop a user from logging in: ends their sessions at once and suspends their API tokens; their past answers stay. Not the last active admin.')
+  .action(async (username: string) => {
+    const user = await updateUser(db(), username, { active: false }, null);
+    process.stdout.write(`Deactivated ${user.username}: they were logged out and their API tokens are suspended until they are activated again.\n`);
+  });
+users
+  .command('activate <username>')
+  .description('Let a deactivated user log in again with their current password; their API tokens work again')
+  .action(async (username: string) => {
+    const user = await updateUser(db(), username, { active: true }, null);
+    process.stdout.write(`Activated ${user.username}: they can log in again.\n`);
+  });
+users
+  .command('set-role')
+  .description('Change what a user may do, from their next request on. The last active admin keeps the admin role.')
+  .addArgument(new Argument('<username>', 'whose role'))
+  .addArgument(new Argument('<role>', 'the new role').choices(roleSchema.options))
+  .action(async (username: string, role: UserRole) => {
+    const user = await updateUser(db(), username, { role }, null);
+    process.stdout.write(`${user.username} is now ${user.role === 'admin' ? 'an' : 'a'} ${user.role}.\n`);
   });
 
-program
-  .command('tokens')
-  .description('Manage API tokens')
+const tokens = program.command('tokens').description('Manage API tokens');
+tokens
   .command('create <username>')
   .description('Create an API token for a user and print it alone on standard output (it is not shown again)')
   .option('--name <name>', 'what the token is for', 'cli')
@@ -133,6 +188,27 @@ program
     const database = db();
     const { token } = createApiToken(database, getUser(database, username).id, options.name, null);
     process.stdout.write(`${token}\n`);
+  });
+tokens
+  .command('list')
+  .description('List every user’s API tokens (revoked ones too) with when each was created and last used; the id is what `tokens revoke` takes')
+  .option('--user <username>', 'only this user’s tokens')
+  .option('--json', 'print JSON')
+  .action((options: { user?: string; json?: boolean }) => {
+    const list = listAllApiTokens(db(), options.user);
+    if (options.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    else
+      printTable(
+        ['id', 'user', 'name', 'token', 'created (UTC)', 'last used (UTC)', 'status'],
+        list.map((t) => [t.id, t.username, t.name, `${t.prefix}…`, tableTime(t.createdAt), tableTime(t.lastUsedAt), t.status]),
+      );
+  });
+tokens
+  .command('revoke <id>')
+  .description('Revoke an API token by its id (see `tokens list`): requests with it fail from the next one on. It cannot be undone.')
+  .action((id: string) => {
+    const token = revokeApiToken(db(), parseWith(idParamSchema, id, 'token id'), { actorId: null });
+    process.stdout.write(`Revoked token ${token.id} “${token.name}” of ${token.username}.\n`);
   });
 
 type ProjectSettings = z.input<typeof updateProjectSchema>;

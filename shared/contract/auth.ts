@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idParamSchema } from '../ids.ts';
-import { apiTokenSchema, changePasswordSchema, createTokenSchema, loginSchema, userSchema } from '../users.ts';
-import { allUsers, route } from './route.ts';
+import { apiTokenSchema, changePasswordSchema, createTokenSchema, loginSchema, ownedApiTokenSchema, tokenListQuerySchema, userSchema } from '../users.ts';
+import { admins, allUsers, route } from './route.ts';
 
 const sessionResponse = z.object({ user: userSchema });
 
@@ -45,6 +45,21 @@ export const authApi = {
     path: '/tokens/:id',
     summary: 'Revoke one of one’s own API tokens',
     roles: allUsers,
+    params: z.object({ id: idParamSchema }),
+  }),
+  listAllTokens: route({
+    method: 'get',
+    path: '/admin/tokens',
+    summary: 'Every user’s API tokens (or one user’s, with ?user=), revoked ones included, with when each was last used',
+    roles: admins,
+    query: tokenListQuerySchema,
+    response: z.object({ tokens: z.array(ownedApiTokenSchema) }),
+  }),
+  revokeAnyToken: route({
+    method: 'delete',
+    path: '/admin/tokens/:id',
+    summary: 'Revoke any user’s API token: it fails from the next request on',
+    roles: admins,
     params: z.object({ id: idParamSchema }),
   }),
 };

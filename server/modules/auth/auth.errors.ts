@@ -14,6 +14,12 @@ export const invalidCredentials = createErrorFactory({
   message: (deactivated: boolean) => (deactivated ? 'This account is deactivated.' : 'Wrong username or password.'),
 });
 
-export const wrongPassword = createErrorFactory({ status: 400, code: 'auth.wrong_password', message: 'The current password is wrong.' });
+/** Its issue names the field, so a form shows it beside the current password. */
+export const wrongPassword = createErrorFactory({
+  status: 400,
+  code: 'auth.wrong_password',
+  message: 'The current password is wrong.',
+  details: () => ({ issues: [{ path: 'currentPassword', message: 'is wrong' }] }),
+});
 
-export const tokenNotFound = () => notFound('Active token');
+export const tokenNotFound = (id: number) => notFound(`Active token ${id}`);

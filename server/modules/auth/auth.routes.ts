@@ -2,7 +2,17 @@ import { authApi } from '#shared/contract/auth.ts';
 import type { Db } from '#server/db/client.ts';
 import { implement } from '#server/http/route.ts';
 import { getUser, toUser } from '#server/modules/users/users.usecases.ts';
-import { changePassword, createApiToken, listApiTokens, login, logout, revokeApiToken, SESSION_COOKIE, setSessionCookie } from './auth.usecases.ts';
+import {
+  changePassword,
+  createApiToken,
+  listAllApiTokens,
+  listApiTokens,
+  login,
+  logout,
+  revokeApiToken,
+  SESSION_COOKIE,
+  setSessionCookie,
+} from './auth.usecases.ts';
 import { throttleAddress, type LoginThrottle } from './login-throttle.ts';
 
 export const authRoutes = (db: Db, throttle: LoginThrottle) => [
@@ -22,6 +32,10 @@ export const authRoutes = (db: Db, throttle: LoginThrottle) => [
   implement(authApi.listTokens, ({ user }) => ({ tokens: listApiTokens(db, user.id) })),
   implement(authApi.createToken, ({ user, body }) => createApiToken(db, user.id, body.name, user.id)),
   implement(authApi.revokeToken, ({ user, params }) => {
-    revokeApiToken(db, user.id, params.id);
+    revokeApiToken(db, params.id, { actorId: user.id, ownerId: user.id });
+  }),
+  implement(authApi.listAllTokens, ({ query }) => ({ tokens: listAllApiTokens(db, query.user) })),
+  implement(authApi.revokeAnyToken, ({ user, params }) => {
+    revokeApiToken(db, params.id, { actorId: user.id });
   }),
 ];

@@ -1,11 +1,11 @@
 import type { Response } from 'express';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { statementsFor, type Db } from '#server/db/client.ts';
-import type { ApiToken } from '#shared/users.ts';
+import type { ApiToken, OwnedApiToken } from '#shared/users.ts';
 import type { AuthUser } from '#server/http/auth.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { apiTokens, sessions, users } from '#server/modules/users/users.table.ts';
-import { findUserByUsername, iso, revokeAllApiTokens } from '#server/modules/users/users.usecases.ts';
+import { findUserByUsername, getUser, iso, revokeAllApiTokens } from '#server/modules/users/users.usecases.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { dummyHashPromise, hashPassword, randomToken, sha256, verifyPassword } from './passwords.ts';
 import { invalidCredentials, tokenNotFound, tooManyAttempts, wrongPassword } from './auth.errors.ts';
@@ -143,16 +143,40 @@ export function createApiToken(db: Db, userId: number, name: string, actorId: nu
 export const listApiTokens = (db: Db, userId: number) =>
   db.orm.select().from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(desc(apiTokens.id)).all().map(toApiToken);
 
-export function revokeApiToken(db: Db, userId: number, tokenId: number) {
-  db.sqlite.transaction(() => {
+/** Every user's tokens, or one user's (an unknown name is a 404, not an empty list), by user and newest first: for admins. */
+export function listAllApiTokens(db: Db, username?: string): OwnedApiToken[] {
+  const owner = username === undefined ? undefined : getUser(db, username);
+  return db.orm
+    .select({ token: apiTokens, username: users.username, userActive: users.active })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(owner && eq(apiTokens.userId, owner.id))
+    .orderBy(users.username, desc(apiTokens.id))
+    .all()
+    .map((r): OwnedApiToken => ({
+      ...toApiToken(r.token),
+      username: r.username,
+      status: r.token.revokedAt !== null ? 'revoked' : r.userActive ? 'active' : 'suspended',
+    }));
+}
+
+/**
+ * Revokes an active token: the asker's own when `ownerId` is given (another user's is then not
+ * found), any user's otherwise (admins, the CLI). Requests carrying it fail from the next one on:
+ * each request looks the token up afresh.
+ */
+export function revokeApiToken(db: Db, tokenId: number, by: { actorId: number | null; ownerId?: number }): OwnedApiToken {
+  return db.sqlite.transaction((): OwnedApiToken => {
     const row = db.orm
       .update(apiTokens)
       .set({ revokedAt: Date.now() })
-      .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+      .where(and(eq(apiTokens.id, tokenId), by.ownerId === undefined ? undefined : eq(apiTokens.userId, by.ownerId), isNull(apiTokens.revokedAt)))
       .returning()
       .get();
-    if (!row) throw tokenNotFound();
-    audit(db, userId, 'token.revoke', `token:${tokenId}`);
+    if (!row) throw tokenNotFound(tokenId);
+    const owner = db.orm.select({ username: users.username }).from(users).where(eq(users.id, row.userId)).get()!;
+    audit(db, by.actorId, 'token.revoke', `token:${tokenId}`, { userId: row.userId, name: row.name });
+    return { ...toApiToken(row), username: owner.username, status: 'revoked' };
   })();
 }
 

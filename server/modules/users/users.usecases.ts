@@ -56,6 +56,28 @@ export const countUsers = (db: Db) =>
     .from(users)
     .get()!.n;
 
+/**
+ * Nobody may lock everyone out of managing users: the last active admin is neither demoted nor
+ * deactivated, whoever asks (the Users page, the API, the CLI all change users through updateUser).
+ */
+function refuseLockout(db: Db, row: UserRow, changes: { role?: UserRole; active?: boolean }) {
+  const deactivates = changes.active === false;
+  const demotes = changes.role !== undefined && changes.role !== 'admin';
+  if (row.role !== 'admin' || !row.active || !(deactivates || demotes)) return;
+  const activeAdmins = db.orm
+    .select({ n: sql<number>`count(*)` })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), eq(users.active, true)))
+    .get()!.n;
+  if (activeAdmins <= 1) throw lastAdmin(row.username, deactivates ? 'deactivated' : 'given another role');
+}
+
+/**
+ * Changes a role, (de)activates, or sets a new password: the one way every caller (Users page, API,
+ * CLI) changes a user. A role applies from the user's next request. Deactivating or a new password
+ * ends every session of the user at once; a new password also revokes their API tokens, while
+ * deactivating only suspends them (token lookups skip inactive users).
+ */
 export async function updateUser(
   db: Db,
   username: string,
@@ -67,19 +89,8 @@ export async function updateUser(
     .transaction(() => {
       const row = getUser(db, username);
       if (changes.role === undefined && changes.active === undefined && passwordHash === undefined) return toUser(row);
-      const losesAdmin = row.role === 'admin' && row.active && ((changes.role !== undefined && changes.role !== 'admin') || changes.active === false);
-      if (
-        losesAdmin &&
-        db.orm
-          .select({ n: sql<number>`count(*)` })
-          .from(users)
-          .where(sql`${users.role} = 'admin' AND ${users.active} = 1`)
-          .get()!.n <= 1
-      ) {
-        throw lastAdmin();
-      }
+      refuseLockout(db, row, changes);
       const updated = db.orm.update(users).set({ role: changes.role, active: changes.active, passwordHash }).where(eq(users.id, row.id)).returning().get();
-      // A deactivated user or a reset password ends every session of that user; a reset also revokes their API tokens.
       if (changes.active === false || passwordHash) db.orm.delete(sessions).where(eq(sessions.userId, row.id)).run();
       const revokedTokens = passwordHash ? revokeAllApiTokens(db, row.id) : undefined;
       audit(db, actorId, 'user.update', `user:${row.username}`, {

@@ -12,6 +12,7 @@ import { useSession } from '../auth/session.tsx';
 import { useCreateUser } from './api/create-user.ts';
 import { useUsers } from './api/get-users.ts';
 import { useUpdateUser } from './api/update-user.ts';
+import { UserTokens } from './UserTokens.tsx';
 import './users.css';
 
 const roles = roleSchema.options;
@@ -47,37 +48,22 @@ function NotAllowed() {
 
 function UserAdmin({ me }: { me: string }) {
   const { data: users, error: loadError } = useUsers();
-  const updateRole = useUpdateUser();
   const [notice, setNotice] = useState('');
   const [action, setAction] = useState<Action | null>(null);
-  const failure = updateRole.error ?? loadError;
-  const error = failure ? errorMessage(failure) : null;
 
-  const saveRole = async (user: User, role: UserRole) => {
-    try {
-      await updateRole.mutateAsync({ username: user.username, role });
-      setNotice(`${user.username} is now ${role === 'admin' ? 'an' : 'a'} ${role}.`);
-    } catch {
-      // Shown from the mutation's error.
-    }
-  };
+  const roleSaved = (user: User) => setNotice(`${user.username} is now ${user.role === 'admin' ? 'an' : 'a'} ${user.role}.`);
 
   if (loadError instanceof ApiError && loadError.status === 403) return <NotAllowed />;
-  if (!users && error)
+  if (!users && loadError)
     return (
       <p role="alert" className="page error">
-        {error}
+        {errorMessage(loadError)}
       </p>
     );
   if (!users) return <p className="page muted">Loading…</p>;
   return (
     <main className="page users">
       <h1>Users</h1>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
       <p role="status" className="notice-line">
         {notice}
       </p>
@@ -94,7 +80,7 @@ function UserAdmin({ me }: { me: string }) {
         </thead>
         <tbody>
           {users.map((u) => (
-            <UserRow key={u.id} user={u} isMe={u.username === me} onSaveRole={saveRole} onAction={(kind) => setAction({ kind, user: u })} />
+            <UserRow key={u.id} user={u} isMe={u.username === me} onRoleSaved={roleSaved} onAction={(kind) => setAction({ kind, user: u })} />
           ))}
         </tbody>
       </table>
@@ -103,6 +89,7 @@ function UserAdmin({ me }: { me: string }) {
           setNotice(`Created ${created.role} ${created.username}. Give them their password; they can change it on their Account page.`);
         }}
       />
+      <UserTokens />
       {action?.kind === 'password' && <ResetPasswordDialog user={action.user} onClose={() => setAction(null)} />}
       {action?.kind === 'active' && (
         <ActiveDialog
@@ -121,12 +108,12 @@ function UserAdmin({ me }: { me: string }) {
 function UserRow({
   user,
   isMe,
-  onSaveRole,
+  onRoleSaved,
   onAction,
 }: {
   user: User;
   isMe: boolean;
-  onSaveRole: (user: User, role: UserRole) => Promise<void>;
+  onRoleSaved: (user: User) => void;
   onAction: (kind: Action['kind']) => void;
 }) {
   return (
@@ -135,7 +122,7 @@ function UserRow({
         {user.username}
         {isMe && <span className="muted"> (you)</span>}
       </th>
-      <td>{isMe ? user.role : <RoleControl user={user} onSave={onSaveRole} />}</td>
+      <td>{isMe ? user.role : <RoleControl user={user} onSaved={onRoleSaved} />}</td>
       <td>{user.active ? 'Active' : <span className="badge">Deactivated</span>}</td>
       <td>
         <RelativeTime iso={user.lastActiveAt} />
@@ -161,18 +148,29 @@ function UserRow({
   );
 }
 
-/** A role picker that changes nothing until "Save role": arrowing through a select must not promote anyone. */
-function RoleControl({ user, onSave }: { user: User; onSave: (user: User, role: UserRole) => Promise<void> }) {
+/**
+ * A role picker that changes nothing until "Save role": arrowing through a select must not promote
+ * anyone. A refusal (the last active admin keeps the role) is shown beside it.
+ */
+function RoleControl({ user, onSaved }: { user: User; onSaved: (user: User) => void }) {
+  const errorId = useId();
+  const update = useUpdateUser();
   const [role, setRole] = useState<UserRole>(user.role);
-  const [busy, setBusy] = useState(false);
-  const save = async () => {
-    setBusy(true);
-    await onSave(user, role);
-    setBusy(false);
-  };
+  const error = update.error ? errorMessage(update.error) : null;
+  const save = () => update.mutate({ username: user.username, role }, { onSuccess: onSaved });
   return (
     <div className="role-control">
-      <select aria-label={`Role of ${user.username}`} value={role} disabled={busy} onChange={(e) => setRole(roleSchema.parse(e.target.value))}>
+      <select
+        aria-label={`Role of ${user.username}`}
+        value={role}
+        disabled={update.isPending}
+        onChange={(e) => {
+          update.reset();
+          setRole(roleSchema.parse(e.target.value));
+        }}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+      >
         {roles.map((r) => (
           <option key={r} value={r}>
             {r}
@@ -180,9 +178,14 @@ function RoleControl({ user, onSave }: { user: User; onSave: (user: User, role: 
         ))}
       </select>
       {role !== user.role && (
-        <button type="button" className="primary" disabled={busy} onClick={() => void save()}>
+        <button type="button" className="primary" disabled={update.isPending} onClick={save}>
           Save role
         </button>
+      )}
+      {error && (
+        <p id={errorId} role="alert" className="error field-error">
+          {error}
+        </p>
       )}
     </div>
   );

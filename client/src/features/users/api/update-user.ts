@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { usersApi } from '#shared/contract/users.ts';
 import type { updateUserSchema, User } from '#shared/users.ts';
 import { callRoute } from '../../../lib/api.ts';
+import { allTokensQueryKey } from './get-all-tokens.ts';
 import { usersQueryKey } from './get-users.ts';
 
 export type UpdateUser = z.infer<typeof updateUserSchema>;
@@ -16,7 +17,8 @@ export function useUpdateUser() {
     mutationFn: ({ username, ...body }: UpdateUser & { username: string }) => updateUser(username, body),
     onSuccess: (updated) => {
       queryClient.setQueryData<User[]>(usersQueryKey, (list) => list?.map((u) => (u.id === updated.id ? updated : u)));
-      return queryClient.invalidateQueries({ queryKey: usersQueryKey });
+      // A reset revokes the user's tokens and (de)activating suspends or restores them: the token list shows it.
+      return Promise.all([queryClient.invalidateQueries({ queryKey: usersQueryKey }), queryClient.invalidateQueries({ queryKey: allTokensQueryKey })]);
     },
   });
 }
