@@ -22,10 +22,10 @@ export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 /** Sampling parameters recorded with a model-written message; free-form beyond the usual keys. */
 export const samplingParamsSchema = z.looseObject({
-  temperature: z.number().min(0).max(10).optional(),
-  top_p: z.number().min(0).max(1).optional(),
-  max_tokens: z.number().int().min(1).optional(),
-  seed: z.number().int().optional(),
+  temperature: z.number().min(0, 'temperature must be between 0 and 10').max(10, 'temperature must be between 0 and 10').optional(),
+  top_p: z.number().min(0, 'top_p must be between 0 and 1').max(1, 'top_p must be between 0 and 1').optional(),
+  max_tokens: z.number().int('max_tokens must be a whole number').min(1, 'max_tokens must be at least 1').optional(),
+  seed: z.number().int('seed must be a whole number').optional(),
 });
 
 export const MIN_CANDIDATES = 2;
@@ -88,48 +88,67 @@ export function repeatedTexts(texts: readonly string[]): Array<[number, number]>
   return repeats;
 }
 
-/** One line of an import file (docs/import-format.md). */
-export const importLineSchema = z
-  .strictObject({
-    id: z.string().trim().min(1, 'id is empty').max(200, 'id is longer than 200 characters').superRefine(refuseLoneSurrogates),
-    messages: z.array(chatMessageSchema).min(1, 'messages is empty'),
-    completions: z
-      .array(
-        z.strictObject({
-          content: z
-            .string()
-            .min(1, 'content is empty')
-            .max(1_000_000)
-            .refine((content) => content === '' || comparedText(content) !== '', 'content is only whitespace')
-            .superRefine(refuseLoneSurrogates),
-          model: z.string().min(1).max(200).superRefine(refuseLoneSurrogates).optional(),
-          params: samplingParamsSchema.optional(),
-          finish_reason: z.string().max(50).superRefine(refuseLoneSurrogates).optional(),
-        }),
-      )
-      .default([]),
-    // Like `params`, stored as JSON text, where JSON.stringify writes a lone surrogate as its "\ud800" escape: kept exactly as given.
-    metadata: z.record(z.string(), z.unknown()).optional(),
-  })
-  .superRefine((line, ctx) => {
-    for (const problem of dialogueProblems(line.messages, { mustEnd: 'user' })) ctx.addIssue({ code: 'custom', ...problem });
-    const n = line.completions.length;
-    if (n === 1 || n > MAX_CANDIDATES) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['completions'],
-        message: `has ${n} completion${n === 1 ? '' : 's'}: a comparison needs ${MIN_CANDIDATES}–${MAX_CANDIDATES} (or none for a prompt)`,
-      });
-    }
-    const contents = line.completions.map((c) => c.content);
-    for (const [i, first] of repeatedTexts(contents)) {
-      const but = contents[i] === contents[first] ? '' : ' but for leading or trailing whitespace';
-      ctx.addIssue({ code: 'custom', path: ['completions', i], message: `is identical to completions[${first}]${but}` });
-    }
-  });
+/** A candidate answer of an import line. */
+const completionSchema = z.strictObject({
+  content: z
+    .string()
+    .min(1, 'content is empty')
+    .max(1_000_000, 'content is longer than 1,000,000 characters')
+    .refine((content) => content === '' || comparedText(content) !== '', 'content is only whitespace')
+    .superRefine(refuseLoneSurrogates),
+  model: z.string().min(1, 'model is empty').max(200, 'model is longer than 200 characters').superRefine(refuseLoneSurrogates).optional(),
+  params: samplingParamsSchema.optional(),
+  finish_reason: z.string().max(50, 'finish_reason is longer than 50 characters').superRefine(refuseLoneSurrogates).optional(),
+});
+
+/**
+ * One line of an import file (docs/import-format.md). Each rule sits on the field it is about, so
+ * that a problem in one field (completions written as strings) does not hide those of another
+ * (messages out of order): a line's every problem is reported at once.
+ */
+export const importLineSchema = z.strictObject({
+  id: z.string().trim().min(1, 'id is empty').max(200, 'id is longer than 200 characters').superRefine(refuseLoneSurrogates),
+  messages: z
+    .array(chatMessageSchema)
+    .min(1, 'messages is empty')
+    .superRefine((messages, ctx) => {
+      // An empty list is already said to be empty.
+      if (messages.length === 0) return;
+      for (const { path, message } of dialogueProblems(messages, { mustEnd: 'user' })) ctx.addIssue({ code: 'custom', path: path.slice(1), message });
+    }),
+  completions: z
+    .array(completionSchema)
+    .superRefine(
+      (completions, ctx) => {
+        const n = completions.length;
+        if (n === 1 || n > MAX_CANDIDATES) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `has ${n} completion${n === 1 ? '' : 's'}: a comparison needs ${MIN_CANDIDATES}–${MAX_CANDIDATES} (or none for a prompt)`,
+          });
+        }
+      },
+      // Their number is wrong whatever is wrong with each of them.
+      { when: (payload) => Array.isArray(payload.value) },
+    )
+    .superRefine((completions, ctx) => {
+      const contents = completions.map((c) => c.content);
+      for (const [i, first] of repeatedTexts(contents)) {
+        const but = contents[i] === contents[first] ? '' : ' but for leading or trailing whitespace';
+        ctx.addIssue({ code: 'custom', path: [i], message: `is identical to completions[${first}]${but}` });
+      }
+    })
+    .default([]),
+  // Like `params`, stored as JSON text, where JSON.stringify writes a lone surrogate as its "\ud800" escape: kept exactly as given.
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
 export type ImportLine = z.infer<typeof importLineSchema>;
 
-export const importErrorSchema = z.object({ line: z.number().int(), message: z.string() });
+/**
+ * A bad line: its every problem in plain words, the first one first (at most MAX_PROBLEMS_LISTED, then
+ * how many more), and `message`, those joined by "; ", as the CLI prints them after the line's number.
+ */
+export const importErrorSchema = z.object({ line: z.number().int(), message: z.string(), problems: z.array(z.string()).min(1) });
 export type ImportError = z.infer<typeof importErrorSchema>;
 
 export const importResultSchema = z.object({

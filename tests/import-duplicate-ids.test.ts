@@ -27,8 +27,8 @@ describe('ids repeated within an import file', () => {
     const { duplicates, distinct } = confirmDuplicates(file, [3, 4, 5], new Set([1]));
     expect(distinct.map((d) => d.id)).toEqual(['beta']);
     expect(duplicates).toEqual([
-      { line: 4, message: 'id "beta" already appears on line 3' },
-      { line: 5, message: 'id "alpha" already appears on line 1' },
+      { line: 4, message: 'id "beta" already appears on line 3', problems: ['id "beta" already appears on line 3'] },
+      { line: 5, message: 'id "alpha" already appears on line 1', problems: ['id "alpha" already appears on line 1'] },
     ]);
   });
 });

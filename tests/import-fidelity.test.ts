@@ -69,7 +69,7 @@ const exactLine = line('exact', `,"metadata":${exactMetadata}`);
 
 /** A good line, a blank one, then every line storing would change: the bad lines are 3, 4, … */
 const fidelityFile = () => [JSON.stringify(conversation('good')), '', ...changedByStoring.map((c) => c.text)].join('\n') + '\n';
-const fidelityErrors = changedByStoring.map((c, i) => ({ line: i + 3, message: c.reason }));
+const fidelityErrors = changedByStoring.map((c, i) => ({ line: i + 3, message: c.reason, problems: [c.reason] }));
 
 async function postImport(server: Awaited<ReturnType<typeof startServer>>, slug: string, body: string, query = '') {
   const { token } = await server.user('researcher');
@@ -140,7 +140,7 @@ describe('lines that storing would change', () => {
     const deep = line('deep', `,"metadata":{"score":1e400,"deep":${'['.repeat(100)}${']'.repeat(100)}}`);
     const { status, body } = await postImport(server, slug, `${deep}\n`, '?dryRun=true');
     expect(status).toBe(400);
-    expect(body.errors).toEqual([{ line: 1, message: 'nested more than 64 levels deep' }]);
+    expect(body.errors).toEqual([{ line: 1, message: 'nested more than 64 levels deep', problems: ['nested more than 64 levels deep'] }]);
   });
 
   it('values close to those, which are stored exactly, import and are kept as written', async () => {

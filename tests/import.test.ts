@@ -711,7 +711,7 @@ const multiTurn = String.raw`{"id": "multi-turn", "messages": [{"role": "system"
 
 /** The valid line, a blank line, then every untakeable line: the bad lines are 3, 4, … */
 const untakeableFile = () => jsonl([multiTurn, '', ...untakeable.map((u) => u.line)]);
-const untakeableErrors = untakeable.map((u, i) => ({ line: i + 3, message: u.reason }));
+const untakeableErrors = untakeable.map((u, i) => ({ line: i + 3, message: u.reason, problems: [u.reason] }));
 
 describe('importing only what chat templates and trainers can take', () => {
   it('refuses, naming the line and the field, contexts that do not alternate, blank or repeated candidates and text with lone surrogates, and imports nothing', async () => {
@@ -761,7 +761,7 @@ describe('lines nested too deep to store', () => {
     for (const query of ['?dryRun=true', '']) {
       const { status, body } = await postImport(researcher, server, slug, file, query);
       expect(status, query).toBe(400);
-      expect(body.errors, query).toEqual([{ line: 2, message: 'nested more than 64 levels deep' }]);
+      expect(body.errors, query).toEqual([{ line: 2, message: 'nested more than 64 levels deep', problems: ['nested more than 64 levels deep'] }]);
     }
     // A line 63 levels deep still imports: the limit is far beyond real data.
     const nested = `${'{"a":'.repeat(62)}1${'}'.repeat(62)}`;

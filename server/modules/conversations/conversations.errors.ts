@@ -7,6 +7,21 @@ export const importEmpty = createErrorFactory({
   message: 'The file is empty: no lines to import (it has no lines, or only blank ones).',
 });
 
+/** How a file that is one JSON value, not one per line, is made into JSON Lines. */
+const conversions = {
+  array:
+    "This file is a JSON array; Ordinal reads JSON Lines: one object per line, without the [ ] around them or commas between them. Convert it with: jq -c '.[]' file.json > file.jsonl",
+  'pretty-printed':
+    'This file is pretty-printed JSON: an object spread over many lines; Ordinal reads JSON Lines: one object per line, each whole on its line. Convert it with: jq -c . file.json > file.jsonl',
+};
+
+/** Named once for the whole file, rather than a parser error for each of its lines. */
+export const notJsonLines = createErrorFactory({
+  status: 400,
+  code: 'import.not_json_lines',
+  message: (found: keyof typeof conversions) => conversions[found],
+});
+
 /** A file with bad lines is the client's mistake: every bad line is in the answer. */
 export const invalidLines = createErrorFactory({
   status: 400,

@@ -32,6 +32,8 @@ export function createImportJobs(db: Db, logger: Logger) {
 
   function start(slug: string, file: string, dryRun: boolean, actorId: number): Job {
     const progress = newProgress();
+    // The file's size is known from the start: the page can say "0 of 40 MiB" before the worker has read a byte.
+    progress[2] = fs.statSync(file).size;
     const job: Job = { id: randomUUID(), project: slug, dryRun, progress, finished: Promise.resolve() };
     job.finished = runInWorker('importFile', db.file, { slug, file, dryRun, actorId, progress })
       .then(

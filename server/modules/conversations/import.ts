@@ -3,15 +3,15 @@ import { atomically, type Db } from '#server/db/client.ts';
 import { shrinkWal, writeInBatches } from '#server/db/batches.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
-import { importLineSchema, type ImportError, type ImportLine, type ImportResult } from '#shared/conversations.ts';
-import { describeIssues } from '#shared/validation.ts';
+import type { ImportError, ImportLine, ImportResult } from '#shared/conversations.ts';
+import { badLine, checkImportLine, describeValue } from '#shared/imports.ts';
 import { inspectJson, MAX_DEPTH } from './exact-json.ts';
 import { IdHashes } from './id-hashes.ts';
 import { readLines } from './line-reader.ts';
 import { insertConversation } from './conversations.writer.ts';
 import { createStaging, discardStaging, publishStaged, type Staging } from './staging.ts';
 import { projectArchived } from '#server/modules/projects/projects.errors.ts';
-import { fileChanged, importEmpty } from './conversations.errors.ts';
+import { fileChanged, importEmpty, notJsonLines } from './conversations.errors.ts';
 
 /** Bad lines listed in full; beyond this they are only counted, so a garbage file cannot exhaust memory. */
 export const MAX_LISTED_ERRORS = 1000;
@@ -25,28 +25,53 @@ export interface ImportOptions {
 
 export type ImportPhase = 'checking' | 'importing' | 'finishing';
 
-type Parsed = { ok: true; value: ImportLine } | { ok: false; message: string };
+type Parsed = { ok: true; value: ImportLine } | { ok: false; problems: string[] };
 
 /**
- * One line as an import line, or why it is bad. Its text is inspected first: a line nested too deep
+ * One line as an import line, or its every problem. Its text is inspected first: a line nested too deep
  * is refused unparsed, and one that storing would change is refused once it is known to be JSON.
  */
 function parseLine(text: string): Parsed {
   const inspection = inspectJson(text);
-  if (inspection.tooDeep) return { ok: false, message: `nested more than ${MAX_DEPTH} levels deep` };
+  if (inspection.tooDeep) return { ok: false, problems: [`nested more than ${MAX_DEPTH} levels deep`] };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, message: `not valid JSON (${(error as Error).message})` };
+    return { ok: false, problems: [`not valid JSON (${(error as Error).message})`] };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return { ok: false, message: `expected a JSON object, found ${Array.isArray(json) ? 'an array' : json === null ? 'null' : typeof json}` };
+    return { ok: false, problems: [`the line is ${describeValue(json)}: each line must be one JSON object like {"id": "…", "messages": […]}`] };
   }
-  if (inspection.inexact !== null) return { ok: false, message: inspection.inexact };
-  const result = importLineSchema.safeParse(json);
-  if (result.success) return { ok: true, value: result.data };
-  return { ok: false, message: describeIssues(result.error) };
+  if (inspection.inexact !== null) return { ok: false, problems: [inspection.inexact] };
+  return checkImportLine(json);
+}
+
+/**
+ * Whether the file is one JSON value spread over its lines instead of JSON Lines, told from its first
+ * two non-blank lines: a JSON array (`[` first, on one line or many), or pretty-printed JSON (an object
+ * opened on the first line and continued on the next, which no line of JSON Lines can be). Such a file
+ * is refused whole, by name, rather than with a parser error for each of its lines.
+ */
+function notJsonLinesShape(file: string): 'array' | 'pretty-printed' | null {
+  const firstTwo: string[] = [];
+  for (const { text } of readLines(file)) {
+    if (text === null) return null;
+    if (text.trim() === '') continue;
+    firstTwo.push(text.trim());
+    if (firstTwo.length === 2) break;
+  }
+  const [first, second] = firstTwo;
+  if (first === undefined) return null;
+  let whole: unknown;
+  try {
+    whole = JSON.parse(first);
+  } catch {
+    if (first.startsWith('[')) return 'array';
+    return first.startsWith('{') && second !== undefined && !second.startsWith('{') ? 'pretty-printed' : null;
+  }
+  // A one-line array alone in the file; an array among objects is only a bad line.
+  return Array.isArray(whole) && second === undefined ? 'array' : null;
 }
 
 /**
@@ -62,11 +87,11 @@ export function confirmDuplicates(file: string, suspects: number[], earlierLines
   const distinct: ImportLine[] = [];
   for (const { number, text } of readLines(file)) {
     if (!isSuspect.has(number) && !earlierLines.has(number)) continue;
-    const parsed = text === null ? { ok: false as const, message: 'not readable' } : parseLine(text);
-    if (!parsed.ok) throw fileChanged(number, parsed.message);
+    const parsed = text === null ? { ok: false as const, problems: ['not readable'] } : parseLine(text);
+    if (!parsed.ok) throw fileChanged(number, parsed.problems.join('; '));
     const { id } = parsed.value;
     const earlier = firstLineOfId.get(id);
-    if (earlier !== undefined) duplicates.push({ line: number, message: `id "${id}" already appears on line ${earlier}` });
+    if (earlier !== undefined) duplicates.push(badLine(number, [`id "${id}" already appears on line ${earlier}`]));
     else {
       firstLineOfId.set(id, number);
       if (isSuspect.has(number)) distinct.push(parsed.value);
@@ -104,7 +129,7 @@ function* parsedLines(
       nextProgress = line.bytesRead + progressEvery;
     }
     if (line.text !== null && line.text.trim() === '') continue;
-    yield { number: line.number, parsed: line.text === null ? { ok: false, message: line.problem! } : parseLine(line.text), length: line.text?.length ?? 0 };
+    yield { number: line.number, parsed: line.text === null ? { ok: false, problems: [line.problem!] } : parseLine(line.text), length: line.text?.length ?? 0 };
   }
   onProgress?.(totalBytes, totalBytes, phase);
 }
@@ -116,10 +141,12 @@ function* parsedLines(
  * write lock between them (so trainers' writes get in), under a hidden staging project that one last
  * transaction moves into the project (staging.ts): readers see the whole import or none of it.
  * Lines whose id the project already has are skipped, so importing a file twice duplicates nothing.
- * A file without a line to import is refused.
+ * A file without a line to import is refused, and so is a JSON array or pretty-printed JSON.
  */
 export async function importFile(db: Db, project: ProjectRow, file: string, options: ImportOptions): Promise<ImportResult> {
   if (project.archivedAt !== null) throw projectArchived(project.slug);
+  const shape = notJsonLinesShape(file);
+  if (shape) throw notJsonLines(shape);
   const exists = db.sqlite.prepare<[number, string], { one: number }>('SELECT 1 AS one FROM conversations WHERE project_id = ? AND external_id = ?');
   const isStored = (line: ImportLine) => exists.get(project.id, line.id) !== undefined;
   const errors: ImportError[] = [];
@@ -135,7 +162,7 @@ export async function importFile(db: Db, project: ProjectRow, file: string, opti
     lines++;
     if (!parsed.ok) {
       badLines++;
-      if (errors.length < MAX_LISTED_ERRORS) errors.push({ line: number, message: parsed.message });
+      if (errors.length < MAX_LISTED_ERRORS) errors.push(badLine(number, parsed.problems));
       continue;
     }
     const earlier = ids.firstLineOf(parsed.value.id, number);
@@ -200,7 +227,7 @@ async function writeStaged(
     }
     const { number, parsed, length } = next.value;
     // The file changed between the two passes: give up, and what was staged is discarded.
-    if (!parsed.ok) throw fileChanged(number, parsed.message);
+    if (!parsed.ok) throw fileChanged(number, parsed.problems.join('; '));
     ready.push({ line: parsed.value, length });
     readyLength += length;
     return true;

@@ -4,6 +4,12 @@ import type { ImportJob } from '#shared/imports.ts';
 import { ApiError, errorMessage } from '../../lib/api.ts';
 import { useCreateImport } from './api/create-import.ts';
 import { useImportJob } from './api/get-import-job.ts';
+// The template is checked by the real importer in tests/import-errors.test.ts; its first line is the page's example.
+import template from './import-template.jsonl?raw';
+import './import.css';
+
+const exampleLine = template.slice(0, template.indexOf('\n'));
+const templateHref = `data:application/x-ndjson;charset=utf-8,${encodeURIComponent(template)}`;
 
 type Step =
   | { kind: 'idle' }
@@ -14,11 +20,16 @@ type Step =
 
 const percent = (done: number, total: number) => `${total > 0 ? Math.floor((100 * done) / total) : 0}%`;
 
+const size = (bytes: number) => (bytes < 1 << 20 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / (1 << 20)).toFixed(1)} MiB`);
+
+/** How far a pass over the file is: "12.0 MiB of 40.0 MiB (30%)". */
+const howFar = (done: number, total: number) => `${size(done)} of ${size(total)} (${percent(done, total)})`;
+
 /** What a running job is doing, in the words the page shows. */
 function describeJob(job: ImportJob) {
-  if (job.state === 'checking') return `Checking… ${percent(job.bytesDone, job.bytesTotal)}`;
-  if (job.state === 'importing') return `Importing… ${percent(job.bytesDone, job.bytesTotal)}`;
-  return 'Finishing…';
+  if (job.state === 'checking') return `Checking every line… ${howFar(job.bytesDone, job.bytesTotal)}`;
+  if (job.state === 'importing') return `Importing… ${howFar(job.bytesDone, job.bytesTotal)}`;
+  return 'Making the imported lines visible…';
 }
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
@@ -68,10 +79,43 @@ export function ImportPanel({ slug }: { slug: string }) {
   return (
     <section className="panel" aria-labelledby="import-title">
       <h2 id="import-title">Import conversations</h2>
-      <p className="muted">
-        A JSONL file, one conversation per line: <code>{'{"id", "messages", "completions", "metadata"}'}</code>. The file is checked first; nothing is imported
-        while any line is bad.
-      </p>
+      <div className="import-format">
+        <p>
+          A JSON Lines file (<code>.jsonl</code>): one JSON object per line, each line one conversation, like this one, the first line of the{' '}
+          <a href={templateHref} download="ordinal-import-template.jsonl">
+            template
+          </a>{' '}
+          (a file to start from):
+        </p>
+        <pre>
+          <code data-testid="example-line">{exampleLine}</code>
+        </pre>
+        <dl>
+          <dt>
+            <code>id</code>
+          </dt>
+          <dd>your own id for the line, unique in the project; exports carry it as source_id</dd>
+          <dt>
+            <code>messages</code>
+          </dt>
+          <dd>
+            the conversation so far: an optional system message, then user and assistant turns alternating, the user first, ending with the user turn to answer
+          </dd>
+          <dt>
+            <code>completions</code>
+          </dt>
+          <dd>
+            2–9 answers to rank, each an object like <code>{'{"content": "…"}'}</code> (optionally with model, params, finish_reason); none makes a prompt
+          </dd>
+          <dt>
+            <code>metadata</code>
+          </dt>
+          <dd>optional: any JSON object, kept with the line and exported with it</dd>
+        </dl>
+        <p className="muted">
+          The file is checked first; nothing is imported while any line is bad. The whole format is in docs/import-format.md, in Ordinal&apos;s repository.
+        </p>
+      </div>
       <div
         className={`dropzone${dragging ? ' over' : ''}`}
         onDragOver={(e) => {
@@ -88,12 +132,16 @@ export function ImportPanel({ slug }: { slug: string }) {
             type="file"
             accept=".jsonl,.ndjson,.json,application/x-ndjson,application/json,text/plain"
             className="visually-hidden"
-            onChange={(e) => choose(e.target.files?.[0])}
+            onChange={(e) => {
+              choose(e.target.files?.[0]);
+              // Choosing the same file again, once it is fixed, must check it again: the browser only says so when the value changed.
+              e.target.value = '';
+            }}
           />
         </label>
         {file && (
           <p className="muted">
-            {file.name} · {(file.size / 1024).toFixed(1)} KiB
+            {file.name} · {size(file.size)}
           </p>
         )}
       </div>
@@ -101,7 +149,7 @@ export function ImportPanel({ slug }: { slug: string }) {
       {step.kind === 'uploading' && (
         <div>
           <label>
-            {`Uploading the file to ${step.what === 'check' ? 'check' : 'import'} it… ${percent(step.share, 1)}`}
+            {`Uploading the file to ${step.what === 'check' ? 'check' : 'import'} it… ${howFar(Math.round(step.share * (file?.size ?? 0)), file?.size ?? 0)}`}
             <progress max={1} value={step.share < 1 ? step.share : undefined} />
           </label>
         </div>
@@ -136,7 +184,16 @@ export function ImportPanel({ slug }: { slug: string }) {
               {step.result.errors.map((e) => (
                 <tr key={e.line}>
                   <td>{e.line}</td>
-                  <td>{e.message}</td>
+                  <td>
+                    <strong>{e.problems[0]}</strong>
+                    {e.problems.length > 1 && (
+                      <ul className="more-problems" aria-label={`More problems of line ${e.line}`}>
+                        {e.problems.slice(1).map((problem, i) => (
+                          <li key={i}>{problem}</li>
+                        ))}
+                      </ul>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
