@@ -4,7 +4,12 @@ export const exportFormats = ['rankings', 'trl', 'openai-dpo', 'hh', 'sft'] as c
 export const exportFormatSchema = z.enum(exportFormats);
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
-const booleanFlag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1');
+const booleanFlag = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0'])], { error: 'must be true or false (or 1 or 0)' })
+  .transform((v) => v === true || v === 'true' || v === '1');
+/** A share from 0 to 1, as a query string or CLI flag gives it. */
+const shareMessage = 'must be a number from 0 to 1';
+const share = () => z.coerce.number({ error: shareMessage }).min(0, shareMessage).max(1, shareMessage);
 
 /** The pair formats: every (better, worse) pair of a ranking is one row. */
 export const pairFormats: readonly ExportFormat[] = ['trl', 'openai-dpo', 'hh'];
@@ -14,7 +19,7 @@ export const pairFormats: readonly ExportFormat[] = ['trl', 'openai-dpo', 'hh'];
  * change is refused, naming it: a researcher who asked for margins on `hh` rows must learn that
  * there are none rather than train without them.
  */
-const appliesTo = {
+export const appliesTo = {
   margin: { flag: '--margin', formats: ['trl'] },
   withFeatures: { flag: '--with-features', formats: ['trl', 'rankings'] },
   includeTopRanked: { flag: '--include-top-ranked', formats: ['sft'] },
@@ -32,7 +37,7 @@ export const exportOptionsSchema = z
     /** Only the train or test share of prompts; both when absent. */
     split: z.enum(['train', 'test']).optional(),
     /** Share of prompts in `test`. */
-    testShare: z.coerce.number().min(0).max(1).default(0.1),
+    testShare: share().default(0.1),
     /** One row per trainer's ranking, or one consensus ranking (ranked pairs) per comparison. */
     rows: z.enum(['per-trainer', 'consensus']).default('per-trainer'),
     /** trl only: a float `margin` on every row, here the number of rank groups between chosen and rejected. */
@@ -45,7 +50,7 @@ export const exportOptionsSchema = z
      */
     withFeatures: booleanFlag.default(false),
     /** Only comparisons whose trainers agree at least this much (pairwise); comparisons ranked once are left out. */
-    minAgreement: z.coerce.number().min(0).max(1).optional(),
+    minAgreement: share().optional(),
     /** sft only: a `provenance` array per record (author, model, whether each message began as a suggestion, edit distance). */
     provenance: booleanFlag.default(false),
     /** openai-dpo only: leave out rows whose input holds an assistant turn (OpenAI's preference fine-tuning takes single-turn inputs). */

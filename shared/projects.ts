@@ -9,11 +9,12 @@ export const ratingQuestionSchema = z
     label: z.string().min(1).max(200),
     min: z.number().int().min(0).max(10),
     max: z.number().int().min(1).max(10),
+    /** What the scale's ends mean, shown to trainers beside them ("Terrible", "Excellent"). */
     minLabel: z.string().max(100).optional(),
     maxLabel: z.string().max(100).optional(),
     required: z.boolean().default(false),
   })
-  .refine((q) => q.max > q.min, { message: 'max must be greater than min', path: ['max'] });
+  .refine((q) => q.max > q.min, { message: 'must be greater than the low end (min)', path: ['max'] });
 export type RatingQuestion = z.infer<typeof ratingQuestionSchema>;
 
 /** A yes/no property a trainer may tick on a candidate, e.g. "gives harmful advice". */
@@ -41,7 +42,17 @@ export const defaultFlags: Flag[] = [
   { key: 'moral_judgment', label: 'Expresses a moral judgment' },
 ];
 
-const uniqueKeys = <T extends { key: string }>(items: T[]) => new Set(items.map((i) => i.key)).size === items.length;
+/** Each key once: a repeated key is named on the item that repeats it, beside its key field. */
+const uniqueKeys =
+  (what: string) =>
+  <T extends { key: string }>(items: T[], ctx: z.RefinementCtx) => {
+    const first = new Map<string, number>();
+    items.forEach(({ key }, i) => {
+      const earlier = first.get(key);
+      if (earlier === undefined) first.set(key, i);
+      else ctx.addIssue({ code: 'custom', path: [i, 'key'], message: `is already the key of ${what} ${earlier + 1}; each needs its own` });
+    });
+  };
 
 /** The settings a researcher chooses for a project (docs/api.md, project settings), each field without its default. */
 const settingsFields = {
@@ -50,8 +61,8 @@ const settingsFields = {
   /** How many different trainers must rank each comparison. */
   overlap: z.number().int().min(1).max(50),
   allowTies: z.boolean(),
-  ratings: z.array(ratingQuestionSchema).max(10).refine(uniqueKeys, 'rating keys must be unique'),
-  flags: z.array(flagSchema).max(30).refine(uniqueKeys, 'flag keys must be unique'),
+  ratings: z.array(ratingQuestionSchema).max(10).superRefine(uniqueKeys('rating')),
+  flags: z.array(flagSchema).max(30).superRefine(uniqueKeys('flag')),
   /** Minutes a trainer holds a comparison before it returns to the queue. */
   leaseMinutes: z
     .number()

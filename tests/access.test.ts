@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserRole } from '#shared/users.ts';
+import { createApiToken } from '#server/modules/auth/auth.usecases.ts';
 import { conversation, startServer, type TestUser } from './support/app.ts';
 
 /**
@@ -57,6 +58,8 @@ let slug: string;
 let skipSlug: string;
 let importSlug: string;
 let patchTarget: TestUser;
+/** A token of another user's, for an admin to revoke. */
+let adminRevokeTarget: string;
 const callers = {} as Record<Who, Caller>;
 
 const cases: Case[] = [
@@ -75,6 +78,8 @@ const cases: Case[] = [
   { route: 'GET /tokens', path: () => '/tokens', expected: anyUser(200) },
   { route: 'POST /tokens', path: () => '/tokens', body: () => ({ name: 'access test' }), expected: anyUser(201) },
   { route: 'DELETE /tokens/:id', path: (c) => `/tokens/${c.spareTokenId}`, expected: anyUser(204) },
+  { route: 'GET /admin/tokens', path: () => '/admin/tokens', expected: admins(200) },
+  { route: 'DELETE /admin/tokens/:id', path: () => `/admin/tokens/${adminRevokeTarget}`, expected: admins(204) },
   { route: 'GET /users', path: () => '/users', expected: admins(200) },
   {
     route: 'POST /users',
@@ -113,6 +118,7 @@ const cases: Case[] = [
   { route: 'POST /comparisons/:id/skip', path: (c) => `/comparisons/${c.skipId}/skip`, body: () => ({ reason: 'not my field' }), expected: anyUser(204) },
   { route: 'GET /projects/:slug/export', path: () => `/projects/${slug}/export?format=rankings`, expected: researchers(200) },
   { route: 'GET /projects/:slug/export/count', path: () => `/projects/${slug}/export/count?format=trl`, expected: researchers(200) },
+  { route: 'GET /projects/:slug/export/cli', path: () => `/projects/${slug}/export/cli`, expected: researchers(200) },
   {
     route: 'POST /projects/:slug/demonstrations',
     path: () => `/projects/${slug}/demonstrations`,
@@ -194,6 +200,7 @@ beforeAll(async () => {
   expect((await server.importLines(slug, [conversation('rank-me', 3)])).status).toBe(200);
   expect((await server.importLines(skipSlug, [conversation('skip-me', 2)])).status).toBe(200);
   patchTarget = await server.user('trainer');
+  adminRevokeTarget = createApiToken(server.db, patchTarget.id, 'for an admin to revoke', null).apiToken.id;
   const loginUser = await server.user('trainer');
 
   for (const who of everyone) {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { exportCountSchema, exportOptionsSchema } from '../exports.ts';
 import { projectParams } from './projects.ts';
 import { researchers, route } from './route.ts';
@@ -22,5 +23,16 @@ export const exportsApi = {
     params: projectParams,
     query: exportOptionsSchema,
     response: exportCountSchema,
+  }),
+  cli: route({
+    method: 'get',
+    path: '/projects/:slug/export/cli',
+    summary: 'What an export’s command line needs to run as shown on the server machine: the database file the server uses (`ordinal export --db <file>`)',
+    roles: researchers,
+    params: projectParams,
+    response: z.object({
+      /** The server's database file, as an absolute path. */
+      database: z.string(),
+    }),
   }),
 };

@@ -282,6 +282,8 @@ describe('a researcher sets up the model in the console', () => {
       await form.getByLabel('Candidates (K)').fill('3');
       await form.getByRole('button', { name: 'Save settings' }).click();
       await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      // New model settings are checked as they are saved: the fake answers.
+      await form.getByRole('region', { name: 'Connection test' }).getByRole('status').getByText('It works, and it takes n').waitFor();
 
       const keyShownAsStored = async () => {
         await form.getByText('one is stored').waitFor();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { exportsApi } from '#shared/contract/exports.ts';
 import { config } from '#server/config.ts';
 import type { Db } from '#server/db/client.ts';
@@ -37,4 +38,9 @@ export const exportRoutes = (db: Db, logger: Logger) => [
   }),
   // Counting reads every record the export would write: in a worker thread, never on the request thread.
   implement(exportsApi.count, ({ params, query }) => runInWorker('exportCount', db.file, { project: getProject(db, params.slug), options: query })),
+  // Absolute: the command shown runs from wherever the researcher's shell is on the server machine.
+  implement(exportsApi.cli, ({ params }) => {
+    getProject(db, params.slug);
+    return { database: path.resolve(db.file) };
+  }),
 ];

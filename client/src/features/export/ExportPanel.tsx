@@ -1,9 +1,15 @@
 import { useForm } from 'react-hook-form';
-import { exportFormats, exportOptionsSchema, type ExportFormat, type ExportOptions, type ExportOptionsInput } from '#shared/exports.ts';
-import { describeIssues } from '#shared/validation.ts';
+import { appliesTo, exportFormats, exportOptionsSchema, type ExportFormat, type ExportOptions, type ExportOptionsInput } from '#shared/exports.ts';
+import { describeIssue } from '#shared/validation.ts';
 import { errorMessage } from '../../lib/api.ts';
+import { withLabel } from '../../lib/form-errors.ts';
 import { useDebouncedValue } from '../../lib/use-debounced-value.ts';
+import { useProject } from '../projects/api/get-project.ts';
+import { useExportCli } from './api/get-export-cli.ts';
 import { useExportCount } from './api/get-export-count.ts';
+import { CopyableCommand } from './CopyableCommand.tsx';
+import { filterOptions, whyEmpty } from './empty-export.ts';
+import './export.css';
 
 const descriptions: Record<ExportFormat, string> = {
   rankings: 'Native and lossless: one record per trainer per comparison, with candidates, ties, ratings, flags and timing.',
@@ -15,18 +21,22 @@ const descriptions: Record<ExportFormat, string> = {
 
 /**
  * The options as the form holds them: text inputs keep their text, and options that apply only to
- * some formats keep their value while hidden. `toOptions` turns them into the schema's input.
+ * some formats keep their value while hidden. `toInput` turns them into the schema's input.
  */
 interface Choice {
   format: ExportFormat;
   split: '' | NonNullable<ExportOptions['split']>;
   testShare: string;
   rows: ExportOptions['rows'];
-  margin: boolean;
-  includeTopRanked: boolean;
-  withFeatures: boolean;
-  provenance: boolean;
   minAgreement: string;
+  margin: boolean;
+  withFeatures: boolean;
+  includeTopRanked: boolean;
+  provenance: boolean;
+  singleTurn: boolean;
+  hhSystem: ExportOptions['hhSystem'];
+  withSource: boolean;
+  history: boolean;
 }
 
 const initialChoice: Choice = {
@@ -34,79 +44,131 @@ const initialChoice: Choice = {
   split: '',
   testShare: '0.1',
   rows: 'per-trainer',
-  margin: false,
-  includeTopRanked: false,
-  withFeatures: false,
-  provenance: false,
   minAgreement: '',
+  margin: false,
+  withFeatures: false,
+  includeTopRanked: false,
+  provenance: false,
+  singleTurn: false,
+  hhSystem: 'drop',
+  withSource: false,
+  history: false,
 };
 
-/** The formats each format-bound option applies to, as shown: hidden where the server would refuse it. */
-const shownFor = {
-  margin: ['trl'],
-  includeTopRanked: ['sft'],
-  withFeatures: ['trl', 'rankings'],
-  provenance: ['sft'],
-} satisfies Partial<Record<keyof ExportOptionsInput, readonly ExportFormat[]>>;
-const shows = (option: keyof typeof shownFor, format: ExportFormat) => (shownFor[option] as readonly ExportFormat[]).includes(format);
+type FormatBound = keyof typeof appliesTo;
+/** Whether an option of one format or a few is shown: where the server would refuse it, it is not. */
+const shows = (option: FormatBound, format: ExportFormat) => (appliesTo[option].formats as readonly ExportFormat[]).includes(format);
+// sft's ranked part is its own option (includeTopRanked): consensus rows and an agreement filter apply to it only through that.
+const showsRows = (c: Choice) => c.format !== 'sft';
+const showsMinAgreement = (c: Choice) => c.format !== 'sft' || c.includeTopRanked;
 
-/** The choices as the export options schema takes them, leaving out what does not apply or is the default. */
-function toOptions(c: Choice): ExportOptionsInput {
+/** The shown choices as the export options schema takes them; a blank text field is the option's default. */
+function toInput(c: Choice): ExportOptionsInput {
+  const bound = <T,>(option: FormatBound, value: T) => (shows(option, c.format) ? value : undefined);
   return {
     format: c.format,
-    ...(c.split && { split: c.split, ...(c.testShare !== '0.1' && { testShare: c.testShare }) }),
-    ...(c.rows === 'consensus' && c.format !== 'sft' && { rows: 'consensus' as const }),
-    ...(c.margin && shows('margin', c.format) && { margin: 'rank' as const }),
-    ...(c.includeTopRanked && shows('includeTopRanked', c.format) && { includeTopRanked: 'true' as const }),
-    ...(c.withFeatures && shows('withFeatures', c.format) && { withFeatures: 'true' as const }),
-    ...(c.provenance && shows('provenance', c.format) && { provenance: 'true' as const }),
-    ...(c.minAgreement.trim() && { minAgreement: c.minAgreement.trim() }),
+    split: c.split || undefined,
+    testShare: (c.split && c.testShare.trim()) || undefined,
+    rows: showsRows(c) ? c.rows : undefined,
+    minAgreement: (showsMinAgreement(c) && c.minAgreement.trim()) || undefined,
+    margin: bound('margin', c.margin ? ('rank' as const) : undefined),
+    withFeatures: bound('withFeatures', c.withFeatures),
+    includeTopRanked: bound('includeTopRanked', c.includeTopRanked),
+    provenance: bound('provenance', c.provenance),
+    singleTurn: bound('singleTurn', c.singleTurn),
+    hhSystem: bound('hhSystem', c.hhSystem),
+    withSource: bound('withSource', c.withSource),
+    history: bound('history', c.history),
   };
 }
 
-/** Each option's CLI flag, in the order the command line shows them; a flag without a value is a boolean. */
-const cliFlags: Array<[keyof ExportOptionsInput, (value: string) => string]> = [
-  ['split', (v) => `--split ${v}`],
-  ['testShare', (v) => `--test-share ${v}`],
-  ['rows', () => '--consensus'],
-  ['margin', (v) => `--margin ${v}`],
-  ['includeTopRanked', () => '--include-top-ranked'],
-  ['withFeatures', () => '--with-features'],
-  ['provenance', () => '--provenance'],
-  ['minAgreement', (v) => `--min-agreement ${v}`],
-];
+/** The CLI flag of each option that is not bound to formats (those have theirs in `appliesTo`); `rows=consensus` is `--consensus`. */
+const generalFlags = { split: '--split', testShare: '--test-share', rows: '--consensus', minAgreement: '--min-agreement' } satisfies Record<
+  Exclude<keyof ExportOptions, FormatBound | 'format'>,
+  string
+>;
+const flagOf = (key: Exclude<keyof ExportOptions, 'format'>) =>
+  key in appliesTo ? appliesTo[key as FormatBound].flag : generalFlags[key as keyof typeof generalFlags];
 
-/** The export's options as query parameters and CLI flags: the same choices, side by side. */
-function describe(slug: string, c: Choice) {
-  const options = toOptions(c);
-  const query = new URLSearchParams(Object.entries(options).map(([key, value]) => [key, String(value)]));
-  const cli = ['npx ordinal export', `--project ${slug}`, `--format ${c.format}`];
-  for (const [key, flag] of cliFlags) if (options[key] !== undefined) cli.push(flag(String(options[key])));
-  const file = [slug, c.format, options.rows === 'consensus' ? 'consensus' : '', c.split].filter(Boolean).join('-') + '.jsonl';
-  cli.push(`--out ${file}`);
-  return { query: query.toString(), cli: cli.join(' ') };
+/** A word for a POSIX shell: as it is when it is plainly safe, else in single quotes. */
+const shellWord = (word: string) => (/^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
+
+type Chosen = Array<[Exclude<keyof ExportOptions, 'format'>, string | number | boolean]>;
+
+/** The export the valid options describe, as the download's query string and the CLI's flags (only what differs from the defaults). */
+function describeExport(slug: string, options: ExportOptions, database: string | undefined) {
+  const defaults = exportOptionsSchema.parse({ format: options.format });
+  const chosen = (Object.entries(options) as Chosen).filter(([key, value]) => (key as string) !== 'format' && value !== undefined && value !== defaults[key]);
+  const queryOf = (entries: Chosen) => new URLSearchParams([['format', options.format], ...entries.map(([key, value]) => [key, String(value)])]).toString();
+  const file = [slug, options.format, options.rows === 'consensus' ? 'consensus' : '', options.split].filter(Boolean).join('-') + '.jsonl';
+  const cli =
+    database &&
+    [
+      'npx ordinal export',
+      `--db ${shellWord(database)}`,
+      `--project ${shellWord(slug)}`,
+      `--format ${options.format}`,
+      ...chosen.map(([key, value]) => (value === true || key === 'rows' ? flagOf(key) : `${flagOf(key)} ${shellWord(String(value))}`)),
+      `--out ${shellWord(file)}`,
+    ].join(' ');
+  return {
+    query: queryOf(chosen),
+    /** The same export without the options that only leave records out: what an empty export is compared with. */
+    unfilteredQuery: queryOf(chosen.filter(([key]) => !(filterOptions as readonly string[]).includes(key))),
+    cli,
+  };
 }
 
-/** What is wrong with the options, in the page's words (the schema checks them, as the server will). */
-function problemOf(query: string) {
-  const parsed = exportOptionsSchema.safeParse(Object.fromEntries(new URLSearchParams(query)));
-  if (parsed.success) return null;
-  const field = parsed.error.issues[0]?.path[0];
-  if (field === 'testShare') return 'The test share must be a number from 0 to 1.';
-  if (field === 'minAgreement') return 'The minimum agreement must be a number from 0 to 1.';
-  return describeIssues(parsed.error);
-}
+/** The labels of the fields a researcher types into; the others are choices that cannot be wrong. */
+const fieldLabels: Partial<Record<keyof Choice, string>> = { testShare: 'Test share', minAgreement: 'Minimum agreement' };
 
 export function ExportPanel({ slug }: { slug: string }) {
   const form = useForm<Choice>({ defaultValues: initialChoice });
   const choice = form.watch();
-  const { query, cli } = describe(slug, choice);
-  const problem = problemOf(query);
-  const counted = useDebouncedValue(query, 250);
-  const count = useExportCount(slug, counted, !problemOf(counted));
-  const rows = counted === query ? count.data?.rows : undefined;
-  const error = counted === query && count.error ? errorMessage(count.error) : null;
-  const apiUrl = `${window.location.origin}/api/v1/projects/${slug}/export?${query}`;
+  const parsed = exportOptionsSchema.safeParse(toInput(choice));
+  const issues = parsed.success ? [] : parsed.error.issues.map(describeIssue);
+  const fieldError = (field: keyof Choice) => {
+    const issue = issues.find((i) => i.path === field);
+    return issue && withLabel(fieldLabels[field], issue.message);
+  };
+  const otherIssues = issues.filter((i) => !(i.path in fieldLabels));
+  const database = useExportCli(slug);
+  const view = parsed.success ? describeExport(slug, parsed.data, database.data?.database) : null;
+
+  const counted = useDebouncedValue(view?.query ?? null, 250);
+  const current = view !== null && counted === view.query;
+  const count = useExportCount(slug, counted ?? '', counted !== null);
+  const rows = current ? count.data?.rows : undefined;
+  const countError = current && count.error ? errorMessage(count.error) : null;
+  const filtered = view !== null && view.unfilteredQuery !== view.query;
+  const probe = useExportCount(slug, view?.unfilteredQuery ?? '', rows === 0 && filtered);
+  const rankings = useProject(slug).data?.progress.rankings ?? 0;
+  const emptyBecause =
+    rows === 0 && parsed.success && (!filtered || probe.data)
+      ? whyEmpty(parsed.data, { rankings, unfiltered: filtered ? probe.data!.rows : null, multiTurnRows: count.data?.multiTurnRows ?? 0 })
+      : null;
+  const apiUrl = view && `${window.location.origin}/api/v1/projects/${slug}/export?${view.query}`;
+
+  const problem = (field: keyof Choice) => {
+    const message = fieldError(field);
+    return (
+      message && (
+        <span className="field-error" id={`export-${field}-error`}>
+          {message}
+        </span>
+      )
+    );
+  };
+  const invalid = (field: keyof Choice) => (fieldError(field) ? { 'aria-invalid': true, 'aria-describedby': `export-${field}-error` } : {});
+  const toggle = (option: FormatBound & keyof Choice, text: React.ReactNode) =>
+    shows(option, choice.format) && (
+      <label className="toggle">
+        <input type="checkbox" {...form.register(option)} />
+        <span>
+          {text} <span className="muted">({appliesTo[option].flag})</span>
+        </span>
+      </label>
+    );
 
   return (
     <section className="panel" aria-labelledby="export-title">
@@ -134,18 +196,12 @@ export function ExportPanel({ slug }: { slug: string }) {
           </label>
           {choice.split && (
             <label>
-              Test share (0–1)
-              <input
-                type="number"
-                min={0}
-                max={1}
-                step={0.05}
-                {...form.register('testShare')}
-                aria-invalid={problem?.startsWith('The test share') || undefined}
-              />
+              Test share (0–1; blank: 0.1)
+              <input inputMode="decimal" {...form.register('testShare')} {...invalid('testShare')} />
+              {problem('testShare')}
             </label>
           )}
-          {choice.format !== 'sft' && (
+          {showsRows(choice) && (
             <label>
               Rows
               <select {...form.register('rows')}>
@@ -154,63 +210,116 @@ export function ExportPanel({ slug }: { slug: string }) {
               </select>
             </label>
           )}
+          {showsMinAgreement(choice) && (
+            <label>
+              Minimum agreement (0–1; blank: every comparison)
+              <input inputMode="decimal" {...form.register('minAgreement')} {...invalid('minAgreement')} />
+              {problem('minAgreement')}
+            </label>
+          )}
+          {shows('hhSystem', choice.format) && (
+            <label>
+              System prompt <span className="muted">({appliesTo.hhSystem.flag})</span>
+              <select {...form.register('hhSystem')}>
+                <option value="drop">Drop it (HH-RLHF has none)</option>
+                <option value="fold">Fold it into the first Human turn</option>
+              </select>
+            </label>
+          )}
         </div>
-        {shows('margin', choice.format) && (
-          <label className="toggle">
-            <input type="checkbox" {...form.register('margin')} />
+        {toggle(
+          'margin',
+          <>
             Add a <code>margin</code> to every row (rank groups between chosen and rejected)
-          </label>
+          </>,
         )}
-        {shows('includeTopRanked', choice.format) && (
-          <label className="toggle">
-            <input type="checkbox" {...form.register('includeTopRanked')} />
-            Also include each comparison’s consensus top answer
-          </label>
-        )}
-        {shows('withFeatures', choice.format) && (
-          <label className="toggle">
-            <input type="checkbox" {...form.register('withFeatures')} />
+        {toggle('includeTopRanked', 'Also include each comparison’s top-ranked answer (its consensus winner, where no tie shares the top)')}
+        {toggle(
+          'withFeatures',
+          <>
             Add <code>features</code> for bias studies (lengths, shown positions, time spent, suggestions)
-          </label>
+          </>,
         )}
-        {shows('provenance', choice.format) && (
-          <label className="toggle">
-            <input type="checkbox" {...form.register('provenance')} />
+        {toggle(
+          'provenance',
+          <>
             Add each message’s <code>provenance</code> (author, model, suggestion edit distance)
-          </label>
+          </>,
         )}
-        <label>
-          Minimum agreement (0–1; blank for every comparison)
-          <input type="number" min={0} max={1} step={0.05} {...form.register('minAgreement')} aria-invalid={problem?.startsWith('The minimum') || undefined} />
-        </label>
+        {toggle('singleTurn', 'Leave out rows whose input holds an assistant turn (OpenAI’s preference fine-tuning takes single-turn inputs)')}
+        {toggle(
+          'withSource',
+          <>
+            Add <code>source_id</code>, the <code>id</code> of your import line, to every row
+          </>,
+        )}
+        {toggle(
+          'history',
+          <>
+            Add every earlier version of each ranking, as <code>history</code>
+          </>,
+        )}
       </div>
-      {problem && (
+      {otherIssues.length > 0 && (
         <p role="alert" className="error">
-          {problem}
+          {otherIssues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}
         </p>
       )}
-      {error && (
+      {countError && (
         <p role="alert" className="error">
-          {error}
+          {countError}
         </p>
       )}
       <p role="status" data-testid="export-rows">
-        {!problem && (rows === undefined ? 'Counting records…' : `${rows.toLocaleString('en')} record${rows === 1 ? '' : 's'}`)}
+        {view && !countError && (rows === undefined ? 'Counting records…' : `${rows.toLocaleString('en')} record${rows === 1 ? '' : 's'}`)}
       </p>
-      <div className="actions start">
-        <a className={`button primary${problem ? ' disabled' : ''}`} href={!problem ? `/api/v1/projects/${slug}/export?${query}` : undefined} download>
-          Download JSONL
-        </a>
-      </div>
+      {emptyBecause && (
+        <p className="muted" data-testid="export-empty">
+          {emptyBecause}
+        </p>
+      )}
+      {rows !== undefined && rows > 0 && choice.singleTurn && shows('singleTurn', choice.format) && count.data!.multiTurnRows > 0 && (
+        <p className="muted">Leaves out {count.data!.multiTurnRows.toLocaleString('en')} rows whose input holds an assistant turn.</p>
+      )}
+      {rows !== undefined && rows > 0 && shows('hhSystem', choice.format) && choice.hhSystem === 'drop' && count.data!.droppedSystemPrompts > 0 && (
+        <p className="muted">
+          Drops the system prompt of {count.data!.droppedSystemPrompts.toLocaleString('en')} rows (HH-RLHF has none); “Fold it into the first Human turn” keeps
+          it.
+        </p>
+      )}
+      {view && rows !== 0 && (
+        <div className="actions start">
+          <a
+            className={`button primary${rows === undefined ? ' disabled' : ''}`}
+            href={rows === undefined ? undefined : `/api/v1/projects/${slug}/export?${view.query}`}
+            download
+          >
+            Download JSONL
+          </a>
+        </div>
+      )}
       <div className="scripting">
         <h3>Script it</h3>
-        <p className="muted">The same export from the command line, or over HTTP with an API token (Account page):</p>
-        <pre>
-          <code data-testid="export-cli">{cli}</code>
-        </pre>
-        <pre>
-          <code data-testid="export-curl">{`curl -H "Authorization: Bearer $ORDINAL_TOKEN" '${apiUrl}'`}</code>
-        </pre>
+        {!view ? (
+          <p className="muted">The command line and the curl line appear once the options above are valid.</p>
+        ) : (
+          <>
+            <p className="muted">
+              The same export from the command line. It runs on the server machine, in the folder Ordinal runs from, and reads the server’s database directly:
+            </p>
+            {view.cli ? (
+              <CopyableCommand key={view.cli} label="command" command={view.cli} testId="export-cli" />
+            ) : database.error ? (
+              <p role="alert" className="error">
+                {errorMessage(database.error)}
+              </p>
+            ) : (
+              <p className="muted">Asking the server for its database file…</p>
+            )}
+            <p className="muted">Or over HTTP from anywhere, with an API token (Account page) in ORDINAL_TOKEN:</p>
+            <CopyableCommand key={apiUrl} label="curl line" command={`curl -H "Authorization: Bearer $ORDINAL_TOKEN" '${apiUrl}'`} testId="export-curl" />
+          </>
+        )}
       </div>
     </section>
   );

@@ -1,12 +1,13 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useFieldArray, useForm, type Resolver } from 'react-hook-form';
 import { z } from 'zod';
-import { defaultSampling } from '#shared/models.ts';
+import { defaultSampling, type ModelEndpointView } from '#shared/models.ts';
 import { createProjectSchema, defaultFlags, defaultRatings, updateProjectSchema, type Project, type UpdateProject } from '#shared/projects.ts';
 import { Markdown } from '../../components/Markdown.tsx';
 import { errorsByPath, setServerErrors } from '../../lib/form-errors.ts';
 import { formResolver } from '../../lib/form-resolver.ts';
 import { useCreateProject, type CreateProjectInput } from './api/create-project.ts';
+import { useTestModelConnection } from './api/test-model-connection.ts';
 import { useUpdateProject } from './api/update-project.ts';
 import { ModelConnectionTest } from './ModelConnectionTest.tsx';
 
@@ -41,6 +42,12 @@ function endpointOf({ baseUrl, model, apiKey }: ProjectFormValues['modelEndpoint
   return { baseUrl: baseUrl.trim(), model: model.trim(), ...(apiKey ? { apiKey } : removeKey ? { apiKey: null } : {}) };
 }
 
+/** Whether a save sets a model endpoint other than the stored one (a new key included). */
+function changesEndpoint(sent: CreateProjectInput['modelEndpoint'] | undefined, stored: ModelEndpointView | null) {
+  if (!sent) return false;
+  return !stored || sent.baseUrl !== stored.baseUrl || sent.model !== stored.model || sent.apiKey !== undefined;
+}
+
 /** The form's values as the API's body, checked by the API's own schema (its issues keep the form's paths). */
 const asBody = <S extends z.ZodType<unknown, Record<string, unknown>>>(schema: S, withSlug: boolean) =>
   z
@@ -54,7 +61,32 @@ const asBody = <S extends z.ZodType<unknown, Record<string, unknown>>>(schema: S
 const createForm = asBody(createProjectSchema, true);
 const updateForm = asBody(updateProjectSchema, false);
 
-const labels = { slug: 'Slug', name: 'Name', guidelines: 'Guidelines', overlap: 'Overlap', leaseMinutes: 'Lease', goldRate: 'Gold rate' };
+/** Each field's name as its message begins: "Gold rate must be at most 0.5", "Label is empty" beside a flag's label. */
+const labels = {
+  slug: 'Slug',
+  name: 'Name',
+  guidelines: 'Guidelines',
+  overlap: 'Overlap',
+  leaseMinutes: 'Lease',
+  goldRate: 'Gold rate',
+  ratings: 'Ratings',
+  'ratings.*.key': 'Key',
+  'ratings.*.label': 'Question',
+  'ratings.*.min': 'From',
+  'ratings.*.max': 'To',
+  'ratings.*.minLabel': 'Low end label',
+  'ratings.*.maxLabel': 'High end label',
+  flags: 'Flags',
+  'flags.*.key': 'Key',
+  'flags.*.label': 'Label',
+  'modelEndpoint.baseUrl': 'Base URL',
+  'modelEndpoint.model': 'Model name',
+  'modelEndpoint.apiKey': 'API key',
+  'sampling.temperature': 'Temperature',
+  'sampling.topP': 'top_p',
+  'sampling.maxTokens': 'Max tokens',
+  'sampling.k': 'Candidates (K)',
+};
 const number = { valueAsNumber: true } as const;
 
 /** Creates a project, or edits one when `project` is given. Validated with the API's own schemas. */
@@ -73,6 +105,9 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
   });
   const ratings = useFieldArray({ control: form.control, name: 'ratings' });
   const flags = useFieldArray({ control: form.control, name: 'flags' });
+  const connection = useTestModelConnection();
+  // A new project whose model is being checked before the page moves on (null: none).
+  const [created, setCreated] = useState<Project | null>(null);
   const { register } = form;
   const {
     errors: { root, ...fieldErrors },
@@ -80,15 +115,22 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
   } = form.formState;
   const problems = errorsByPath(fieldErrors);
   const values = form.watch();
+  const id = useId();
 
   const save = form.handleSubmit(async (body) => {
+    const endpointChanged = changesEndpoint(body.modelEndpoint, project?.modelEndpoint ?? null);
     try {
       const result = project ? await update.mutateAsync(body as UpdateProject) : await create.mutateAsync(body as CreateProjectInput);
       // The key is write-only: once stored it leaves the form (and the page's HTML).
       const raw = form.getValues();
       form.reset({ ...raw, modelEndpoint: { ...raw.modelEndpoint, apiKey: '' }, removeKey: false });
       setSaved(true);
-      onSaved?.(result);
+      // New model settings are tried at once: a mistyped URL is saved, but not without a word.
+      if (!(result.hasModel && endpointChanged)) return onSaved?.(result);
+      if (project) return connection.mutate({ slug: result.slug, afterSave: true });
+      setCreated(result);
+      const test = await connection.mutateAsync({ slug: result.slug, afterSave: true }).catch(() => null);
+      if (test?.ok) onSaved?.(result);
     } catch (e) {
       setServerErrors(form, e, labels);
     }
@@ -98,28 +140,28 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
     return save(event);
   };
 
-  const problem = (path: string) => problems[path] && <span className="field-error">{problems[path]}</span>;
-  const nested = (prefix: string) =>
-    Object.entries(problems)
-      .filter(([p]) => p.startsWith(prefix))
-      .map(([p, m]) => (
-        <span key={p} className="field-error">
-          {p}: {m}
-        </span>
-      ));
+  /** A field's error, beside it and read with it (`aria-describedby`). */
+  const errorId = (path: string) => `${id}-${path}-error`;
+  const invalid = (path: string) => (problems[path] ? { 'aria-invalid': true, 'aria-describedby': errorId(path) } : {});
+  const problem = (path: string) =>
+    problems[path] && (
+      <span className="field-error" id={errorId(path)}>
+        {problems[path]}
+      </span>
+    );
 
   return (
     <form className="form" onSubmit={submit} aria-label={project ? 'Project settings' : 'New project'} noValidate>
       {!project && (
         <label>
           Slug (used in URLs and the CLI; lowercase letters, digits and dashes)
-          <input {...register('slug')} required aria-invalid={!!problems.slug} />
+          <input {...register('slug')} required {...invalid('slug')} />
           {problem('slug')}
         </label>
       )}
       <label>
         Name
-        <input {...register('name')} required aria-invalid={!!problems.name} />
+        <input {...register('name')} required {...invalid('name')} />
         {problem('name')}
       </label>
       <div className="field">
@@ -132,19 +174,19 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
         {preview ? (
           <div className="preview">{values.guidelines ? <Markdown text={values.guidelines} /> : <p className="muted">Nothing written yet.</p>}</div>
         ) : (
-          <textarea aria-labelledby="guidelines-label" rows={8} {...register('guidelines')} />
+          <textarea aria-labelledby="guidelines-label" rows={8} {...register('guidelines')} {...invalid('guidelines')} />
         )}
         {problem('guidelines')}
       </div>
       <div className="row">
         <label>
           Trainers per comparison (overlap)
-          <input type="number" min={1} max={50} {...register('overlap', number)} aria-invalid={!!problems.overlap} />
+          <input type="number" min={1} max={50} {...register('overlap', number)} {...invalid('overlap')} />
           {problem('overlap')}
         </label>
         <label>
           Lease (minutes a trainer holds a comparison)
-          <input type="number" min={1} max={1440} {...register('leaseMinutes', number)} aria-invalid={!!problems.leaseMinutes} />
+          <input type="number" min={1} max={1440} {...register('leaseMinutes', number)} {...invalid('leaseMinutes')} />
           {problem('leaseMinutes')}
         </label>
       </div>
@@ -155,7 +197,7 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
       <div className="row">
         <label>
           Gold rate (share of a trainer’s comparisons that are gold items, 0–0.5)
-          <input type="number" min={0} max={0.5} step={0.05} {...register('goldRate', number)} aria-invalid={!!problems.goldRate} />
+          <input type="number" min={0} max={0.5} step={0.05} {...register('goldRate', number)} {...invalid('goldRate')} />
           {problem('goldRate')}
         </label>
         <label className="toggle">
@@ -170,19 +212,33 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
           <div className="row editable" key={field.id}>
             <label>
               Key
-              <input {...register(`ratings.${i}.key`)} />
+              <input {...register(`ratings.${i}.key`)} {...invalid(`ratings.${i}.key`)} />
+              {problem(`ratings.${i}.key`)}
             </label>
-            <label>
-              Label
-              <input {...register(`ratings.${i}.label`)} />
+            <label className="grow">
+              Question
+              <input {...register(`ratings.${i}.label`)} {...invalid(`ratings.${i}.label`)} />
+              {problem(`ratings.${i}.label`)}
             </label>
             <label>
               From
-              <input type="number" {...register(`ratings.${i}.min`, number)} />
+              <input type="number" {...register(`ratings.${i}.min`, number)} {...invalid(`ratings.${i}.min`)} />
+              {problem(`ratings.${i}.min`)}
+            </label>
+            <label>
+              Low end label
+              <input {...register(`ratings.${i}.minLabel`)} placeholder="Terrible" {...invalid(`ratings.${i}.minLabel`)} />
+              {problem(`ratings.${i}.minLabel`)}
             </label>
             <label>
               To
-              <input type="number" {...register(`ratings.${i}.max`, number)} />
+              <input type="number" {...register(`ratings.${i}.max`, number)} {...invalid(`ratings.${i}.max`)} />
+              {problem(`ratings.${i}.max`)}
+            </label>
+            <label>
+              High end label
+              <input {...register(`ratings.${i}.maxLabel`)} placeholder="Excellent" {...invalid(`ratings.${i}.maxLabel`)} />
+              {problem(`ratings.${i}.maxLabel`)}
             </label>
             <label className="toggle">
               <input type="checkbox" {...register(`ratings.${i}.required`)} />
@@ -193,9 +249,14 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
             </button>
           </div>
         ))}
-        {nested('ratings')}
+        {problem('ratings')}
         <div className="actions start">
-          <button type="button" onClick={() => ratings.append({ key: `rating_${ratings.fields.length + 1}`, label: '', min: 1, max: 7, required: false })}>
+          <button
+            type="button"
+            onClick={() =>
+              ratings.append({ key: `rating_${ratings.fields.length + 1}`, label: '', min: 1, max: 7, minLabel: '', maxLabel: '', required: false })
+            }
+          >
             Add a rating
           </button>
         </div>
@@ -207,18 +268,20 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
           <div className="row editable" key={field.id}>
             <label>
               Key
-              <input {...register(`flags.${i}.key`)} />
+              <input {...register(`flags.${i}.key`)} {...invalid(`flags.${i}.key`)} />
+              {problem(`flags.${i}.key`)}
             </label>
             <label className="grow">
               Label
-              <input {...register(`flags.${i}.label`)} />
+              <input {...register(`flags.${i}.label`)} {...invalid(`flags.${i}.label`)} />
+              {problem(`flags.${i}.label`)}
             </label>
             <button type="button" className="link" onClick={() => flags.remove(i)} aria-label={`Remove flag ${values.flags[i]?.label || i + 1}`}>
               Remove
             </button>
           </div>
         ))}
-        {nested('flags')}
+        {problem('flags')}
         <div className="actions start">
           <button type="button" onClick={() => flags.append({ key: `flag_${flags.fields.length + 1}`, label: '' })}>
             Add a flag
@@ -239,24 +302,25 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
         <legend>Model (optional: for sampled candidates, suggestions and chats)</legend>
         <p className="muted">
           Any OpenAI-compatible Chat Completions server: vLLM (<code>http://host:8000/v1</code>), Ollama (<code>http://host:11434/v1</code>), llama.cpp server (
-          <code>http://host:8080/v1</code>) or a hosted API. Leave both empty for no model.
+          <code>http://host:8080/v1</code>) or a hosted API. Leave both empty for no model. Saving new settings checks that the model answers.
         </p>
         <div className="row">
           <label>
             Base URL
-            <input {...register('modelEndpoint.baseUrl')} placeholder="http://localhost:8000/v1" aria-invalid={!!problems['modelEndpoint.baseUrl']} />
+            <input {...register('modelEndpoint.baseUrl')} placeholder="http://localhost:8000/v1" {...invalid('modelEndpoint.baseUrl')} />
             {problem('modelEndpoint.baseUrl')}
           </label>
           <label>
             Model name
-            <input {...register('modelEndpoint.model')} placeholder="meta-llama/Llama-3.1-8B-Instruct" aria-invalid={!!problems['modelEndpoint.model']} />
+            <input {...register('modelEndpoint.model')} placeholder="meta-llama/Llama-3.1-8B-Instruct" {...invalid('modelEndpoint.model')} />
             {problem('modelEndpoint.model')}
           </label>
         </div>
         <div className="row">
           <label>
             API key {project?.modelEndpoint?.apiKeySet ? '(one is stored; type to replace it)' : '(if the server needs one)'}
-            <input type="password" autoComplete="off" {...register('modelEndpoint.apiKey')} />
+            <input type="password" autoComplete="off" {...register('modelEndpoint.apiKey')} {...invalid('modelEndpoint.apiKey')} />
+            {problem('modelEndpoint.apiKey')}
           </label>
           {project?.modelEndpoint?.apiKeySet && (
             <label className="toggle">
@@ -265,27 +329,30 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
             </label>
           )}
         </div>
+        {problem('modelEndpoint')}
         <div className="row">
           <label>
             Temperature
-            <input type="number" step={0.1} min={0} max={2} {...register('sampling.temperature', number)} />
+            <input type="number" step={0.1} min={0} max={2} {...register('sampling.temperature', number)} {...invalid('sampling.temperature')} />
+            {problem('sampling.temperature')}
           </label>
           <label>
             top_p
-            <input type="number" step={0.05} min={0} max={1} {...register('sampling.topP', number)} />
+            <input type="number" step={0.05} min={0} max={1} {...register('sampling.topP', number)} {...invalid('sampling.topP')} />
+            {problem('sampling.topP')}
           </label>
           <label>
             Max tokens
-            <input type="number" min={1} {...register('sampling.maxTokens', number)} />
+            <input type="number" min={1} {...register('sampling.maxTokens', number)} {...invalid('sampling.maxTokens')} />
+            {problem('sampling.maxTokens')}
           </label>
           <label>
             Candidates (K)
-            <input type="number" min={2} max={9} {...register('sampling.k', number)} />
+            <input type="number" min={2} max={9} {...register('sampling.k', number)} {...invalid('sampling.k')} />
+            {problem('sampling.k')}
           </label>
         </div>
-        {nested('sampling')}
-        {nested('modelEndpoint').filter((n) => !['modelEndpoint.baseUrl', 'modelEndpoint.model'].includes(String(n.key)))}
-        {project?.hasModel && <ModelConnectionTest slug={project.slug} />}
+        {(project?.hasModel || created) && <ModelConnectionTest slug={project?.slug ?? created!.slug} test={connection} />}
       </fieldset>
 
       {Object.keys(problems).length > 0 && (
@@ -304,9 +371,15 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
         </p>
       )}
       <div className="actions start">
-        <button type="submit" className="primary">
-          {project ? 'Save settings' : 'Create project'}
-        </button>
+        {created ? (
+          <button type="button" className="primary" onClick={() => onSaved?.(created)}>
+            Continue
+          </button>
+        ) : (
+          <button type="submit" className="primary">
+            {project ? 'Save settings' : 'Create project'}
+          </button>
+        )}
       </div>
     </form>
   );

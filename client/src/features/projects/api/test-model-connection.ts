@@ -5,4 +5,11 @@ import { callRoute } from '../../../lib/api.ts';
 /** One tiny request to the project's saved model endpoint; the answer says what it showed. */
 export const testModelConnection = (slug: string) => callRoute(modelsApi.testConnection, { params: { slug } });
 
-export const useTestModelConnection = (slug: string) => useMutation({ mutationFn: () => testModelConnection(slug) });
+/** Which project to test, and whether the test follows a save of its model settings (the form says so in its answer). */
+export interface ConnectionTestRequest {
+  slug: string;
+  afterSave?: boolean;
+}
+
+export const useTestModelConnection = () => useMutation({ mutationFn: ({ slug }: ConnectionTestRequest) => testModelConnection(slug) });
+export type ConnectionTestMutation = ReturnType<typeof useTestModelConnection>;
