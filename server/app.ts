@@ -59,7 +59,7 @@ export function createApp({ db, logger, allowedOrigins = config().ORDINAL_ALLOWE
     ...userRoutes(db),
     ...projectRoutes(db),
     ...importRoutes(db, logger),
-    ...comparisonRoutes(db),
+    ...comparisonRoutes(db, logger),
     ...exportRoutes(db, logger),
     ...modelRoutes(db, jobs, streams),
     ...demonstrationRoutes(db),

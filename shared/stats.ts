@@ -63,10 +63,15 @@ export const projectStatsSchema = z.object({
 });
 export type ProjectStats = z.infer<typeof projectStatsSchema>;
 
+/** The candidate ids in the order the trainer was shown them: the trainer's A, B, C… (shared/answer-labels.ts). */
+const shownOrder = z.array(z.string());
+
 export const reviewSchema = z.object({
-  flagged: z.array(z.object({ comparisonId: z.string(), candidateId: z.string(), flags: z.array(z.string()), annotator: z.string(), at: z.string() })),
-  skips: z.array(z.object({ comparisonId: z.string(), annotator: z.string(), reason: z.string(), at: z.string() })),
-  notes: z.array(z.object({ comparisonId: z.string(), annotator: z.string(), note: z.string(), at: z.string() })),
+  flagged: z.array(
+    z.object({ comparisonId: z.string(), candidateId: z.string(), flags: z.array(z.string()), annotator: z.string(), shownOrder, at: z.string() }),
+  ),
+  skips: z.array(z.object({ comparisonId: z.string(), annotator: z.string(), reason: z.string(), shownOrder, at: z.string() })),
+  notes: z.array(z.object({ comparisonId: z.string(), annotator: z.string(), note: z.string(), shownOrder, at: z.string() })),
 });
 export type Review = z.infer<typeof reviewSchema>;
 

@@ -2,6 +2,8 @@
 import { workerData } from 'piscina';
 import { openReadConnection } from '#server/db/client.ts';
 import { useWriteWaitersMemory } from '#server/db/write-waiters.ts';
+import { backfillFiguresTask } from '#server/modules/comparisons/figures.ts';
+import { indexSearchTask } from '#server/modules/comparisons/search-index.ts';
 import { importTask, sweepStagingsTask } from '#server/modules/conversations/import.task.ts';
 import { exportCountTask } from '#server/modules/exports/export.ts';
 import { projectStatsTask, trainerStats } from '#server/modules/stats/stats.ts';
@@ -15,12 +17,15 @@ const tasks = {
 };
 
 /**
- * Tasks given the database file, each opening its own connection and closing it after: imports
- * write; an export count reads one snapshot of its own.
+ * Tasks given the database file, each opening its own connection and closing it after: imports,
+ * the comparisons' figures and their search index (comparisons/figures.ts, search-index.ts) write;
+ * an export count reads one snapshot of its own.
  */
 const fileTasks = {
   importFile: importTask,
   sweepStagings: sweepStagingsTask,
+  backfillFigures: backfillFiguresTask,
+  indexSearch: indexSearchTask,
   exportCount: exportCountTask,
 };
 

@@ -22,7 +22,7 @@ export const comparisonsApi = {
   list: route({
     method: 'get',
     path: '/projects/:slug/comparisons',
-    summary: 'A page of a project’s comparisons with their progress, for browsing',
+    summary: 'A page of a project’s comparisons with their source ids, progress and agreement, searched, filtered and sorted, for browsing',
     roles: researchers,
     params: projectParams,
     query: comparisonListQuerySchema,
@@ -60,6 +60,13 @@ export const comparisonsApi = {
     method: 'delete',
     path: '/comparisons/:id/gold',
     summary: 'Make a gold comparison ordinary again',
+    roles: researchers,
+    params: comparisonParams,
+  }),
+  askForMore: route({
+    method: 'post',
+    path: '/comparisons/:id/more-rankings',
+    summary: 'Ask for one ranking more of a comparison than it asks for now: the queue hands it to one more trainer',
     roles: researchers,
     params: comparisonParams,
   }),

@@ -42,3 +42,10 @@ export const invalidGold = createErrorFactory({
   message: (problems: string[]) => `Invalid gold ranking: ${problems.join('; ')}`,
   details: (problems: string[]) => ({ problems }),
 });
+
+export const goldNeedsNoMore = createErrorFactory({
+  status: 409,
+  code: 'comparison.gold',
+  message: (comparisonId: number) =>
+    `Comparison ${comparisonId} is a gold item: every trainer is given it once anyway. Make it ordinary first to ask for more rankings.`,
+});

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { createdAt, id, json, timestamp } from '#server/db/columns.ts';
 import type { RankingGroups } from '#shared/rankings.ts';
 import { conversations, messages } from '#server/modules/conversations/conversations.table.ts';
@@ -34,6 +34,19 @@ export const comparisons = sqliteTable(
     fullUntil: integer('full_until').notNull().default(0),
     /** A researcher's expected order: the comparison is then a gold item, mixed into every trainer's queue. */
     goldRanking: json<RankingGroups>('gold_ranking'),
+    /** Rankings asked for beyond the project's overlap: a researcher sent the comparison back for more. */
+    extraOverlap: integer('extra_overlap').notNull().default(0),
+    /**
+     * Its trainers' agreement (shared/quality.ts `comparisonAgreement`) and their consensus
+     * (shared/consensus.ts), as its current rankings give them: stored, so that the list sorts and
+     * filters on them without reading rankings. Written in the transaction that stores a ranking
+     * (figures.ts); consensus is null until the first ranking.
+     */
+    agreement: real('agreement'),
+    consensus: json<RankingGroups>('consensus'),
+    /** Trainers who skipped it, and rankings that flag one of its answers: kept by the triggers of migrations/0008. */
+    skipCount: integer('skip_count').notNull().default(0),
+    flagCount: integer('flag_count').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [
@@ -43,6 +56,23 @@ export const comparisons = sqliteTable(
     index('comparisons_project_order_idx').on(t.projectId, t.id),
     index('comparisons_conversation_id_idx').on(t.conversationId),
     index('comparisons_author_id_idx').on(t.authorId),
+    // The researcher's list walks one of these, a page at a time, whatever its filter (list.ts).
+    index('comparisons_agreement_idx')
+      .on(t.projectId, t.agreement, t.id)
+      .where(sql`${t.agreement} IS NOT NULL`),
+    index('comparisons_gold_idx')
+      .on(t.projectId, t.id)
+      .where(sql`${t.goldRanking} IS NOT NULL`),
+    index('comparisons_skipped_idx')
+      .on(t.projectId, t.id)
+      .where(sql`${t.skipCount} > 0`),
+    index('comparisons_flagged_idx')
+      .on(t.projectId, t.id)
+      .where(sql`${t.flagCount} > 0`),
+    // Ranked comparisons whose figures were never computed (rankings stored before migration 0008): figures.ts fills them in.
+    index('comparisons_figures_pending_idx')
+      .on(t.id)
+      .where(sql`${t.consensus} IS NULL AND ${t.rankingCount} > 0`),
   ],
 );
 
@@ -130,3 +160,14 @@ export const rankingRevisions = sqliteTable(
   },
   (t) => [uniqueIndex('ranking_revisions_ranking_revision_idx').on(t.rankingId, t.revision)],
 );
+
+/**
+ * Comparisons whose search document (the FTS5 table `comparison_search`, migrations/0008) is to be
+ * written, or removed first (`reindex`: the comparison was deleted): filled by triggers, which cost
+ * an import next to nothing, and emptied in batches by search-index.ts. Written by a trigger, each
+ * document cost an import four times its own writing (docs/decisions/0008).
+ */
+export const comparisonSearchQueue = sqliteTable('comparison_search_queue', {
+  comparisonId: integer('comparison_id').primaryKey(),
+  reindex: integer('reindex', { mode: 'boolean' }).notNull().default(false),
+});

@@ -1,16 +1,17 @@
 import { eq, inArray } from 'drizzle-orm';
-import type { Db } from '#server/db/client.ts';
+import { statementsFor, type Db } from '#server/db/client.ts';
 import { audit } from '#server/modules/audit/audit.ts';
 import { rankingProblems } from '#shared/ranking-rules.ts';
 import type { RankingGroups } from '#shared/rankings.ts';
 import { candidateIdsOf, candidatesOf, pathTo } from '#server/modules/conversations/conversations.repository.ts';
+import { projectArchived } from '#server/modules/projects/projects.errors.ts';
 import { projectById } from '#server/modules/projects/projects.repository.ts';
 import { users } from '#server/modules/users/users.table.ts';
-import type { ComparisonList, ResearcherComparison } from '#shared/comparisons.ts';
-import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
-import { comparisonNotFound, invalidGold } from './comparisons.errors.ts';
-import { writeGold } from './comparisons.rules.ts';
+import type { ResearcherComparison } from '#shared/comparisons.ts';
+import { comparisonNotFound, goldNeedsNoMore, invalidGold } from './comparisons.errors.ts';
+import { askForOneMoreRanking, writeGold } from './comparisons.rules.ts';
 import { comparisons, rankings } from './comparisons.table.ts';
+import { figuresOf } from './figures.ts';
 import { toStoredRanking } from './rankings.usecases.ts';
 
 /** Marks a comparison as gold with its expected order (or, with null, unmarks it). */
@@ -42,25 +43,45 @@ export const candidateOf = (c: { id: number; content: string; model?: string | n
   finishReason: c.finishReason ?? null,
 });
 
-/** A comparison with its candidates' provenance and every trainer's current ranking, for researchers. */
+const researcherStatements = statementsFor(({ sqlite }) => ({
+  source: sqlite.prepare<[number], { sourceId: string; metadata: string | null }>('SELECT external_id AS sourceId, metadata FROM conversations WHERE id = ?'),
+  skips: sqlite.prepare<[number], { userId: number; reason: string; shownOrder: string; at: number }>(`
+    SELECT user_id AS userId, skip_reason AS reason, shown_order AS shownOrder, skipped_at AS at
+    FROM assignments WHERE comparison_id = ? AND skipped_at IS NOT NULL ORDER BY skipped_at`),
+}));
+
+/**
+ * A comparison for researchers: where it came from (the import line's id and metadata), its
+ * candidates' provenance, every trainer's current ranking and skip, and their agreement and
+ * consensus, computed as the list stores them (figures.ts).
+ */
 export function researcherComparison(db: Db, comparisonId: number): ResearcherComparison {
   const comparison = db.orm.select().from(comparisons).where(eq(comparisons.id, comparisonId)).get();
   if (!comparison) throw comparisonNotFound(comparisonId);
+  const s = researcherStatements(db);
   const project = projectById(db, comparison.projectId)!;
+  const source = s.source.get(comparison.conversationId)!;
   const candidates = candidatesOf(db, comparison.parentMessageId);
   const rows = db.orm.select().from(rankings).where(eq(rankings.comparisonId, comparisonId)).orderBy(rankings.id).all();
+  const skips = s.skips.all(comparisonId);
   // Only the people this page names, not every user.
-  const ids = [...new Set([...candidates.map((c) => c.authorId), ...rows.map((r) => r.userId)].filter((id): id is number => id !== null))];
+  const ids = [...new Set([...candidates.map((c) => c.authorId), ...rows.map((r) => r.userId), ...skips.map((k) => k.userId)].filter((id) => id !== null))];
   const authors = new Map(
     (ids.length ? db.orm.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ids)).all() : []).map((u) => [
       u.id,
       u.username,
     ]),
   );
+  const figures = figuresOf(
+    candidates.map((c) => String(c.id)),
+    rows.map((r) => r.ranking),
+  );
   return {
     id: String(comparison.id),
     project: project.slug,
     conversationId: String(comparison.conversationId),
+    sourceId: source.sourceId,
+    metadata: source.metadata === null ? null : (JSON.parse(source.metadata) as Record<string, unknown>),
     context: pathTo(db, comparison.parentMessageId),
     candidates: candidates.map((c) => ({
       ...candidateOf(c),
@@ -68,47 +89,38 @@ export function researcherComparison(db: Db, comparisonId: number): ResearcherCo
       author: c.authorId === null ? null : (authors.get(c.authorId) ?? null),
     })),
     rankingCount: comparison.rankingCount,
+    overlap: project.overlap + comparison.extraOverlap,
+    extraOverlap: comparison.extraOverlap,
+    done: comparison.done,
     goldRanking: comparison.goldRanking,
+    agreement: figures.agreement,
+    consensus: rows.length ? figures.consensus : null,
     rankings: rows.map((r) => ({ ...toStoredRanking(r), annotator: authors.get(r.userId) ?? '' })),
+    skips: skips.map((k) => ({
+      annotator: authors.get(k.userId) ?? '',
+      reason: k.reason,
+      shownOrder: JSON.parse(k.shownOrder) as string[],
+      at: new Date(k.at).toISOString(),
+    })),
   };
 }
 
-const PREVIEW_CHARS = 160;
-
-/** A page of a project's comparisons, oldest first, for researchers to browse. */
-export function listComparisons(
-  db: Db,
-  project: ProjectRow,
-  query: { after: number; limit: number; status: 'all' | 'open' | 'done' | 'ranked' },
-): ComparisonList {
-  const filter = { all: '', open: 'AND c.done = 0', done: 'AND c.done = 1', ranked: 'AND c.ranking_count > 0' }[query.status];
-  const rows = db.sqlite
-    .prepare<
-      [number, number, number],
-      { id: number; conversationId: number; prompt: string; candidates: number; rankingCount: number; done: number; createdAt: number }
-    >(
-      `
-      SELECT c.id, c.conversation_id AS conversationId, substr(p.content, 1, ${PREVIEW_CHARS + 1}) AS prompt,
-             (SELECT count(*) FROM messages m WHERE m.parent_id = c.parent_message_id AND m.role = 'assistant') AS candidates,
-             c.ranking_count AS rankingCount, c.done, c.created_at AS createdAt
-      FROM comparisons c JOIN messages p ON p.id = c.parent_message_id
-      WHERE c.project_id = ? AND c.id > ? ${filter}
-      ORDER BY c.id LIMIT ?`,
-    )
-    .all(project.id, query.after, query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  return {
-    comparisons: page.map((r) => ({
-      id: String(r.id),
-      conversationId: String(r.conversationId),
-      prompt: r.prompt.length > PREVIEW_CHARS ? `${r.prompt.slice(0, PREVIEW_CHARS)}…` : r.prompt,
-      candidates: r.candidates,
-      rankingCount: r.rankingCount,
-      done: r.done === 1,
-      createdAt: new Date(r.createdAt).toISOString(),
-    })),
-    nextAfter: rows.length > query.limit ? page.at(-1)!.id : null,
-  };
+/**
+ * Sends a comparison back for one more ranking: it asks for one more than it did, and the queue
+ * hands it to a trainer who has not had it. A gold item is given to every trainer anyway.
+ */
+export function askForMoreRankings(db: Db, comparisonId: number, actorId: number) {
+  db.sqlite
+    .transaction(() => {
+      const comparison = db.orm.select().from(comparisons).where(eq(comparisons.id, comparisonId)).get();
+      if (!comparison) throw comparisonNotFound(comparisonId);
+      if (comparison.goldRanking) throw goldNeedsNoMore(comparisonId);
+      const project = projectById(db, comparison.projectId)!;
+      if (project.archivedAt !== null) throw projectArchived(project.slug, ' and takes no more rankings');
+      askForOneMoreRanking(db, comparisonId, project.overlap);
+      audit(db, actorId, 'comparison.more_rankings', `comparison:${comparisonId}`, { extraOverlap: comparison.extraOverlap + 1 });
+    })
+    .immediate();
 }
 
 /** Moves every comparison of one project into another (an import's staging, published); the triggers of migrations/0006 move their counts. */

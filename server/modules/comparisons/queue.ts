@@ -8,7 +8,7 @@ import { projectById } from '#server/modules/projects/projects.repository.ts';
 import type { NextComparison } from '#shared/comparisons.ts';
 import { AVAILABLE_TO_ME_LIMIT } from '#shared/queue-limits.ts';
 import { comparisonAnswered, comparisonNotYours } from './comparisons.errors.ts';
-import { hasRoomFor, LIVE_LEASE } from './comparisons.rules.ts';
+import { hasRoomFor, LIVE_LEASE, wantedRankings } from './comparisons.rules.ts';
 import { findRanking, toStoredRanking } from './rankings.usecases.ts';
 
 export const queueStatements = statementsFor(({ sqlite: s }) => {
@@ -17,7 +17,7 @@ export const queueStatements = statementsFor(({ sqlite: s }) => {
     c.project_id = @projectId AND c.done = 0 AND c.full_until <= @now
     AND (c.author_id IS NULL OR c.author_id != @userId)
     AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.comparison_id = c.id AND a.user_id = @userId)
-    AND c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND ${LIVE_LEASE}) < @overlap`;
+    AND c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND ${LIVE_LEASE}) < ${wantedRankings('c.extra_overlap')}`;
   type Q = { projectId: number; userId: number; now: number; overlap: number };
   return {
     openAssignments: s.prepare<{ projectId: number; userId: number }, { id: number; comparisonId: number; expiresAt: number; shownOrder: string }>(`
@@ -46,7 +46,7 @@ export const queueStatements = statementsFor(({ sqlite: s }) => {
     /** After a new lease: if it took the last free slot, the comparison is full until a live lease expires. */
     markFull: s.prepare<{ id: number; now: number; overlap: number }>(`
       UPDATE comparisons SET full_until =
-        CASE WHEN ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = @id AND ${LIVE_LEASE}) >= @overlap
+        CASE WHEN ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = @id AND ${LIVE_LEASE}) >= ${wantedRankings()}
              THEN (SELECT min(a.expires_at) FROM assignments a WHERE a.comparison_id = @id AND ${LIVE_LEASE}) ELSE 0 END
       WHERE id = @id`),
     /** A slot came free before the leases' expiry (a skip): `next` counts again. */

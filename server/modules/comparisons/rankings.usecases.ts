@@ -10,6 +10,7 @@ import type { StoredRanking, SubmitRanking } from '#shared/rankings.ts';
 import { comparisonNotAssigned, comparisonNotFound, comparisonSkipped, invalidRanking, leaseExpired } from './comparisons.errors.ts';
 import { doneWhen, hasRoomFor } from './comparisons.rules.ts';
 import { rankings, type RankingRow } from './comparisons.table.ts';
+import { storeFigures } from './figures.ts';
 
 export const toStoredRanking = (row: RankingRow): StoredRanking => ({
   comparisonId: String(row.comparisonId),
@@ -84,7 +85,8 @@ function answerOf(body: SubmitRanking) {
 /**
  * Stores a trainer's ranking of a comparison they were handed. The same body twice stores one
  * ranking; a different body replaces the current ranking, and every version stays in
- * ranking_revisions. Checked against the comparison's candidates and the project's settings.
+ * ranking_revisions. Checked against the comparison's candidates and the project's settings. The
+ * comparison's agreement and consensus are computed again in the same transaction (figures.ts).
  */
 export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body: SubmitRanking, now = Date.now()): StoredRanking {
   const q = rankingStatements(db);
@@ -118,6 +120,7 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
       const revision = existing.revision + 1;
       q.replace.run(revision, now, ...columns, existing.id);
       q.revision.run(existing.id, revision, now, ...columns);
+      storeFigures(db, comparisonId, candidateIds);
       audit(db, user.id, 'ranking.replace', `comparison:${comparisonId}`, { revision });
       return toStoredRanking({ ...existing, ...answer, revision, updatedAt: now });
     }
@@ -130,6 +133,7 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
     q.revision.run(id, 1, now, ...columns);
     q.complete.run({ id: target.assignmentId, now });
     q.count.run({ id: comparisonId, overlap: project.overlap });
+    storeFigures(db, comparisonId, candidateIds);
     // No audit entry: the ranking and its first revision already record who answered and when.
     return toStoredRanking({
       id: Number(id),

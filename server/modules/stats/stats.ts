@@ -201,29 +201,46 @@ const REVIEW_LIMIT = 200;
  */
 export function projectReview(db: Db, project: ProjectRow): Review {
   const rankings = db.sqlite
-    .prepare<[number, number], { comparisonId: number; username: string; flags: string; note: string; at: number }>(
+    .prepare<[number, number], { comparisonId: number; username: string; flags: string; note: string; shownOrder: string; at: number }>(
       `
-      SELECT r.comparison_id AS comparisonId, u.username, r.flags, r.note, r.updated_at AS at
+      SELECT r.comparison_id AS comparisonId, u.username, r.flags, r.note, r.shown_order AS shownOrder, r.updated_at AS at
       FROM rankings r CROSS JOIN comparisons c ON c.id = r.comparison_id JOIN users u ON u.id = r.user_id
       WHERE c.project_id = ? AND (r.flags != '{}' OR r.note != '') ORDER BY r.updated_at DESC LIMIT ?`,
     )
     .all(project.id, REVIEW_LIMIT);
   const skips = db.sqlite
-    .prepare<[number, number], { comparisonId: number; username: string; reason: string; at: number }>(
+    .prepare<[number, number], { comparisonId: number; username: string; reason: string; shownOrder: string; at: number }>(
       `
-      SELECT a.comparison_id AS comparisonId, u.username, a.skip_reason AS reason, a.skipped_at AS at
+      SELECT a.comparison_id AS comparisonId, u.username, a.skip_reason AS reason, a.shown_order AS shownOrder, a.skipped_at AS at
       FROM assignments a CROSS JOIN comparisons c ON c.id = a.comparison_id JOIN users u ON u.id = a.user_id
       WHERE c.project_id = ? AND a.skipped_at IS NOT NULL ORDER BY a.skipped_at DESC LIMIT ?`,
     )
     .all(project.id, REVIEW_LIMIT);
   const iso = (ms: number) => new Date(ms).toISOString();
+  // Each with the order its trainer was shown the answers in: their letters, which their words use (shared/answer-labels.ts).
+  const shown = (order: string) => JSON.parse(order) as string[];
   return {
     flagged: rankings.flatMap((r) =>
       Object.entries(JSON.parse(r.flags) as Record<string, string[]>)
         .filter(([, flags]) => flags.length)
-        .map(([candidateId, flags]) => ({ comparisonId: String(r.comparisonId), candidateId, flags, annotator: r.username, at: iso(r.at) })),
+        .map(([candidateId, flags]) => ({
+          comparisonId: String(r.comparisonId),
+          candidateId,
+          flags,
+          annotator: r.username,
+          shownOrder: shown(r.shownOrder),
+          at: iso(r.at),
+        })),
     ),
-    skips: skips.map((s) => ({ comparisonId: String(s.comparisonId), annotator: s.username, reason: s.reason, at: iso(s.at) })),
-    notes: rankings.filter((r) => r.note).map((r) => ({ comparisonId: String(r.comparisonId), annotator: r.username, note: r.note, at: iso(r.at) })),
+    skips: skips.map((s) => ({
+      comparisonId: String(s.comparisonId),
+      annotator: s.username,
+      reason: s.reason,
+      shownOrder: shown(s.shownOrder),
+      at: iso(s.at),
+    })),
+    notes: rankings
+      .filter((r) => r.note)
+      .map((r) => ({ comparisonId: String(r.comparisonId), annotator: r.username, note: r.note, shownOrder: shown(r.shownOrder), at: iso(r.at) })),
   };
 }

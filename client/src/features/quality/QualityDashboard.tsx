@@ -1,7 +1,9 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { bothNames } from '#shared/answer-labels.ts';
 import type { TrainerStats } from '#shared/stats.ts';
+import { TheirLetters } from '../../components/TheirLetters.tsx';
 import { errorMessage } from '../../lib/api.ts';
 import { useReview } from './api/get-review.ts';
 import { useStats } from './api/get-stats.ts';
@@ -215,8 +217,8 @@ export default function QualityDashboard({ slug }: { slug: string }) {
             <ul>
               {review.flagged.map((f, i) => (
                 <li key={i}>
-                  <Link to={`/comparisons/${f.comparisonId}`}>Comparison {f.comparisonId}</Link>, answer {f.candidateId}: {f.flags.join(', ')}{' '}
-                  <span className="muted">({f.annotator})</span>
+                  <Link to={`/comparisons/${f.comparisonId}`}>Comparison {f.comparisonId}</Link>, {bothNames(f.candidateId, f.shownOrder, f.annotator)}:{' '}
+                  {f.flags.join(', ')}
                 </li>
               ))}
             </ul>
@@ -227,6 +229,7 @@ export default function QualityDashboard({ slug }: { slug: string }) {
               {review.skips.map((s, i) => (
                 <li key={i}>
                   <Link to={`/comparisons/${s.comparisonId}`}>Comparison {s.comparisonId}</Link>: “{s.reason}” <span className="muted">({s.annotator})</span>
+                  <TheirLetters text={s.reason} shownOrder={s.shownOrder} annotator={s.annotator} />
                 </li>
               ))}
             </ul>
@@ -237,6 +240,7 @@ export default function QualityDashboard({ slug }: { slug: string }) {
               {review.notes.map((n, i) => (
                 <li key={i}>
                   <Link to={`/comparisons/${n.comparisonId}`}>Comparison {n.comparisonId}</Link>: “{n.note}” <span className="muted">({n.annotator})</span>
+                  <TheirLetters text={n.note} shownOrder={n.shownOrder} annotator={n.annotator} />
                 </li>
               ))}
             </ul>

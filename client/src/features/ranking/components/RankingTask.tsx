@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
+import { candidateLabel } from '#shared/answer-labels.ts';
 import type { TrainerComparison } from '#shared/comparisons.ts';
 import type { ProjectSummary } from '#shared/projects.ts';
 import { Conversation } from '../../../components/Conversation.tsx';
-import { candidateLabel } from '../../../lib/format.ts';
 import { ranks, setNote } from '../draft.ts';
 import { useRankingDialogs } from '../hooks/use-ranking-dialogs.ts';
 import { useRankingDraft } from '../hooks/use-ranking-draft.ts';
