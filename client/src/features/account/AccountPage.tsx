@@ -3,8 +3,8 @@ import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { changePasswordSchema, createTokenSchema, type ApiToken } from '#shared/users.ts';
 import { Dialog } from '../../components/Dialog.tsx';
-import { RelativeTime } from '../../components/RelativeTime.tsx';
 import { SecretValue } from '../../components/SecretValue.tsx';
+import { RevokeTokenDialog, TokensTable } from '../../components/TokensTable.tsx';
 import { errorMessage } from '../../lib/api.ts';
 import { setServerErrors } from '../../lib/form-errors.ts';
 import { formResolver } from '../../lib/form-resolver.ts';
@@ -120,6 +120,7 @@ function ApiTokens() {
   const error = loadError ? errorMessage(loadError) : null;
   const [created, setCreated] = useState<{ token: string; apiToken: ApiToken } | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
+  const revoke = useRevokeToken();
 
   return (
     <section aria-labelledby={`${id}-title`} className="account-section">
@@ -134,9 +135,17 @@ function ApiTokens() {
       )}
       {!tokens && !error && <p className="muted">Loading…</p>}
       {tokens?.length === 0 && <p className="muted">You have no API tokens yet.</p>}
-      {tokens && tokens.length > 0 && <TokensTable tokens={tokens} onRevoke={setRevoking} />}
+      {tokens && tokens.length > 0 && <TokensTable tokens={tokens} label="Your API tokens" onRevoke={setRevoking} />}
       {created && <NewTokenDialog token={created.token} name={created.apiToken.name} onClose={() => setCreated(null)} />}
-      {revoking && <RevokeDialog token={revoking} onClose={() => setRevoking(null)} onRevoked={() => setRevoking(null)} />}
+      {revoking && (
+        <RevokeTokenDialog
+          token={revoking}
+          consequence="This cannot be undone; create a new token if you need one."
+          revoke={revoke}
+          onClose={() => setRevoking(null)}
+          onRevoked={() => setRevoking(null)}
+        />
+      )}
     </section>
   );
 }
@@ -200,55 +209,6 @@ function CreateTokenForm({ onCreated }: { onCreated: (result: { token: string; a
   );
 }
 
-function TokensTable({ tokens, onRevoke }: { tokens: ApiToken[]; onRevoke: (token: ApiToken) => void }) {
-  return (
-    <table aria-label="Your API tokens" className="tokens-table">
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Token</th>
-          <th scope="col">Created</th>
-          <th scope="col">Last used</th>
-          <th scope="col">Status</th>
-          <th scope="col">Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        {tokens.map((t) => (
-          <tr key={t.id} className={t.revokedAt ? 'revoked' : undefined}>
-            <th scope="row">{t.name}</th>
-            <td>
-              <code>{t.prefix}…</code>
-            </td>
-            <td>
-              <RelativeTime iso={t.createdAt} />
-            </td>
-            <td>
-              <RelativeTime iso={t.lastUsedAt} />
-            </td>
-            <td>
-              {t.revokedAt ? (
-                <>
-                  Revoked <RelativeTime iso={t.revokedAt} />
-                </>
-              ) : (
-                'Active'
-              )}
-            </td>
-            <td>
-              {!t.revokedAt && (
-                <button type="button" onClick={() => onRevoke(t)}>
-                  Revoke
-                </button>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
 function NewTokenDialog({ token, name, onClose }: { token: string; name: string; onClose: () => void }) {
   return (
     <Dialog title="Your new API token" onClose={onClose}>
@@ -261,33 +221,6 @@ function NewTokenDialog({ token, name, onClose }: { token: string; name: string;
       <div className="actions">
         <button type="button" className="primary" onClick={onClose}>
           Done
-        </button>
-      </div>
-    </Dialog>
-  );
-}
-
-function RevokeDialog({ token, onClose, onRevoked }: { token: ApiToken; onClose: () => void; onRevoked: () => void }) {
-  const revoke = useRevokeToken();
-  const error = revoke.error ? errorMessage(revoke.error) : null;
-  const busy = revoke.isPending;
-
-  const confirm = () => revoke.mutate(token.id, { onSuccess: onRevoked });
-
-  return (
-    <Dialog title={`Revoke the token “${token.name}”?`} onClose={onClose}>
-      <p>Anything using this token ({token.prefix}…) stops working at once. This cannot be undone; create a new token if you need one.</p>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" className="primary" disabled={busy} onClick={confirm}>
-          Revoke token
         </button>
       </div>
     </Dialog>

@@ -1,7 +1,6 @@
 import { useId, useState } from 'react';
 import type { OwnedApiToken } from '#shared/users.ts';
-import { Dialog } from '../../components/Dialog.tsx';
-import { RelativeTime } from '../../components/RelativeTime.tsx';
+import { RevokeTokenDialog, TokensTable, tokenTitle } from '../../components/TokensTable.tsx';
 import { errorMessage } from '../../lib/api.ts';
 import { useAllTokens } from './api/get-all-tokens.ts';
 import { useRevokeAnyToken } from './api/revoke-any-token.ts';
@@ -15,6 +14,7 @@ export function UserTokens() {
   const [owner, setOwner] = useState(everyone);
   const [revoking, setRevoking] = useState<OwnedApiToken | null>(null);
   const [notice, setNotice] = useState('');
+  const revoke = useRevokeAnyToken();
   // The list comes sorted by user, so these are too.
   const owners = [...new Set(tokens?.map((t) => t.username))];
   const shown = tokens?.filter((t) => owner === everyone || t.username === owner);
@@ -49,97 +49,21 @@ export function UserTokens() {
           <p role="status" className="notice-line">
             {notice}
           </p>
-          <TokensTable tokens={shown!} onRevoke={setRevoking} />
+          <TokensTable tokens={shown!} label="API tokens of every user" onRevoke={setRevoking} />
         </>
       )}
       {revoking && (
-        <RevokeDialog
+        <RevokeTokenDialog
           token={revoking}
+          consequence={`This cannot be undone: ${revoking.username} can create a new token on their Account page.`}
+          revoke={revoke}
           onClose={() => setRevoking(null)}
           onRevoked={() => {
             setRevoking(null);
-            setNotice(`Revoked ${revoking.username}’s token “${revoking.name}”: anything using it is refused from now on.`);
+            setNotice(`Revoked ${tokenTitle(revoking)}: anything using it is refused from now on.`);
           }}
         />
       )}
     </section>
-  );
-}
-
-const statusText: Record<OwnedApiToken['status'], string> = {
-  active: 'Active',
-  suspended: 'Suspended: its user is deactivated',
-  revoked: 'Revoked',
-};
-
-function TokensTable({ tokens, onRevoke }: { tokens: OwnedApiToken[]; onRevoke: (token: OwnedApiToken) => void }) {
-  return (
-    <table aria-label="API tokens of every user" className="users-table">
-      <thead>
-        <tr>
-          <th scope="col">User</th>
-          <th scope="col">Name</th>
-          <th scope="col">Token</th>
-          <th scope="col">Created</th>
-          <th scope="col">Last used</th>
-          <th scope="col">Status</th>
-          <th scope="col">Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        {tokens.map((t) => (
-          <tr key={t.id} className={t.status === 'active' ? undefined : 'inactive'}>
-            <td>{t.username}</td>
-            <th scope="row">{t.name}</th>
-            <td>
-              <code>{t.prefix}…</code>
-            </td>
-            <td>
-              <RelativeTime iso={t.createdAt} />
-            </td>
-            <td>
-              <RelativeTime iso={t.lastUsedAt} />
-            </td>
-            <td>
-              {statusText[t.status]} {t.revokedAt && <RelativeTime iso={t.revokedAt} />}
-            </td>
-            <td>
-              {t.status !== 'revoked' && (
-                <button type="button" onClick={() => onRevoke(t)} aria-label={`Revoke ${t.username}’s token “${t.name}”`}>
-                  Revoke
-                </button>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function RevokeDialog({ token, onClose, onRevoked }: { token: OwnedApiToken; onClose: () => void; onRevoked: () => void }) {
-  const revoke = useRevokeAnyToken();
-  const error = revoke.error ? errorMessage(revoke.error) : null;
-
-  return (
-    <Dialog title={`Revoke ${token.username}’s token “${token.name}”?`} onClose={onClose}>
-      <p>
-        Anything using this token ({token.prefix}…) is refused from its next request on. This cannot be undone: {token.username} can create a new token on their
-        Account page.
-      </p>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" className="primary" disabled={revoke.isPending} onClick={() => revoke.mutate(token.id, { onSuccess: onRevoked })}>
-          Revoke token
-        </button>
-      </div>
-    </Dialog>
   );
 }

@@ -67,7 +67,7 @@ function UserAdmin({ me }: { me: string }) {
       <p role="status" className="notice-line">
         {notice}
       </p>
-      <table aria-label="Users" className="users-table">
+      <table aria-label="Users" className="boxed">
         <thead>
           <tr>
             <th scope="col">Username</th>
