@@ -95,8 +95,19 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
  * page cache: what it reads is seldom read again, the operating system caches the file anyway, and
  * the default (16 MB, as better-sqlite3 is built) is memory held for the connection's whole life.
  */
-export function useSmallPageCache(sqlite: Sqlite): void {
+function useSmallPageCache(sqlite: Sqlite): void {
   sqlite.pragma('cache_size = -2000');
+}
+
+/** Runs a worker thread's task on a write connection of its own, opened for it and closed after it. */
+export async function withTaskConnection<T>(file: string, task: (db: Db) => T | Promise<T>): Promise<T> {
+  const db = openDatabase(file);
+  useSmallPageCache(db.sqlite);
+  try {
+    return await task(db);
+  } finally {
+    db.sqlite.close();
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { statementsFor, openDatabase, type Db } from '#server/db/client.ts';
+import { statementsFor, withTaskConnection, type Db } from '#server/db/client.ts';
 import { writeInBatches } from '#server/db/batches.ts';
 import { candidateIdsOf } from '#server/modules/conversations/conversations.repository.ts';
 import { rankedPairsConsensus } from '#shared/consensus.ts';
@@ -61,10 +61,5 @@ export async function backfillFigures(db: Db): Promise<number> {
 
 /** `backfillFigures` in a worker thread (server/workers/worker.ts), on a connection of its own. */
 export async function backfillFiguresTask(dbFile: string, _args: Record<string, never>): Promise<number> {
-  const db = openDatabase(dbFile);
-  try {
-    return await backfillFigures(db);
-  } finally {
-    db.sqlite.close();
-  }
+  return withTaskConnection(dbFile, backfillFigures);
 }

@@ -1,4 +1,4 @@
-import { openDatabase, statementsFor, type Db } from '#server/db/client.ts';
+import { statementsFor, withTaskConnection, type Db } from '#server/db/client.ts';
 import { writeInBatches } from '#server/db/batches.ts';
 import type { Logger } from '#server/logger.ts';
 import { runInWorker } from '#server/workers/pool.ts';
@@ -66,12 +66,7 @@ export async function indexSearch(db: Db): Promise<number> {
 
 /** `indexSearch` in a worker thread (server/workers/worker.ts), on a connection of its own. */
 export async function indexSearchTask(dbFile: string, _args: Record<string, never>): Promise<number> {
-  const db = openDatabase(dbFile);
-  try {
-    return await indexSearch(db);
-  } finally {
-    db.sqlite.close();
-  }
+  return withTaskConnection(dbFile, indexSearch);
 }
 
 /** Comparisons not searchable yet, counted up to `limit`: a page must not count a whole import. */

@@ -1,5 +1,5 @@
 // Run in a worker thread of the pool (server/workers/worker.ts): an HTTP import's checking and writing, and the sweep of killed imports.
-import { openDatabase, useSmallPageCache } from '#server/db/client.ts';
+import { withTaskConnection } from '#server/db/client.ts';
 import { AppError } from '#server/http/errors.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
 import type { ImportResult } from '#shared/conversations.ts';
@@ -22,34 +22,27 @@ export interface ImportTaskArgs {
 /** An AppError does not survive the trip between threads as one: it comes back as its parts. */
 export type ImportOutcome = { ok: true; result: ImportResult } | { ok: false; error: { status: number; code: string; message: string } };
 
-/** Imports on a write connection of its own, opened for the task and closed after it. */
+/** Imports on a write connection of its own (withTaskConnection). */
 export async function importTask(dbFile: string, { slug, file, dryRun, actorId, progress }: ImportTaskArgs): Promise<ImportOutcome> {
-  const db = openDatabase(dbFile);
-  useSmallPageCache(db.sqlite);
-  try {
-    const result = await importFile(db, getProject(db, slug), file, {
-      dryRun,
-      actorId,
-      onProgress: (bytesDone, bytesTotal, phase) => {
-        progress[0] = importPhases.indexOf(phase);
-        if (phase !== 'finishing') [progress[1], progress[2]] = [bytesDone, bytesTotal];
-      },
-    });
-    return { ok: true, result };
-  } catch (error) {
-    if (error instanceof AppError) return { ok: false, error: { status: error.status, code: error.code, message: error.message } };
-    throw error;
-  } finally {
-    db.sqlite.close();
-  }
+  return withTaskConnection(dbFile, async (db): Promise<ImportOutcome> => {
+    try {
+      const result = await importFile(db, getProject(db, slug), file, {
+        dryRun,
+        actorId,
+        onProgress: (bytesDone, bytesTotal, phase) => {
+          progress[0] = importPhases.indexOf(phase);
+          if (phase !== 'finishing') [progress[1], progress[2]] = [bytesDone, bytesTotal];
+        },
+      });
+      return { ok: true, result };
+    } catch (error) {
+      if (error instanceof AppError) return { ok: false, error: { status: error.status, code: error.code, message: error.message } };
+      throw error;
+    }
+  });
 }
 
 /** Removes, in batches, what imports killed mid-way staged (staging.ts). */
 export async function sweepStagingsTask(dbFile: string, _args: Record<string, never>): Promise<number> {
-  const db = openDatabase(dbFile);
-  try {
-    return await sweepAbandonedStagings(db);
-  } finally {
-    db.sqlite.close();
-  }
+  return withTaskConnection(dbFile, sweepAbandonedStagings);
 }
