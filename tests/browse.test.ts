@@ -168,6 +168,23 @@ describe('finding a comparison', () => {
     expect(await sourceIds(slug, `q=${encodeURIComponent('" * -')}`)).toHaveLength(4);
   });
 
+  it('reads what FTS5 would take for its own syntax as words to find, never as operators', async () => {
+    const search = (q: string) => sourceIds(slug, `q=${encodeURIComponent(q)}`);
+    // Quotes and a star around words: the words themselves, so a stray quote is no syntax error.
+    expect(await search('"moons')).toEqual(['nine-1']);
+    expect(await search('moons"')).toEqual(['nine-1']);
+    expect(await search('"most moons"')).toEqual(['nine-1']);
+    // As an operator, moo* would find moons; as a word it is "moo", which no text holds.
+    expect(await search('moo*')).toEqual([]);
+    // OR, NOT and NEAR are words to find like any other: no text here holds "near".
+    expect(await search('moons OR egg')).toEqual([]);
+    expect(await search('moons NOT egg')).toEqual([]);
+    expect(await search('NEAR(moons planet)')).toEqual([]);
+    // Nor is a column filter: metadata:cooking is the two words next to each other, which no text holds.
+    expect(await search('metadata:cooking')).toEqual([]);
+    expect(await search('source: cooking')).toEqual(['ten-2']);
+  });
+
   it('by a metadata key and its exact value, whatever its JSON type', async () => {
     expect(await sourceIds(slug, 'metaKey=source&metaValue=astronomy')).toEqual(['nine-1', 'nine-10']);
     expect(await sourceIds(slug, 'metaKey=source&metaValue=Astronomy')).toEqual([]);
