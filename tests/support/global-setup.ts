@@ -7,7 +7,9 @@ import { buildServer } from '../../scripts/server-build.js';
 import { ensureChromium } from './browser.ts';
 
 /**
- * Migrates one template database; every test copies it instead of migrating again
+ * Gives the whole run one temporary directory, through TMPDIR, which the test processes and the
+ * servers and browsers they start inherit: what they leave in it goes with it at the end.
+ * Migrates one template database there; every test copies it instead of migrating again
  * (the Epic Stack's decision 038), so tests never share or clean up a database. Also builds the
  * client and the compiled CLI, as `npm start` does, and makes sure Chromium is there, for the browser tests.
  */
@@ -15,7 +17,8 @@ export default async function setup() {
   buildClient();
   await buildServer();
   ensureChromium();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordinal-template-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordinal-tests-'));
+  process.env.TMPDIR = dir;
   const file = path.join(dir, 'template.db');
   const db = openDatabase(file);
   db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
