@@ -248,14 +248,14 @@ export async function bigProjectBench(): Promise<{ figures: Figure[]; details: R
   const pid = server.child.pid;
   const researcher = api(base, tokens.researcher);
   try {
+    const shown = JSON.parse((await researcher('GET', '/projects/big')).text) as { project: { progress: { rankings: number } } };
+    if (shown.project.progress.rankings !== rankings) throw new Error(`the API shows ${shown.project.progress.rankings} rankings, not ${rankings}`);
     log(`big project: trainers while the server computes the figures and search documents of the comparisons, as after an upgrade`);
     const upkeepStarted = performance.now();
     const withUpkeep = await trainersWhile(base, tokens.trainers, upkeepDone(file), 0, pid);
     const upkeepSeconds = (performance.now() - upkeepStarted) / 1000;
     log(`big project: upkeep took ${round(upkeepSeconds, 1)} s; server memory at most ${rssOf(withUpkeep)}`);
 
-    const shown = JSON.parse((await researcher('GET', '/projects/big')).text) as { project: { progress: { rankings: number } } };
-    if (shown.project.progress.rankings !== rankings) throw new Error(`the API shows ${shown.project.progress.rankings} rankings, not ${rankings}`);
     const page1m = await projectPage(base, tokens.researcher);
 
     log('big project: trainers on the idle server');
