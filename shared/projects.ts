@@ -76,6 +76,8 @@ const settingsFields = {
   goldRate: z.number().min(0).max(0.5),
   /** Trainers may see a leaderboard of everyone's figures in this project. */
   leaderboard: z.boolean(),
+  /** In this project's Markdown `$…$` is math too; otherwise a single `$` is text and math is `$$…$$`, `\(…\)` or `\[…\]`. */
+  singleDollarMath: z.boolean(),
 };
 
 export const createProjectSchema = z.strictObject({
@@ -91,6 +93,7 @@ export const createProjectSchema = z.strictObject({
   sampling: settingsFields.sampling.default(defaultSampling),
   goldRate: settingsFields.goldRate.default(0),
   leaderboard: settingsFields.leaderboard.default(false),
+  singleDollarMath: settingsFields.singleDollarMath.default(false),
 });
 export type CreateProject = z.input<typeof createProjectSchema>;
 
@@ -116,6 +119,7 @@ export const projectSchema = z.object({
   sampling: samplingSettingsSchema,
   goldRate: z.number(),
   leaderboard: z.boolean(),
+  singleDollarMath: z.boolean(),
   archived: z.boolean(),
   createdAt: z.string(),
 });

@@ -245,6 +245,7 @@ const projectSettingFlags = (): Record<keyof ProjectSettings, Option[]> => ({
   flags: [],
   goldRate: [],
   leaderboard: [],
+  singleDollarMath: [],
   // `projects update` only: --archive, --unarchive.
   archived: [],
 });

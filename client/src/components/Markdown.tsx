@@ -1,4 +1,4 @@
-import { memo, useEffect, useState } from 'react';
+import { createContext, memo, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import ReactMarkdown, { defaultUrlTransform } from 'react-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
@@ -35,29 +35,52 @@ const safeUrl = (url: string) => {
 };
 
 /**
+ * How a project's text writes math. By default a single `$` is text (model text is full of prices,
+ * shell prompts and variables) and math is `$$…$$`, `\(…\)` or `\[…\]`; a math-heavy project may
+ * take `$…$` as math too (its `singleDollarMath` setting).
+ */
+export interface MarkdownSettings {
+  singleDollarMath: boolean;
+}
+const SettingsContext = createContext<MarkdownSettings>({ singleDollarMath: false });
+
+/** Gives every Markdown inside the settings of the project it belongs to. */
+export function MarkdownSettingsProvider({ singleDollarMath, children }: MarkdownSettings & { children: ReactNode }) {
+  const settings = useMemo(() => ({ singleDollarMath }), [singleDollarMath]);
+  return <SettingsContext.Provider value={settings}>{children}</SettingsContext.Provider>;
+}
+
+/**
  * Math (KaTeX) and code highlighting are most of the renderer's weight, so they load only once
  * some text needs them; until then such text shows unrendered for a moment.
  */
 interface Extras {
-  remark: PluggableList;
+  remark: (settings: MarkdownSettings) => PluggableList;
   rehype: PluggableList;
 }
 const loaders = {
   math: () =>
-    Promise.all([import('remark-math'), import('rehype-katex'), import('katex/dist/katex.min.css')]).then(([math, katex]): Extras => ({
-      remark: [[math.default, { singleDollarTextMath: true }]],
-      rehype: [[katex.default, { throwOnError: false, trust: false, strict: 'ignore' }]],
-    })),
-  code: () => import('rehype-highlight').then((highlight): Extras => ({ remark: [], rehype: [[highlight.default, { detect: false }]] })),
+    Promise.all([import('remark-math'), import('./tex-math.ts'), import('rehype-katex'), import('katex/dist/katex.min.css')]).then(
+      ([math, tex, katex]): Extras => ({
+        remark: ({ singleDollarMath }) => [[math.default, { singleDollarTextMath: singleDollarMath }], tex.remarkTexMath],
+        rehype: [[katex.default, { throwOnError: false, trust: false, strict: 'ignore' }]],
+      }),
+    ),
+  code: () => import('rehype-highlight').then((highlight): Extras => ({ remark: () => [], rehype: [[highlight.default, { detect: false }]] })),
 };
 type Kind = keyof typeof loaders;
 const loaded: Partial<Record<Kind, Extras>> = {};
 const loading: Partial<Record<Kind, Promise<Extras>>> = {};
 
-const needs = (text: string): Kind[] => [...(/\$|\\\(|\\\[/.test(text) ? (['math'] as const) : []), ...(/```|~~~/.test(text) ? (['code'] as const) : [])];
+const mathIn = (text: string, { singleDollarMath }: MarkdownSettings) => (singleDollarMath ? /\$|\\\(|\\\[/ : /\$\$|\\\(|\\\[/).test(text);
+const needs = (text: string, settings: MarkdownSettings): Kind[] => [
+  ...(mathIn(text, settings) ? (['math'] as const) : []),
+  ...(/```|~~~/.test(text) ? (['code'] as const) : []),
+];
 
 function useExtras(text: string) {
-  const wanted = needs(text);
+  const settings = useContext(SettingsContext);
+  const wanted = needs(text, settings);
   const [, rerender] = useState(0);
   const missing = wanted.filter((kind) => !loaded[kind]);
   useEffect(() => {
@@ -68,12 +91,12 @@ function useExtras(text: string) {
     return () => {
       live = false;
     };
-    // The kinds still missing are what matter; their list changes only with the text.
+    // The kinds still missing are what matter; their list changes only with the text and the settings.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [missing.join()]);
   const ready = wanted.flatMap((kind) => (loaded[kind] ? [loaded[kind]] : []));
   return {
-    remark: [remarkGfmParseOnly, ...ready.flatMap((e) => e.remark), htmlAsText] as PluggableList,
+    remark: [remarkGfmParseOnly, ...ready.flatMap((e) => e.remark(settings)), htmlAsText] as PluggableList,
     rehype: ready.flatMap((e) => e.rehype),
   };
 }

@@ -26,6 +26,8 @@ export const projects = sqliteTable(
     goldRate: real('gold_rate').notNull().default(0),
     /** Trainers may see each other's figures on a leaderboard. */
     leaderboard: integer('leaderboard', { mode: 'boolean' }).notNull().default(false),
+    /** A single `$` starts math in this project's Markdown; otherwise it is text (client/src/components/Markdown.tsx). */
+    singleDollarMath: integer('single_dollar_math', { mode: 'boolean' }).notNull().default(false),
     archivedAt: timestamp('archived_at'),
     createdBy: integer('created_by').references(() => users.id),
     createdAt: createdAt(),

@@ -30,6 +30,7 @@ export const toProject = (row: ProjectRow, viewer?: AuthUser | null): Project =>
   sampling: row.sampling,
   goldRate: row.goldRate,
   leaderboard: row.leaderboard,
+  singleDollarMath: row.singleDollarMath,
   archived: row.archivedAt !== null,
   createdAt: new Date(row.createdAt).toISOString(),
 });

@@ -3,7 +3,7 @@ import { useFieldArray, useForm, type Resolver } from 'react-hook-form';
 import { z } from 'zod';
 import { defaultSampling, type ModelEndpointView } from '#shared/models.ts';
 import { createProjectSchema, defaultFlags, defaultRatings, updateProjectSchema, type Project, type UpdateProject } from '#shared/projects.ts';
-import { Markdown } from '../../components/Markdown.tsx';
+import { Markdown, MarkdownSettingsProvider } from '../../components/Markdown.tsx';
 import { errorsByPath, setServerErrors } from '../../lib/form-errors.ts';
 import { formResolver } from '../../lib/form-resolver.ts';
 import { useCreateProject, type CreateProjectInput } from './api/create-project.ts';
@@ -34,6 +34,7 @@ const initial = (project?: Project): ProjectFormValues => ({
   sampling: project?.sampling ?? defaultSampling,
   goldRate: project?.goldRate ?? 0,
   leaderboard: project?.leaderboard ?? false,
+  singleDollarMath: project?.singleDollarMath ?? false,
 });
 
 /** The endpoint fields as the API takes them: both empty means no model; the key is write-only. */
@@ -172,12 +173,22 @@ export function ProjectForm({ project, onSaved }: { project?: Project; onSaved?:
           </button>
         </div>
         {preview ? (
-          <div className="preview">{values.guidelines ? <Markdown text={values.guidelines} /> : <p className="muted">Nothing written yet.</p>}</div>
+          <div className="preview">
+            {/* As the box below is ticked now, saved or not. */}
+            <MarkdownSettingsProvider singleDollarMath={values.singleDollarMath}>
+              {values.guidelines ? <Markdown text={values.guidelines} /> : <p className="muted">Nothing written yet.</p>}
+            </MarkdownSettingsProvider>
+          </div>
         ) : (
           <textarea aria-labelledby="guidelines-label" rows={8} {...register('guidelines')} {...invalid('guidelines')} />
         )}
         {problem('guidelines')}
       </div>
+      <label className="toggle">
+        <input type="checkbox" {...register('singleDollarMath')} />
+        Single dollars mark math too ($x$), for math-heavy projects
+        <span className="muted">Off: a single $ is text (prices, shell prompts); math is $$…$$, \(…\) or \[…\].</span>
+      </label>
       <div className="row">
         <label>
           Trainers per comparison (overlap)

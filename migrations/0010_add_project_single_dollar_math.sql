@@ -1,0 +1,1 @@
+ALTER TABLE `projects` ADD `single_dollar_math` integer DEFAULT false NOT NULL;
