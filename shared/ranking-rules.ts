@@ -33,10 +33,8 @@ export function rankingProblems(
       else if (value < q.min || value > q.max) problems.push(`ratings.${candidate}.${key}: must be from ${q.min} to ${q.max}`);
     }
   }
-  for (const q of settings.ratings.filter((r) => r.required)) {
-    for (const candidate of candidateIds) {
-      if (body.ratings?.[candidate]?.[q.key] === undefined) problems.push(`ratings.${candidate}.${q.key}: required`);
-    }
+  for (const { question, candidates } of missingRatings(body.ratings, candidateIds, settings.ratings)) {
+    for (const candidate of candidates) problems.push(`ratings.${candidate}.${question.key}: required`);
   }
   const flagKeys = new Set(settings.flags.map((f) => f.key));
   for (const [candidate, keys] of Object.entries(body.flags ?? {})) {
@@ -45,6 +43,21 @@ export function rankingProblems(
     if (new Set(keys).size !== keys.length) problems.push(`flags.${candidate}: a flag is listed twice`);
   }
   return problems;
+}
+
+/**
+ * Each required rating question that some candidates have no answer to, with those candidates in
+ * `candidateIds` order; empty when nothing is missing. The ranking page names them to the trainer.
+ */
+export function missingRatings(
+  ratings: SubmitRanking['ratings'],
+  candidateIds: readonly string[],
+  questions: readonly RatingQuestion[],
+): Array<{ question: RatingQuestion; candidates: string[] }> {
+  return questions
+    .filter((q) => q.required)
+    .map((question) => ({ question, candidates: candidateIds.filter((id) => ratings?.[id]?.[question.key] === undefined) }))
+    .filter((missing) => missing.candidates.length > 0);
 }
 
 /** Every (better, worse) pair across groups, best groups first; tied candidates make no pair. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Flag, RatingQuestion } from './projects.ts';
-import { rankingPairs, rankingProblems } from './ranking-rules.ts';
+import { missingRatings, rankingPairs, rankingProblems } from './ranking-rules.ts';
 import type { SubmitRanking } from './rankings.ts';
 
 describe('rankingPairs', () => {
@@ -106,6 +106,11 @@ describe('rankingProblems', () => {
       'ratings.3.honest: required',
     ]);
     expect(check({ ranking: [['1'], ['2'], ['3']] }, settings)).toHaveLength(3);
+  });
+
+  it('lists, per required question, the candidates still unrated, and nothing once all are rated', () => {
+    expect(missingRatings({ 2: { honest: 0, overall: 3 } }, candidates, ratings)).toEqual([{ question: ratings[1], candidates: ['1', '3'] }]);
+    expect(missingRatings({ 1: { honest: 1 }, 2: { honest: 0 }, 3: { honest: 2 } }, candidates, ratings)).toEqual([]);
   });
 
   it('checks flags against the project’s flags, once each, on candidates of the comparison', () => {

@@ -94,6 +94,14 @@ export function move(draft: Draft, id: string, toIndex: number): Draft {
   return { ...draft, order, tiedWithAbove: draft.tiedWithAbove.filter((x) => !untie.has(x)), touched: true };
 }
 
+/** Puts back the order and ties as they were before a move that is cancelled, and whether they had been touched then. */
+export const restoreOrder = (draft: Draft, before: Pick<Draft, 'order' | 'tiedWithAbove' | 'touched'>): Draft => ({
+  ...draft,
+  order: before.order,
+  tiedWithAbove: before.tiedWithAbove,
+  touched: before.touched,
+});
+
 export function toggleTie(draft: Draft, id: string): Draft {
   const tied = draft.tiedWithAbove.includes(id);
   return {

@@ -1,6 +1,6 @@
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import { Markdown } from '../../../components/Markdown.tsx';
 import type { Flag, RatingQuestion } from '#shared/projects.ts';
 
@@ -17,14 +17,31 @@ export interface CandidateCardProps {
   ratingQuestions: RatingQuestion[];
   ratings: Record<string, number>;
   onRate: (key: string, value: number | undefined) => void;
+  /** Keys of the required questions to mark as not answered yet. */
+  missingRatings: string[];
   flagOptions: Flag[];
   flags: string[];
   onToggleFlag: (key: string) => void;
   comparing: boolean;
   onToggleCompare: () => void;
+  /** Picked up with the keyboard: marked until it is dropped. */
+  lifted: boolean;
+  /** The keyboard's moves (use-keyboard-move.ts), on the handle. */
+  handleKeys: { onKeyDown: (event: KeyboardEvent<HTMLElement>) => void; onBlur: (event: FocusEvent<HTMLElement>) => void };
+  /** The reorder view: the label and the first line of text, nothing else. */
+  firstLineOnly: boolean;
 }
 
 const COLLAPSED_HEIGHT = 320;
+
+/** The first line that has words, without Markdown's heading, quote and list marks, nor code fences. */
+function firstLine(markdown: string): string {
+  for (const line of markdown.split('\n')) {
+    const text = line.replace(/^\s*(?:>\s*|(?:#{1,6}|[-*+]|\d+[.)])\s+)*/, '').trim();
+    if (text && !/^(?:```|~~~)/.test(text)) return text;
+  }
+  return '';
+}
 
 export function CandidateCard(props: CandidateCardProps) {
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id: props.id });
@@ -32,17 +49,27 @@ export function CandidateCard(props: CandidateCardProps) {
   const [long, setLong] = useState(false);
   const [expanded, setExpanded] = useState(false);
   const [showFlags, setShowFlags] = useState(props.flags.length > 0);
+  const missingId = useId();
 
+  // Measured again when the full text comes back from the reorder view.
   useLayoutEffect(() => {
     if (body.current) setLong(body.current.scrollHeight > COLLAPSED_HEIGHT + 40);
-  }, [props.content]);
+  }, [props.content, props.firstLineOnly]);
+
+  // Said beside the question's scale, or alone in the reorder view, where the scales are hidden.
+  const missing = props.ratingQuestions.filter((q) => props.missingRatings.includes(q.key));
+  const missingNote = (q: RatingQuestion) => (
+    <p key={q.key} id={`${missingId}-${q.key}`} className="missing-rating">
+      Rate “{q.label}” for this answer
+    </p>
+  );
 
   const style = { transform: CSS.Translate.toString(transform), transition };
   return (
     <li
       ref={setNodeRef}
       style={style}
-      className={`card${isDragging ? ' dragging' : ''}${props.tiedWithAbove ? ' tied' : ''}`}
+      className={`card${isDragging || props.lifted ? ' dragging' : ''}${props.lifted ? ' lifted' : ''}${props.tiedWithAbove ? ' tied' : ''}${missing.length ? ' missing' : ''}`}
       data-testid={`candidate-${props.label}`}
       data-candidate-id={props.id}
       aria-label={`Answer ${props.label}, rank ${props.rank}`}
@@ -54,6 +81,8 @@ export function CandidateCard(props: CandidateCardProps) {
           className="handle"
           {...attributes}
           {...listeners}
+          {...props.handleKeys}
+          aria-pressed={props.lifted || attributes['aria-pressed']}
           aria-label={`Answer ${props.label}, rank ${props.rank}${props.tiedWithAbove ? ', tied with the answer above' : ''}. Press Space to pick up and move.`}
           aria-roledescription="sortable answer"
           data-position={props.position}
@@ -67,69 +96,93 @@ export function CandidateCard(props: CandidateCardProps) {
           <span className="label">Answer {props.label}</span>
         </button>
         {props.tiedWithAbove && <span className="tie-badge">tied with above</span>}
+        {props.firstLineOnly && <span className="first-line">{firstLine(props.content)}</span>}
+        {props.lifted && (
+          // Said by the announcement on lifting; shown for those who see it.
+          <span className="lifted-keys" aria-hidden>
+            Moving: ↑ ↓ one place · Home End · 1–9 to a position · Space drops · Esc puts it back
+          </span>
+        )}
         <span className="spacer" />
-        {props.canTie && (
+        {!props.firstLineOnly && props.canTie && (
           <label className="toggle">
             <input type="checkbox" checked={props.tiedWithAbove} onChange={props.onToggleTie} />
             Same as above
           </label>
         )}
-        <label className="toggle">
-          <input type="checkbox" checked={props.comparing} onChange={props.onToggleCompare} />
-          Compare
-        </label>
+        {!props.firstLineOnly && (
+          <label className="toggle">
+            <input type="checkbox" checked={props.comparing} onChange={props.onToggleCompare} />
+            Compare
+          </label>
+        )}
       </div>
-      <div ref={body} className={`card-body${long && !expanded ? ' collapsed' : ''}`} style={long && !expanded ? { maxHeight: COLLAPSED_HEIGHT } : undefined}>
-        <Markdown text={props.content} />
-      </div>
-      {long && (
-        <button type="button" className="link" onClick={() => setExpanded(!expanded)} aria-expanded={expanded}>
-          {expanded ? 'Show less' : 'Show all'}
-        </button>
-      )}
-      <div className="card-foot">
-        {props.ratingQuestions.map((q) => (
-          <fieldset key={q.key} className="likert">
-            <legend>
-              {q.label}
-              {q.required ? ' (required)' : ''}
-            </legend>
-            {q.minLabel && <span className="scale-label">{q.minLabel}</span>}
-            {Array.from({ length: q.max - q.min + 1 }, (_, i) => q.min + i).map((value) => (
-              <label key={value} className={`likert-option${props.ratings[q.key] === value ? ' selected' : ''}`}>
-                <input
-                  type="radio"
-                  name={`${props.id}-${q.key}`}
-                  value={value}
-                  checked={props.ratings[q.key] === value}
-                  onChange={() => props.onRate(q.key, value)}
-                  onClick={() => props.ratings[q.key] === value && props.onRate(q.key, undefined)}
-                  aria-label={`${q.label}: ${value}`}
-                />
-                {value}
-              </label>
-            ))}
-            {q.maxLabel && <span className="scale-label">{q.maxLabel}</span>}
-          </fieldset>
-        ))}
-        {props.flagOptions.length > 0 && (
-          <div className="flags">
-            <button type="button" className="link" onClick={() => setShowFlags(!showFlags)} aria-expanded={showFlags}>
-              Flags{props.flags.length ? ` (${props.flags.length})` : ''}
+      {props.firstLineOnly ? (
+        missing.map(missingNote)
+      ) : (
+        <>
+          <div
+            ref={body}
+            className={`card-body${long && !expanded ? ' collapsed' : ''}`}
+            style={long && !expanded ? { maxHeight: COLLAPSED_HEIGHT } : undefined}
+          >
+            <Markdown text={props.content} />
+          </div>
+          {long && (
+            <button type="button" className="link" onClick={() => setExpanded(!expanded)} aria-expanded={expanded}>
+              {expanded ? 'Show less' : 'Show all'}
             </button>
-            {showFlags && (
-              <div className="flag-list">
-                {props.flagOptions.map((f) => (
-                  <label key={f.key} className="toggle">
-                    <input type="checkbox" checked={props.flags.includes(f.key)} onChange={() => props.onToggleFlag(f.key)} />
-                    {f.label}
+          )}
+          <div className="card-foot">
+            {props.ratingQuestions.map((q) => (
+              <fieldset
+                key={q.key}
+                className={`likert${missing.includes(q) ? ' missing' : ''}`}
+                aria-describedby={missing.includes(q) ? `${missingId}-${q.key}` : undefined}
+              >
+                <legend>
+                  {q.label}
+                  {q.required ? ' (required)' : ''}
+                </legend>
+                {q.minLabel && <span className="scale-label">{q.minLabel}</span>}
+                {Array.from({ length: q.max - q.min + 1 }, (_, i) => q.min + i).map((value) => (
+                  <label key={value} className={`likert-option${props.ratings[q.key] === value ? ' selected' : ''}`}>
+                    <input
+                      type="radio"
+                      name={`${props.id}-${q.key}`}
+                      value={value}
+                      checked={props.ratings[q.key] === value}
+                      onChange={() => props.onRate(q.key, value)}
+                      onClick={() => props.ratings[q.key] === value && props.onRate(q.key, undefined)}
+                      aria-label={`${q.label}: ${value}`}
+                    />
+                    {value}
                   </label>
                 ))}
+                {q.maxLabel && <span className="scale-label">{q.maxLabel}</span>}
+                {missing.includes(q) && missingNote(q)}
+              </fieldset>
+            ))}
+            {props.flagOptions.length > 0 && (
+              <div className="flags">
+                <button type="button" className="link" onClick={() => setShowFlags(!showFlags)} aria-expanded={showFlags}>
+                  Flags{props.flags.length ? ` (${props.flags.length})` : ''}
+                </button>
+                {showFlags && (
+                  <div className="flag-list">
+                    {props.flagOptions.map((f) => (
+                      <label key={f.key} className="toggle">
+                        <input type="checkbox" checked={props.flags.includes(f.key)} onChange={() => props.onToggleFlag(f.key)} />
+                        {f.label}
+                      </label>
+                    ))}
+                  </div>
+                )}
               </div>
             )}
           </div>
-        )}
-      </div>
+        </>
+      )}
     </li>
   );
 }

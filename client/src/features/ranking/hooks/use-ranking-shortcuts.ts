@@ -15,10 +15,13 @@ const typingIn = (target: EventTarget | null) =>
 
 /**
  * The ranking page's keys, on one listener for as long as the page shows a comparison; each key
- * press reads the current render's handlers. Typing in a field is never taken for a shortcut.
+ * press reads the current render's handlers. Typing in a field is never taken for a shortcut, nor
+ * a key the focused control has handled.
  */
 export function useRankingShortcuts(shortcuts: RankingShortcuts) {
   const onKey = useEffectEvent((event: KeyboardEvent) => {
+    // Taken by the focused control already: a digit moves a lifted card (use-keyboard-move.ts) and focuses nothing.
+    if (event.defaultPrevented) return;
     if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
       event.preventDefault();
       shortcuts.submit();
