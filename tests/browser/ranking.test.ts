@@ -139,7 +139,7 @@ describe('ranking page', () => {
       'Before <script>window.__pwned=1</script> after',
       'An image: <img src=x onerror="window.__pwned=2">',
       'A [click](javascript:window.__pwned=3) link and an autolink <javascript:window.__pwned=4>',
-      'Raw <a href="javascript:window.__pwned=5">anchor</a> and [ref][r] and $\\href{javascript:window.__pwned=6}{math}$\n\n[r]: javascript:window.__pwned=7',
+      'Raw <a href="javascript:window.__pwned=5">anchor</a> and [ref][r] and $$\\href{javascript:window.__pwned=6}{math}$$\n\n[r]: javascript:window.__pwned=7',
     ];
     const slug = await projectWith([withCandidates('xss-1', payloads, [{ role: 'user', content: 'Context <img src=x onerror="window.__pwned=8">' }])]);
     const trainer = await server.user('trainer');
@@ -192,6 +192,7 @@ describe('ranking page', () => {
       await moveByKeyboard(page, 3, -1); // A C B
       await expect.poll(() => cardOrder(page)).toEqual([a, c, b]);
       await page.locator(`li.card[data-candidate-id="${c}"]`).getByLabel('Overall quality: 6').check();
+      await page.getByRole('button', { name: 'Add a note' }).click();
       await page.locator('textarea').fill('half done');
       // The draft is written to localStorage after each change renders.
       await expect.poll(() => page.evaluate(() => Object.values({ ...localStorage }).some((v) => v.includes('half done')))).toBe(true);
@@ -262,6 +263,7 @@ describe('ranking page', () => {
         .getByRole('button', { name: /^Flags/ })
         .click();
       await card(c!).getByLabel('Unsafe').check();
+      await page.getByRole('button', { name: 'Add a note' }).click();
       await page.getByLabel('Note (optional)').fill('B invents a citation.');
 
       await page.getByRole('button', { name: /Submit ranking/ }).click();
@@ -315,7 +317,7 @@ describe('ranking page', () => {
   });
 
   it('Markdown renders: GFM tables, highlighted code and KaTeX math', async () => {
-    const rich = ['| a | b |\n|---|---|\n| 1 | 2 |', '```python\ndef square(x):\n    return x ** 2\n```', 'The square is $x^2$.'].join('\n\n');
+    const rich = ['| a | b |\n|---|---|\n| 1 | 2 |', '```python\ndef square(x):\n    return x ** 2\n```', 'The square is $$x^2$$.'].join('\n\n');
     const slug = await projectWith([withCandidates('md-1', [rich, 'Plain answer.'])]);
     const trainer = await server.user('trainer');
     await inBrowser(async (page) => {

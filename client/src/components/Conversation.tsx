@@ -1,7 +1,8 @@
 import type { ChatMessage } from '#shared/conversations.ts';
+import { Collapsible } from './Collapsible.tsx';
 import { Markdown } from './Markdown.tsx';
 
-/** The context as a chat; a system prompt is folded away until asked for. */
+/** The context as a chat; a system prompt is folded away until asked for, a long message folded to its start. */
 export function Conversation({ messages }: { messages: ChatMessage[] }) {
   return (
     <ol className="chat">
@@ -16,7 +17,9 @@ export function Conversation({ messages }: { messages: ChatMessage[] }) {
         ) : (
           <li key={i} className={`message ${m.role}`}>
             <span className="speaker">{m.role === 'user' ? 'User' : 'Assistant'}</span>
-            <Markdown text={m.content} />
+            <Collapsible>
+              <Markdown text={m.content} />
+            </Collapsible>
           </li>
         ),
       )}

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useWatch } from 'react-hook-form';
 import { Dialog } from '../../../components/Dialog.tsx';
 import { Markdown } from '../../../components/Markdown.tsx';
@@ -6,13 +7,13 @@ import type { RankingDialogs as Dialogs } from '../hooks/use-ranking-dialogs.ts'
 interface RankingDialogsProps {
   dialogs: Dialogs;
   guidelines: string;
-  /** Sends the order as shown, once the trainer confirms it is their ranking. */
-  onConfirmUntouched: () => void;
+  /** Sends the ranking a confirmation asked about, once the trainer confirms it is theirs. */
+  onConfirm: () => void;
   onSkip: (reason: string) => void;
 }
 
-/** The ranking page's dialogs: guidelines, shortcuts, the untouched-order confirmation and the skip reason. */
-export function RankingDialogs({ dialogs, guidelines, onConfirmUntouched, onSkip }: RankingDialogsProps) {
+/** The ranking page's dialogs: guidelines, shortcuts, the confirmations of an untouched order and of an all-tied one, and the skip reason. */
+export function RankingDialogs({ dialogs, guidelines, onConfirm, onSkip }: RankingDialogsProps) {
   const { open, close } = dialogs;
   switch (open) {
     case 'guidelines':
@@ -30,17 +31,25 @@ export function RankingDialogs({ dialogs, guidelines, onConfirmUntouched, onSkip
             </dt>
             <dd>Focus the answer at that position</dd>
             <dt>
-              <kbd>Space</kbd>
+              <kbd>Space</kbd> or <kbd>Enter</kbd>
             </dt>
             <dd>Pick up the focused answer; again to drop it</dd>
             <dt>
               <kbd>↑</kbd> <kbd>↓</kbd>
             </dt>
-            <dd>Move the picked-up answer</dd>
+            <dd>Move the picked-up answer one place</dd>
+            <dt>
+              <kbd>Home</kbd> <kbd>End</kbd>
+            </dt>
+            <dd>Move the picked-up answer to the top or the bottom</dd>
+            <dt>
+              <kbd>1</kbd>–<kbd>9</kbd> while an answer is picked up
+            </dt>
+            <dd>Move it to that position</dd>
             <dt>
               <kbd>Esc</kbd>
             </dt>
-            <dd>Cancel a move</dd>
+            <dd>Cancel a move: the answer goes back where it was picked up</dd>
             <dt>
               <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd>
             </dt>
@@ -58,23 +67,50 @@ export function RankingDialogs({ dialogs, guidelines, onConfirmUntouched, onSkip
       );
     case 'confirm-untouched':
       return (
-        <Dialog title="Submit the order as shown?" onClose={close}>
-          <p>You have not moved any answer. The order shown is random: submit it only if it really is your ranking.</p>
-          <div className="actions">
-            <button type="button" onClick={close}>
-              Go back
-            </button>
-            <button type="button" className="primary" onClick={onConfirmUntouched}>
-              Yes, submit this order
-            </button>
-          </div>
-        </Dialog>
+        <ConfirmDialog title="Submit the order as shown?" confirm="Yes, submit this order" onConfirm={onConfirm} onClose={close}>
+          You have not moved any answer. The order shown is random: submit it only if it really is your ranking.
+        </ConfirmDialog>
+      );
+    case 'confirm-all-tied':
+      return (
+        <ConfirmDialog title="Submit every answer as tied?" confirm="Yes, they are all equal" onConfirm={onConfirm} onClose={close}>
+          You tied every answer, which says none is better than another. Submit it only if they really are all equally good.
+        </ConfirmDialog>
       );
     case 'skip':
       return <SkipDialog dialogs={dialogs} onSkip={onSkip} />;
     default:
       return null;
   }
+}
+
+/** Asks before sending a ranking the trainer may not mean; the confirm button has focus, so Enter confirms and Esc goes back. */
+function ConfirmDialog({
+  title,
+  confirm,
+  onConfirm,
+  onClose,
+  children,
+}: {
+  title: string;
+  confirm: string;
+  onConfirm: () => void;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog title={title} onClose={onClose}>
+      <p>{children}</p>
+      <div className="actions">
+        <button type="button" onClick={onClose}>
+          Go back
+        </button>
+        <button type="button" className="primary" onClick={onConfirm} data-autofocus>
+          {confirm}
+        </button>
+      </div>
+    </Dialog>
+  );
 }
 
 function SkipDialog({ dialogs, onSkip }: Pick<RankingDialogsProps, 'dialogs' | 'onSkip'>) {

@@ -14,18 +14,21 @@ import { CandidateList } from './CandidateList.tsx';
 import { CompareView } from './CompareView.tsx';
 import { RankingDialogs } from './RankingDialogs.tsx';
 import { SubmitBar } from './SubmitBar.tsx';
+import '../ranking-page.css';
 
 interface RankingTaskProps {
   project: ProjectSummary;
   comparison: TrainerComparison;
   username: string;
   notice: string | null;
+  /** The comparison ranked just before this one: "Ranking saved." then offers to undo it (revise it in the history). */
+  lastRankedId?: string | null;
   onNoticeShown: () => void;
   finish: (comparisonId: string, outcome: Outcome) => Promise<void>;
 }
 
 /** Ranking one comparison; shown with a `key` per comparison, so each starts afresh (or from its saved draft). */
-export function RankingTask({ project, comparison, username, notice, onNoticeShown, finish }: RankingTaskProps) {
+export function RankingTask({ project, comparison, username, notice, lastRankedId, onNoticeShown, finish }: RankingTaskProps) {
   const candidates = useMemo(() => new Map(comparison.candidates.map((c, i) => [c.id, { ...c, label: candidateLabel(i) }])), [comparison]);
   const { draft, update, elapsed } = useRankingDraft(
     username,
@@ -36,10 +39,22 @@ export function RankingTask({ project, comparison, username, notice, onNoticeSho
   const submission = useRankingSubmission({ comparisonId: comparison.id, project, candidates, draft, elapsed, dialogs, finish });
   const [comparing, setComparing] = useState<string[]>([]);
   const list = useRef<HTMLOListElement>(null);
+  const error = useRef<HTMLParagraphElement>(null);
 
   useEffect(() => {
     window.scrollTo({ top: 0 });
   }, []);
+  useEffect(() => {
+    const before = document.title;
+    document.title = `Ranking · ${project.name} · Ordinal`;
+    return () => {
+      document.title = before;
+    };
+  }, [project.name]);
+  // Each refused submit shows why, just above the bar; the words change as ratings are given, and only a refusal scrolls.
+  useEffect(() => {
+    if (submission.refusals) error.current?.scrollIntoView({ block: 'nearest' });
+  }, [submission.refusals]);
   useRankingShortcuts({
     paused: dialogs.open !== null,
     submit: () => submission.send(),
@@ -72,8 +87,14 @@ export function RankingTask({ project, comparison, username, notice, onNoticeSho
         </div>
       </header>
       {notice && (
-        <p className="notice" role="status" onAnimationEnd={onNoticeShown}>
+        <p className={`notice${lastRankedId ? ' with-undo' : ''}`} role="status" onAnimationEnd={onNoticeShown}>
           {notice}
+          {lastRankedId && (
+            <>
+              {' '}
+              <Link to={`/projects/${project.slug}/history/${lastRankedId}`}>Undo</Link>
+            </>
+          )}
         </p>
       )}
 
@@ -85,7 +106,9 @@ export function RankingTask({ project, comparison, username, notice, onNoticeSho
         <h2 id="candidates-title">
           Rank the answers, best first
           <span className="hint">
-            Drag by the handle, or focus it and press Space, then the arrow keys, then Space.{project.allowTies ? ' Ties: tick “Same as above”.' : ''}
+            <span className="pointer-hint">Drag by the handle, or focus it and press Space, then the arrow keys, then Space.</span>
+            <span className="touch-hint">Press and hold a handle (⠿) until the card lifts, then drag it.</span>
+            {project.allowTies ? ' Ties: tick “Same as above”.' : ''}
           </span>
         </h2>
         {comparing.length === 2 && <CompareView ids={comparing} candidates={candidates} rankOf={ranks(draft)} onClose={() => setComparing([])} />}
@@ -97,18 +120,23 @@ export function RankingTask({ project, comparison, username, notice, onNoticeSho
           comparing={comparing}
           onToggleCompare={(id) => setComparing((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids.slice(-1), id]))}
           listRef={list}
+          showMissingRatings={submission.showMissingRatings}
         />
       </section>
 
+      {submission.error && (
+        <p role="alert" className="error submit-error" ref={error}>
+          {submission.error}
+        </p>
+      )}
       <SubmitBar
         note={draft.note}
         onNote={(note) => update((d) => setNote(d, note))}
-        error={submission.error}
         submitting={submission.submitting}
         onSkip={() => dialogs.show('skip')}
         onSubmit={() => submission.send()}
       />
-      <RankingDialogs dialogs={dialogs} guidelines={project.guidelines} onConfirmUntouched={() => submission.send(true)} onSkip={submission.skip} />
+      <RankingDialogs dialogs={dialogs} guidelines={project.guidelines} onConfirm={() => submission.send(true)} onSkip={submission.skip} />
     </div>
   );
 }

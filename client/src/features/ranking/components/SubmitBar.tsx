@@ -1,33 +1,46 @@
+import { useId, useRef } from 'react';
+
 interface SubmitBarProps {
   note: string;
   onNote: (note: string) => void;
-  error: string | null;
   submitting: boolean;
   onSkip: () => void;
   onSubmit: () => void;
 }
 
-/** The note, what went wrong, and the two ways to finish: skip or submit. */
-export function SubmitBar({ note, onNote, error, submitting, onSkip, onSubmit }: SubmitBarProps) {
+/**
+ * One line at the foot of the screen: the note (behind a button, in a box that opens above the
+ * bar) and the two ways to finish, skip or submit. What went wrong shows above it, in the page.
+ */
+export function SubmitBar({ note, onNote, submitting, onSkip, onSubmit }: SubmitBarProps) {
+  const noteBox = useId();
+  const field = useRef<HTMLTextAreaElement>(null);
   return (
     <section className="submit-bar" aria-label="Submit">
-      <label className="note">
-        Note (optional)
-        <textarea value={note} onChange={(e) => onNote(e.target.value)} rows={2} maxLength={10_000} />
-      </label>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="button" onClick={onSkip}>
-          Skip…
-        </button>
-        <button type="button" className="primary" onClick={onSubmit} disabled={submitting}>
-          {submitting ? 'Saving…' : 'Submit ranking'} <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
+      <button type="button" popoverTarget={noteBox} aria-label={note.trim() ? 'Edit the note' : 'Add a note'}>
+        {note.trim() ? 'Edit' : 'Add'}
+        <span className="wide-only"> a</span> note
+      </button>
+      <div id={noteBox} popover="auto" className="note-box" onToggle={(e) => e.newState === 'open' && field.current?.focus()}>
+        <label>
+          Note (optional)
+          <textarea ref={field} value={note} onChange={(e) => onNote(e.target.value)} rows={4} maxLength={10_000} />
+        </label>
+        <button type="button" popoverTarget={noteBox} popoverTargetAction="hide">
+          Done
         </button>
       </div>
+      <span className="spacer" />
+      <button type="button" onClick={onSkip}>
+        Skip…
+      </button>
+      <button type="button" className="primary" onClick={onSubmit} disabled={submitting} aria-label={submitting ? 'Saving…' : 'Submit ranking'}>
+        {submitting ? 'Saving…' : 'Submit'}
+        {!submitting && <span className="wide-only"> ranking</span>}
+        <span className="keyboard-hint">
+          <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
+        </span>
+      </button>
     </section>
   );
 }

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 
-export type RankingDialog = 'guidelines' | 'shortcuts' | 'confirm-untouched' | 'skip';
+/** `confirm-…` come before rankings sent only once confirmed: the order as shown (it is random), every answer tied (it orders nothing). */
+export type RankingDialog = 'guidelines' | 'shortcuts' | 'confirm-untouched' | 'confirm-all-tied' | 'skip';
 
 /**
  * Which dialog of the ranking page is open (one at most), and the skip form, whose reason is kept
