@@ -109,6 +109,10 @@ const cases: Case[] = [
   { route: 'GET /projects/:slug/next', path: () => `/projects/${slug}/next?kind=comparison`, expected: anyUser(200) },
   { route: 'GET /projects/:slug/comparisons', path: () => `/projects/${slug}/comparisons?status=all&limit=10`, expected: researchers(200) },
   { route: 'GET /comparisons/:id', path: (c) => `/comparisons/${c.rankId}`, expected: anyUser(200) },
+  // Each role's own: the history of what they ranked, and what others' leases keep from them.
+  { route: 'GET /comparisons/:id/mine', path: (c) => `/comparisons/${c.rankId}/mine`, expected: anyUser(200) },
+  { route: 'GET /projects/:slug/rankings/mine', path: () => `/projects/${slug}/rankings/mine`, expected: anyUser(200) },
+  { route: 'GET /projects/:slug/queue', path: () => `/projects/${slug}/queue`, expected: anyUser(200) },
   {
     route: 'PUT /comparisons/:id/ranking',
     path: (c) => `/comparisons/${c.rankId}/ranking`,

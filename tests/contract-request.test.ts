@@ -4,9 +4,11 @@ import { chatsApi } from '#shared/contract/chats.ts';
 import { comparisonsApi } from '#shared/contract/comparisons.ts';
 import { demonstrationsApi } from '#shared/contract/demonstrations.ts';
 import { exportsApi } from '#shared/contract/exports.ts';
+import { historyApi } from '#shared/contract/history.ts';
 import { importsApi } from '#shared/contract/imports.ts';
 import { modelsApi } from '#shared/contract/models.ts';
 import { projectsApi } from '#shared/contract/projects.ts';
+import { queueApi } from '#shared/contract/queue.ts';
 import { ApiError } from '#shared/api-error.ts';
 import { request, routeUrl } from '#shared/contract/request.ts';
 import type { ApiRoute } from '#shared/contract/route.ts';
@@ -14,7 +16,20 @@ import { statsApi } from '#shared/contract/stats.ts';
 import { usersApi } from '#shared/contract/users.ts';
 import { conversation, startServer } from './support/app.ts';
 
-const contract = [authApi, usersApi, projectsApi, importsApi, comparisonsApi, exportsApi, modelsApi, demonstrationsApi, chatsApi, statsApi];
+const contract = [
+  authApi,
+  usersApi,
+  projectsApi,
+  importsApi,
+  comparisonsApi,
+  exportsApi,
+  modelsApi,
+  demonstrationsApi,
+  chatsApi,
+  statsApi,
+  historyApi,
+  queueApi,
+];
 const declared: ApiRoute[] = contract.flatMap((api) => Object.values(api));
 
 const server = await startServer();

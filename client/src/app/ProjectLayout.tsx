@@ -65,6 +65,9 @@ export function ProjectLayout({ tab }: { tab: ProjectTab }) {
             Rank
           </Link>
         )}
+        <Link className="button" to={`/projects/${slug}/history`}>
+          My rankings
+        </Link>
       </div>
       <nav className="tabs" aria-label="Project">
         {tabs.map(([key, label]) => (

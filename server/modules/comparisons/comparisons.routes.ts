@@ -1,4 +1,6 @@
 import { comparisonsApi } from '#shared/contract/comparisons.ts';
+import { historyApi } from '#shared/contract/history.ts';
+import { queueApi } from '#shared/contract/queue.ts';
 import type { Db } from '#server/db/client.ts';
 import { implement } from '#server/http/route.ts';
 import type { Logger } from '#server/logger.ts';
@@ -6,9 +8,11 @@ import { getProject } from '#server/modules/projects/projects.usecases.ts';
 import { runInWorker } from '#server/workers/pool.ts';
 import { askForMoreRankings, researcherComparison, setGold } from './comparisons.usecases.ts';
 import { figuresPending } from './figures.ts';
+import { myRankings } from './history.usecases.ts';
 import { listComparisons } from './list.ts';
 import { catchUpSearch, searchPending } from './search-index.ts';
 import { heldComparison, nextComparison, skipComparison } from './queue.ts';
+import { queueState } from './queue-state.ts';
 import { submitRanking } from './rankings.usecases.ts';
 
 export const comparisonRoutes = (db: Db, logger: Logger) => {
@@ -28,6 +32,10 @@ export const comparisonRoutes = (db: Db, logger: Logger) => {
       const project = getProject(db, params.slug, user);
       return (await db.grouped(() => nextComparison(db, project, user))) ?? undefined;
     }),
+    // What the ranking page says when `next` has nothing: whether others hold the rest, and until when.
+    implement(queueApi.state, ({ user, params }) => queueState(db, getProject(db, params.slug, user), user)),
+    implement(historyApi.rankings, ({ user, params, query }) => myRankings(db, getProject(db, params.slug, user), user, query)),
+    implement(historyApi.comparison, ({ user, params }) => heldComparison(db, params.id, user.id)),
     implement(comparisonsApi.list, ({ params, query }) => {
       const page = listComparisons(db, getProject(db, params.slug), query);
       // What was imported or written since is added to the search index now, in a worker thread.

@@ -2,6 +2,7 @@ import { Link, useParams } from 'react-router';
 import { errorMessage } from '../../lib/api.ts';
 import { useSession } from '../auth/session.tsx';
 import { useProject } from '../projects/api/get-project.ts';
+import { minutesUntilBack } from './api/get-queue-state.ts';
 import { RankingTask } from './components/RankingTask.tsx';
 import { useRankingSession } from './hooks/use-ranking-session.ts';
 
@@ -11,7 +12,7 @@ export function RankingPage() {
   const { user } = useSession();
   const project = useProject(slug);
   const session = useRankingSession(slug, user.username);
-  const { next } = session;
+  const { next, queue } = session;
 
   const failure = next.error ?? project.error;
   if (failure) {
@@ -24,17 +25,33 @@ export function RankingPage() {
       </div>
     );
   }
-  if (next.isPending || (next.data && !project.data)) return <p className="page muted">Loading…</p>;
+  if (next.isPending || (next.data && !project.data) || session.queuePending) return <p className="page muted">Loading…</p>;
   if (!next.data) {
+    const thanks = session.completed ? `You ranked ${session.completed} in this sitting. Thank you!` : '';
     return (
       <div className="page done" role="status">
-        <h1>All done</h1>
+        {queue && queue.heldByOthers > 0 ? (
+          <>
+            <h1>All done for now</h1>
+            <p>The rest is being worked on by others; more may come back in {minutesUntilBack(queue)}. This page checks again by itself.</p>
+            {thanks && <p>{thanks}</p>}
+          </>
+        ) : (
+          <>
+            <h1>All done</h1>
+            <p>
+              There is nothing left for you to rank in {project.data?.name ?? slug}
+              {session.completed ? `: you ranked ${session.completed} in this sitting. Thank you!` : '.'}
+            </p>
+          </>
+        )}
+        {session.lastRankedId && (
+          <p>
+            <Link to={`/projects/${slug}/history/${session.lastRankedId}`}>Change your last ranking</Link>
+          </p>
+        )}
         <p>
-          There is nothing left for you to rank in {project.data?.name ?? slug}
-          {session.completed ? `: you ranked ${session.completed} in this sitting. Thank you!` : '.'}
-        </p>
-        <p>
-          <Link to="/">Back to projects</Link>
+          <Link to={`/projects/${slug}/history`}>My rankings</Link> · <Link to="/">Back to projects</Link>
         </p>
       </div>
     );
@@ -47,6 +64,7 @@ export function RankingPage() {
       comparison={comparison}
       username={user.username}
       notice={session.notice}
+      lastRankedId={session.lastRankedId}
       onNoticeShown={session.clearNotice}
       finish={session.finish}
     />
