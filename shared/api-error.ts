@@ -15,3 +15,10 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/**
+ * The code of a 401 that says nobody is logged in: no session cookie, or the session ended (a new
+ * password, deactivation, expiry), or an unknown API token. A browser hearing it asks the person to
+ * log in again over the page they are on (client/src/lib/api.ts).
+ */
+export const AUTH_REQUIRED = 'auth.required';

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { ApiError } from '#shared/api-error.ts';
+import { ApiError, AUTH_REQUIRED } from '#shared/api-error.ts';
 import type { ApiErrorBody } from '#shared/errors.ts';
 import { describeIssue, describeIssues } from '#shared/validation.ts';
 
@@ -44,12 +44,13 @@ export function createErrorFactory<A extends unknown[] = []>(spec: ErrorSpec<A>)
   return Object.assign(make, { code: spec.code, status: spec.status });
 }
 
+/** Its words are for scripts; a browser shows its own (client/src/lib/api.ts) and asks the person to log in again. */
 export const unauthorized = createErrorFactory({
   status: 401,
-  code: 'auth.required',
+  code: AUTH_REQUIRED,
   message: (message?: string) => message ?? 'Log in first, or send an API token as "Authorization: Bearer <token>".',
 });
-export const invalidToken = createErrorFactory({ status: 401, code: 'auth.required', message: 'The API token is invalid or revoked.' });
+export const invalidToken = createErrorFactory({ status: 401, code: AUTH_REQUIRED, message: 'The API token is invalid or revoked.' });
 export const forbidden = createErrorFactory({
   status: 403,
   code: 'auth.forbidden',

@@ -6,6 +6,8 @@ import { errorMessage } from '../lib/api.ts';
 import { useCurrentUser } from '../features/auth/api/get-session.ts';
 import { useLogout } from '../features/auth/api/logout.ts';
 import { SessionContext } from '../features/auth/session.tsx';
+import { SessionEndWatch } from '../features/auth/SessionEndWatch.tsx';
+import { ProjectMarkdownSettings } from '../features/projects/ProjectMarkdownSettings.tsx';
 import { ProjectsPage } from '../features/projects/ProjectsPage.tsx';
 import { RankingPage } from '../features/ranking/RankingPage.tsx';
 
@@ -17,6 +19,8 @@ const ComparisonPage = lazy(() => import('../features/browse/ComparisonPage.tsx'
 const ChatPage = lazy(() => import('../features/chat/ChatPage.tsx').then((m) => ({ default: m.ChatPage })));
 const DemonstrationPage = lazy(() => import('../features/demonstrations/DemonstrationPage.tsx').then((m) => ({ default: m.DemonstrationPage })));
 const MyStatsPage = lazy(() => import('../features/quality/MyStatsPage.tsx').then((m) => ({ default: m.MyStatsPage })));
+const HistoryPage = lazy(() => import('../features/history/HistoryPage.tsx').then((m) => ({ default: m.HistoryPage })));
+const RevisePage = lazy(() => import('../features/ranking/RevisePage.tsx').then((m) => ({ default: m.RevisePage })));
 const UsersPage = lazy(() => import('../features/users/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 const NewProjectPage = lazy(() => import('./NewProjectPage.tsx').then((m) => ({ default: m.NewProjectPage })));
 const ProjectLayout = lazy(() => import('./ProjectLayout.tsx').then((m) => ({ default: m.ProjectLayout })));
@@ -95,11 +99,62 @@ export function App() {
               {(['quality', 'comparisons', 'import', 'export', 'settings'] as const).map((tab) => (
                 <Route key={tab} path={`/projects/:slug/${tab}`} element={only(staff, <ProjectLayout tab={tab} />)} />
               ))}
-              <Route path="/projects/:slug/rank" element={<RankingPage />} />
-              <Route path="/projects/:slug/demonstrate" element={<DemonstrationPage />} />
-              <Route path="/projects/:slug/me" element={<MyStatsPage />} />
-              <Route path="/projects/:slug/chat" element={<ChatPage />} />
-              <Route path="/projects/:slug/chat/:chatId" element={<ChatPage />} />
+              <Route
+                path="/projects/:slug/rank"
+                element={
+                  <ProjectMarkdownSettings>
+                    <RankingPage />
+                  </ProjectMarkdownSettings>
+                }
+              />
+              <Route
+                path="/projects/:slug/demonstrate"
+                element={
+                  <ProjectMarkdownSettings>
+                    <DemonstrationPage />
+                  </ProjectMarkdownSettings>
+                }
+              />
+              <Route
+                path="/projects/:slug/me"
+                element={
+                  <ProjectMarkdownSettings>
+                    <MyStatsPage />
+                  </ProjectMarkdownSettings>
+                }
+              />
+              <Route
+                path="/projects/:slug/history"
+                element={
+                  <ProjectMarkdownSettings>
+                    <HistoryPage />
+                  </ProjectMarkdownSettings>
+                }
+              />
+              <Route
+                path="/projects/:slug/history/:comparisonId"
+                element={
+                  <ProjectMarkdownSettings>
+                    <RevisePage />
+                  </ProjectMarkdownSettings>
+                }
+              />
+              <Route
+                path="/projects/:slug/chat"
+                element={
+                  <ProjectMarkdownSettings>
+                    <ChatPage />
+                  </ProjectMarkdownSettings>
+                }
+              />
+              <Route
+                path="/projects/:slug/chat/:chatId"
+                element={
+                  <ProjectMarkdownSettings>
+                    <ChatPage />
+                  </ProjectMarkdownSettings>
+                }
+              />
               <Route path="/comparisons/:id" element={only(staff, <ComparisonPage />)} />
               <Route path="/users" element={only(['admin'], <UsersPage />)} />
               <Route path="/account" element={<AccountPage />} />
@@ -107,6 +162,7 @@ export function App() {
             </Routes>
           </Suspense>
         </ErrorBoundary>
+        <SessionEndWatch />
       </SessionContext.Provider>
     </BrowserRouter>
   );

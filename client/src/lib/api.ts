@@ -1,10 +1,24 @@
 import type { z } from 'zod';
 import type { RequestInput } from '#shared/contract/request.ts';
 import type { ApiRoute, RouteResponse } from '#shared/contract/route.ts';
-import { ApiError } from '#shared/api-error.ts';
+import { ApiError, AUTH_REQUIRED } from '#shared/api-error.ts';
 import type { ApiErrorBody } from '#shared/errors.ts';
 
 export { ApiError };
+
+/** What a browser says when its session has ended; the server's own words are for scripts and name API tokens. */
+const SESSION_ENDED = 'Your session has ended. Log in again to carry on: your work on this page is kept.';
+
+const sessionEndListeners = new Set<() => void>();
+
+/**
+ * Hears every answer saying nobody is logged in any more (a new password, deactivation, expiry),
+ * so that the app can ask to log in again over the page instead of leaving it. Returns the unsubscribe.
+ */
+export function onSessionEnd(listener: () => void): () => void {
+  sessionEndListeners.add(listener);
+  return () => void sessionEndListeners.delete(listener);
+}
 
 const plainWords: Record<number, string> = {
   401: 'You are not logged in (or your session ended). Log in again.',
@@ -52,6 +66,10 @@ export async function errorFrom(response: Response): Promise<ApiError> {
     json = await response.json();
   } catch {
     json = undefined;
+  }
+  if (response.status === 401 && isApiError(json) && json.error.code === AUTH_REQUIRED) {
+    for (const listener of sessionEndListeners) listener();
+    return new ApiError(401, AUTH_REQUIRED, SESSION_ENDED);
   }
   if (isApiError(json)) return new ApiError(response.status, json.error.code, json.error.message, json.error.details);
   return new ApiError(response.status, 'http', plainWords[response.status] ?? `The server answered ${response.status}.`);

@@ -11,7 +11,7 @@ export const tooManyAttempts = createErrorFactory({
 export const invalidCredentials = createErrorFactory({
   status: 401,
   code: 'auth.invalid_credentials',
-  message: (deactivated: boolean) => (deactivated ? 'This account is deactivated.' : 'Wrong username or password.'),
+  message: (deactivated: boolean) => (deactivated ? 'This account is deactivated. Ask an admin to turn it back on.' : 'Wrong username or password.'),
 });
 
 /** Its issue names the field, so a form shows it beside the current password. */

@@ -1,11 +1,12 @@
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { dialogueProblems } from '#shared/conversations.ts';
+import { Dialog } from '../../components/Dialog.tsx';
 import { errorMessage } from '../../lib/api.ts';
 import { useSession } from '../auth/session.tsx';
 import { useProject } from '../projects/api/get-project.ts';
 import { Composer } from './components/Composer.tsx';
 import { TurnList } from './components/TurnList.tsx';
-import { emptyDraft, messagesOf, setSystem } from './draft.ts';
+import { compose, setSystem } from './draft.ts';
 import { useDemonstrationEditor } from './hooks/use-demonstration-editor.ts';
 import './demonstrations.css';
 
@@ -16,6 +17,7 @@ export function DemonstrationPage() {
   const project = useProject(slug);
   const editor = useDemonstrationEditor(slug, user.username);
   const { draft, update } = editor;
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
 
   if (!project.data) {
     return (
@@ -31,7 +33,6 @@ export function DemonstrationPage() {
     );
   }
   const hasModel = project.data.hasModel === true;
-  const problems = draft.turns.length ? dialogueProblems(messagesOf(draft), { mustEnd: 'assistant' }).map((p) => `${p.path.join('.')}: ${p.message}`) : [];
   return (
     <main className="page demonstration">
       <p>
@@ -70,9 +71,15 @@ export function DemonstrationPage() {
       </details>
 
       <TurnList draft={draft} update={update} />
-      {problems.length > 0 && <p className="field-error">{problems.join('; ')}</p>}
 
-      <Composer role={editor.role} onAdd={editor.add} hasModel={hasModel} suggestion={editor.suggestion} />
+      <Composer
+        role={editor.role}
+        composing={draft.composing ?? { text: '' }}
+        onChange={(composing) => update((d) => compose(d, composing))}
+        onAdd={editor.add}
+        hasModel={hasModel}
+        suggestion={editor.suggestion}
+      />
 
       {editor.error && (
         <p role="alert" className="error">
@@ -80,15 +87,36 @@ export function DemonstrationPage() {
         </p>
       )}
       <div className="actions">
-        {draft.turns.length > 0 && (
-          <button type="button" onClick={() => update(() => emptyDraft)}>
+        {editor.begun && (
+          <button type="button" onClick={() => setConfirmDiscard(true)}>
             Discard the whole dialogue
           </button>
         )}
-        <button type="button" className="primary" onClick={editor.submit} disabled={draft.turns.length < 2}>
+        <button type="button" className="primary" onClick={editor.submit} disabled={!editor.begun}>
           Submit demonstration
         </button>
       </div>
+      {confirmDiscard && (
+        <Dialog title="Discard the whole dialogue?" onClose={() => setConfirmDiscard(false)}>
+          <p>Every turn of this dialogue, and the message you are writing, will be deleted. This cannot be undone.</p>
+          <div className="actions">
+            <button type="button" onClick={() => setConfirmDiscard(false)}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => {
+                setConfirmDiscard(false);
+                editor.discard();
+              }}
+              data-autofocus
+            >
+              Discard it
+            </button>
+          </div>
+        </Dialog>
+      )}
     </main>
   );
 }

@@ -1,16 +1,13 @@
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { z } from 'zod';
-import { formResolver } from '../../../lib/form-resolver.ts';
-import { suggestionSource, type Role, type SuggestionSource } from '../draft.ts';
+import { suggestionSource, type Composing, type Role } from '../draft.ts';
 import type { Suggestion } from '../hooks/use-suggestion.ts';
 import { SuggestionBox } from './SuggestionBox.tsx';
 
-const turnSchema = z.object({ text: z.string().trim().min(1) });
-
 interface ComposerProps {
   role: Role;
-  onAdd: (content: string, from?: SuggestionSource) => void;
+  /** The turn being written: part of the draft, so a reload keeps it. */
+  composing: Composing;
+  onChange: (composing: Composing) => void;
+  onAdd: () => void;
   hasModel: boolean;
   suggestion: {
     current: Suggestion | null;
@@ -22,20 +19,12 @@ interface ComposerProps {
 }
 
 /** The next turn: written by hand, or begun from the model's suggestion and edited here (Ctrl+Enter adds it). */
-export function Composer({ role, onAdd, hasModel, suggestion }: ComposerProps) {
-  const { register, handleSubmit, reset, setValue, watch } = useForm({ resolver: formResolver(turnSchema), defaultValues: { text: '' } });
-  const [from, setFrom] = useState<SuggestionSource | null>(null);
-  const text = watch('text');
+export function Composer({ role, composing, onChange, onAdd, hasModel, suggestion }: ComposerProps) {
+  const { text, from } = composing;
   const current = suggestion.current;
 
-  const add = handleSubmit(({ text }) => {
-    onAdd(text, from ?? undefined);
-    reset();
-    setFrom(null);
-  });
   const edit = (s: Suggestion) => {
-    setValue('text', s.content);
-    setFrom(suggestionSource(s));
+    onChange({ text: s.content, from: suggestionSource(s) });
     suggestion.discard();
   };
 
@@ -45,11 +34,12 @@ export function Composer({ role, onAdd, hasModel, suggestion }: ComposerProps) {
         Next: {role === 'user' ? 'the user' : 'the assistant'}
         <textarea
           rows={4}
-          {...register('text')}
+          value={text}
+          onChange={(e) => onChange({ ...composing, text: e.target.value })}
           onKeyDown={(e) => {
             if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
               e.preventDefault();
-              void add();
+              onAdd();
             }
           }}
           placeholder={role === 'user' ? 'What does the user say?' : 'The ideal assistant answer (Markdown)'}
@@ -57,7 +47,7 @@ export function Composer({ role, onAdd, hasModel, suggestion }: ComposerProps) {
       </label>
       {from && <p className="muted">Editing a suggestion{from.model ? ` from ${from.model}` : ''}.</p>}
       <div className="actions start">
-        <button type="button" onClick={() => void add()} disabled={!text.trim()}>
+        <button type="button" onClick={onAdd} disabled={!text.trim()}>
           Add {role} turn
         </button>
         <button type="button" onClick={suggestion.start} disabled={!hasModel || current?.state === 'streaming'} title={hasModel ? undefined : 'Needs a model'}>
