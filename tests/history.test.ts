@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversation, startServer, type TestServer, type TestUser } from './support/app.ts';
+import { conversation, expireLeasesOf, startServer, type TestServer, type TestUser } from './support/app.ts';
 
 const server = await startServer();
 
@@ -171,14 +171,7 @@ describe('opening one of one’s rankings again', () => {
 });
 
 describe('what others hold', () => {
-  /** As if the lease's time had run out: its expiry, and so the comparison's full_until, move into the past (as tests/queue.test.ts). */
-  const expireLeaseOf = (user: TestUser) => {
-    const past = Date.now() - 1;
-    server.db.sqlite.prepare('UPDATE assignments SET expires_at = ? WHERE user_id = ?').run(past, user.id);
-    server.db.sqlite
-      .prepare('UPDATE comparisons SET full_until = min(full_until, ?) WHERE id IN (SELECT comparison_id FROM assignments WHERE user_id = ?)')
-      .run(past, user.id);
-  };
+  const expireLeaseOf = (user: TestUser) => expireLeasesOf(server.db, user.id);
 
   it('tells a trainer with nothing left how many comparisons others hold and when the first lease ends', async () => {
     const slug = await projectWith(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '#server/db/client.ts';
 import { updateProject } from '#server/modules/projects/projects.usecases.ts';
-import { conversation, startServer, type TestServer, type TestUser } from './support/app.ts';
+import { conversation, expireLeasesOf, startServer, type TestServer, type TestUser } from './support/app.ts';
 
 interface Served {
   comparison: { id: string; project: string; context: unknown[]; candidates: Array<{ id: string; content: string }> };
@@ -148,14 +148,7 @@ describe('leases', () => {
     const [a, b] = [await server.user('trainer'), await server.user('trainer')];
     return { slug, a, b };
   }
-  /** As if the lease's time had run out: its expiry, and so the comparison's full_until, move into the past. */
-  const expireLeaseOf = (user: TestUser) => {
-    const past = Date.now() - 1;
-    server.db.sqlite.prepare('UPDATE assignments SET expires_at = ? WHERE user_id = ?').run(past, user.id);
-    server.db.sqlite
-      .prepare('UPDATE comparisons SET full_until = min(full_until, ?) WHERE id IN (SELECT comparison_id FROM assignments WHERE user_id = ?)')
-      .run(past, user.id);
-  };
+  const expireLeaseOf = (user: TestUser) => expireLeasesOf(server.db, user.id);
 
   it('returns a comparison to the queue when its lease expires, and refuses the late answer once another trainer holds it', async () => {
     const { slug, a, b } = await oneComparison();

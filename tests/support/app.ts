@@ -114,6 +114,15 @@ export function conversation(id: string, k = 3, extra: Record<string, unknown> =
  * instead of minutes of API calls. `order` turns the candidate ids (in id order) into groups.
  * Returns how many comparisons were ranked.
  */
+/** As if a user's leases had run out: their expiry, and so their comparisons' full_until, move into the past. */
+export function expireLeasesOf(db: Db, userId: number): void {
+  const past = Date.now() - 1;
+  db.sqlite.prepare('UPDATE assignments SET expires_at = ? WHERE user_id = ?').run(past, userId);
+  db.sqlite
+    .prepare('UPDATE comparisons SET full_until = min(full_until, ?) WHERE id IN (SELECT comparison_id FROM assignments WHERE user_id = ?)')
+    .run(past, userId);
+}
+
 export function rankEveryComparison(db: Db, slug: string, trainerId: number, order: (ids: string[]) => string[][] = (ids) => ids.map((id) => [id])): number {
   const s = db.sqlite;
   const comparisons = s
