@@ -172,6 +172,7 @@ const cases: Case[] = [
   },
   { route: 'DELETE /comparisons/:id/gold', path: (c) => `/comparisons/${c.rankId}/gold`, expected: researchers(204) },
   { route: 'POST /comparisons/:id/more-rankings', path: (c) => `/comparisons/${c.rankId}/more-rankings`, expected: researchers(204) },
+  { route: 'POST /projects/:slug/chats/:id/regenerate', path: () => `/projects/${slug}/chats/999999/regenerate`, body: () => ({}), expected: anyUser(404) },
   { route: 'POST /projects/:slug/chats/:id/end', path: () => `/projects/${slug}/chats/999999/end`, body: () => ({}), expected: anyUser(404) },
 ];
 

@@ -691,6 +691,61 @@ describe('chats with the model', () => {
     for (const row of trl) expect(row.group_id).toBe(comparisonId);
   });
 
+  it('regenerating replaces the model’s last reply with a new sample of the same context; the replaced text stays in the audit log', async () => {
+    const server = await startServer();
+    const fake = await startFakeModel();
+    const slug = modelProject(server, fake, { k: 2 });
+    const trainer = await server.user('trainer');
+    const other = await server.user('trainer');
+    const { chat } = await (await trainer.api('POST', `/projects/${slug}/chats`, { system: 'Be brief.' })).json();
+    const regenerate = (as = trainer) => as.api('POST', `/projects/${slug}/chats/${chat.id}/regenerate`, {});
+
+    // Nothing to regenerate before the model has answered: refused as plain JSON, not as a stream.
+    const early = await regenerate();
+    expect(early.status).toBe(409);
+    expect((await early.json()).error.code).toBe('chat.nothing_to_regenerate');
+
+    const sent = (await readEvents(await trainer.api('POST', `/projects/${slug}/chats/${chat.id}/messages`, { content: 'Name a comet.' }))).at(-1)!;
+    const before: Chat = sent.data.chat;
+    const first = before.messages.at(-1)!;
+
+    const events = await readEvents(await regenerate());
+    const done = events.at(-1)!;
+    expect(done.event).toBe('done');
+    const after: Chat = done.data.chat;
+    expect(after.messages.slice(0, -1)).toEqual(before.messages.slice(0, -1));
+    const reply = after.messages.at(-1)!;
+    expect(reply).toMatchObject({ role: 'assistant', model: null });
+    expect(reply.id).not.toBe(first.id);
+    expect(
+      events
+        .filter((e) => e.event === 'delta')
+        .map((e) => e.data.text)
+        .join(''),
+    ).toBe(reply.content);
+    // The model was asked the same context again, without the reply being replaced.
+    expect(fake.completions().at(-1)!.messages).toEqual(sameMessages(before.messages.slice(0, -1)));
+    expect((await (await trainer.api('GET', `/projects/${slug}/chats/${chat.id}`)).json()).chat).toEqual(after);
+    const audited = server.db.sqlite
+      .prepare<[string], { details: string }>("SELECT details FROM audit_log WHERE action = 'chat.regenerate' AND subject = ?")
+      .all(`chat:${chat.id}`)
+      .map((row) => JSON.parse(row.details));
+    expect(audited).toEqual([{ replacedMessageId: Number(first.id), messageId: Number(reply.id), replaced: { model: MODEL, content: first.content } }]);
+
+    // A failed regeneration leaves the chat as it was.
+    fake.setMode('fail');
+    expect((await readEvents(await regenerate())).at(-1)!.event).toBe('error');
+    expect((await (await trainer.api('GET', `/projects/${slug}/chats/${chat.id}`)).json()).chat).toEqual(after);
+    fake.setMode('normal');
+
+    // Only the chat's trainer, and only while it is open.
+    expect((await regenerate(other)).status).toBe(404);
+    expect((await trainer.api('POST', `/projects/${slug}/chats/${chat.id}/end`, {})).status).toBe(200);
+    const ended = await regenerate();
+    expect(ended.status).toBe(409);
+    expect((await ended.json()).error.code).toBe('chat.ended');
+  });
+
   it('a chat ends only after the model has answered, and only once', async () => {
     const server = await startServer();
     const fake = await startFakeModel();

@@ -35,6 +35,15 @@ export const chatsApi = {
     body: chatTurnSchema,
     response: { mediaType: 'text/event-stream', description: 'event: delta {text}; event: done {chat}; event: error {error}' },
   }),
+  regenerate: route({
+    method: 'post',
+    path: '/projects/:slug/chats/:id/regenerate',
+    summary: 'Replace the model’s last reply of an open chat with a newly sampled one, streamed like a sent message',
+    roles: allUsers,
+    params: chatParams,
+    body: z.strictObject({}),
+    response: { mediaType: 'text/event-stream', description: 'event: delta {text}; event: done {chat}; event: error {error}' },
+  }),
   end: route({
     method: 'post',
     path: '/projects/:slug/chats/:id/end',

@@ -122,4 +122,45 @@ describe('chatting with the model', () => {
       expect(await message.inputValue()).toBe('');
     });
   });
+
+  it('Regenerate puts a new answer in place of the model’s last one, and a half-typed message survives a reload', async () => {
+    const slug = server.project();
+    expect((await researcher.api('PATCH', `/projects/${slug}`, { modelEndpoint: { baseUrl: fake.url, model: 'fake-model' } })).status).toBe(200);
+    const trainer = await server.user('trainer');
+    await withPage(browser, async (page) => {
+      await logIn(page, server, trainer, `/projects/${slug}/chat`);
+      await page.getByRole('button', { name: 'Start chat' }).click();
+      await page.waitForURL(/\/chat\/\d+$/);
+      const message = page.getByLabel('Your message');
+      await message.fill('Name a comet.');
+      await message.press('Enter');
+      const answers = page.locator('li.message.assistant');
+      const regenerate = page.getByRole('button', { name: 'Regenerate' });
+      await regenerate.waitFor();
+      const asked = fake.completions().length;
+      const firstRequest = fake.completions().at(-1)!;
+
+      await regenerate.click();
+      await expect.poll(() => fake.completions().length).toBe(asked + 1);
+      await regenerate.waitFor();
+      // The model was asked the same context again, and its new answer is the one shown, alone.
+      expect(fake.completions().at(-1)!.messages).toEqual(firstRequest.messages);
+      expect(await answers.count()).toBe(1);
+      await expect.poll(() => answers.textContent()).toContain((await lastChatAnswer(trainer, slug, page.url()))!);
+
+      await message.fill('Half a thought');
+      await page.reload();
+      await page.getByRole('button', { name: 'Regenerate' }).waitFor();
+      expect(await page.getByLabel('Your message').inputValue()).toBe('Half a thought');
+    });
+  });
 });
+
+/** The model's last answer in the chat open at `url`, as the server keeps it. */
+async function lastChatAnswer(trainer: TestUser, slug: string, url: string) {
+  const chatId = /\/chat\/(\d+)$/.exec(url)![1]!;
+  const { chat } = (await (await trainer.api('GET', `/projects/${slug}/chats/${chatId}`)).json()) as {
+    chat: { messages: { role: string; content: string }[] };
+  };
+  return chat.messages.filter((m) => m.role === 'assistant').at(-1)?.content;
+}

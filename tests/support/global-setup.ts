@@ -24,5 +24,6 @@ export default async function setup() {
   db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   db.sqlite.close();
   process.env.ORDINAL_TEST_TEMPLATE_DB = file;
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  // A browser that is still shutting down may write into its profile while it goes: retry (ENOTEMPTY).
+  return () => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }

@@ -27,3 +27,9 @@ export const nothingToCompare = createErrorFactory({
   code: 'chat.nothing_to_compare',
   message: 'The model has not answered yet: send at least one message before ending the chat.',
 });
+
+export const nothingToRegenerate = createErrorFactory({
+  status: 409,
+  code: 'chat.nothing_to_regenerate',
+  message: 'Only the model’s last reply can be regenerated, and the chat’s last message is not one.',
+});

@@ -4,7 +4,7 @@ import { implement } from '#server/http/route.ts';
 import type { EventStreams } from '#server/http/sse.ts';
 import { getProject } from '#server/modules/projects/projects.usecases.ts';
 import { endpointOf } from '#server/modules/models/endpoint.ts';
-import { chatTurn, chatView, endChat, getChat, ownOpenChat, startChat } from './chats.usecases.ts';
+import { chatTurn, chatView, endChat, getChat, ownOpenChat, regenerateReply, replyToRegenerate, startChat } from './chats.usecases.ts';
 
 export const chatRoutes = (db: Db, streams: EventStreams) => [
   implement(chatsApi.start, ({ user, params, body }) => ({ chat: startChat(db, getProject(db, params.slug, user), user, body.system) })),
@@ -19,6 +19,12 @@ export const chatRoutes = (db: Db, streams: EventStreams) => [
     ownOpenChat(chat, user);
     endpointOf(project);
     await streams.stream(req, res, async (delta, signal) => ({ chat: await chatTurn(db, project, chat, user, body.content, delta, signal) }));
+  }),
+  implement(chatsApi.regenerate, async ({ user, params, req, res }) => {
+    const project = getProject(db, params.slug, user);
+    const chat = getChat(db, project, params.id, user);
+    replyToRegenerate(db, project, chat, user); // refusals before the stream opens, as above
+    await streams.stream(req, res, async (delta, signal) => ({ chat: await regenerateReply(db, project, chat, user, delta, signal) }));
   }),
   implement(chatsApi.end, async ({ user, params }) => {
     const project = getProject(db, params.slug, user);

@@ -10,7 +10,7 @@ import { markUnsampled, sampleDistinct, sampleProvenance, storeSamples } from '#
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import type { Chat } from '#shared/chats.ts';
 import { projectArchived } from '#server/modules/projects/projects.errors.ts';
-import { chatAwaitingAnswer, chatChanged, chatEnded, chatNotFound, chatNotYours, nothingToCompare } from './chats.errors.ts';
+import { chatAwaitingAnswer, chatChanged, chatEnded, chatNotFound, chatNotYours, nothingToCompare, nothingToRegenerate } from './chats.errors.ts';
 
 interface ChatRow {
   id: number;
@@ -109,6 +109,52 @@ export async function chatTurn(
       if (mainLine(db, chat.id).at(-1)?.id !== line.at(-1)?.id) throw chatChanged();
       const userMessage = insertMessage(db, { conversationId: chat.id, parentId: line.at(-1)?.id ?? null, role: 'user', content, authorId: user.id });
       insertMessage(db, { conversationId: chat.id, parentId: userMessage, role: 'assistant', ...sampleProvenance(sample) });
+      return chatView(db, project, current, user);
+    })
+    .immediate();
+}
+
+/**
+ * What a regeneration needs, or why there can be none: the chat is the asking trainer's and open,
+ * the project has a model, and the main line ends with a reply the model wrote.
+ */
+export function replyToRegenerate(db: Db, project: ProjectRow, chat: ChatRow, user: AuthUser) {
+  ownOpenChat(chat, user);
+  const endpoint = endpointOf(project);
+  const line = mainLine(db, chat.id);
+  const replaced = line.at(-1);
+  if (replaced?.role !== 'assistant' || replaced.model === null) throw nothingToRegenerate();
+  return { endpoint, context: line.slice(0, -1).map((m) => ({ role: m.role, content: m.content })), replaced };
+}
+
+/**
+ * Replaces the model's last reply with a newly sampled one, streamed, for a trainer who wants
+ * another answer before going on. Nothing has been built on that reply yet (no later turn, no
+ * comparison), so it is removed from the chat; its text stays in the audit log. A failed or
+ * abandoned regeneration leaves the chat as it was.
+ */
+export async function regenerateReply(
+  db: Db,
+  project: ProjectRow,
+  chat: ChatRow,
+  user: AuthUser,
+  onDelta: (text: string) => void,
+  signal?: AbortSignal,
+): Promise<Chat> {
+  const { endpoint, context, replaced } = replyToRegenerate(db, project, chat, user);
+  const sample = await streamCompletion(endpoint, context, project.sampling, onDelta, signal);
+  return db.sqlite
+    .transaction(() => {
+      const current = chatRow(db, chat.id)!;
+      ownOpenChat(current, user);
+      if (mainLine(db, chat.id).at(-1)?.id !== replaced.id) throw chatChanged();
+      const reply = insertMessage(db, { conversationId: chat.id, parentId: replaced.parentId, role: 'assistant', ...sampleProvenance(sample) });
+      db.sqlite.prepare('DELETE FROM messages WHERE id = ?').run(replaced.id);
+      audit(db, user.id, 'chat.regenerate', `chat:${chat.id}`, {
+        replacedMessageId: replaced.id,
+        messageId: reply,
+        replaced: { model: replaced.model, content: replaced.content },
+      });
       return chatView(db, project, current, user);
     })
     .immediate();

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Dialog } from '../../components/Dialog.tsx';
 import { errorMessage } from '../../lib/api.ts';
+import { useSession } from '../auth/session.tsx';
 import { useProject } from '../projects/api/get-project.ts';
 import { ChatComposer } from './components/ChatComposer.tsx';
 import { ChatMessages } from './components/ChatMessages.tsx';
@@ -15,6 +16,7 @@ import { useChatSession } from './hooks/use-chat-session.ts';
 export function ChatPage() {
   const { slug = '', chatId } = useParams();
   const navigate = useNavigate();
+  const { user } = useSession();
   const project = useProject(slug);
   const session = useChatSession(slug, chatId);
   const [confirmEnd, setConfirmEnd] = useState(false);
@@ -51,7 +53,7 @@ export function ChatPage() {
       {!chat && <StartChatForm busy={session.busy} onStart={session.start} />}
       {chat && (
         <>
-          <ChatMessages messages={chat.messages} pending={session.pending} />
+          <ChatMessages messages={chat.messages} pending={session.pending} onRegenerate={chat.ended || session.busy ? undefined : session.regenerate} />
           {chat.ended ? (
             <div role="status" className="success">
               {chat.notComparedReason ? (
@@ -68,6 +70,8 @@ export function ChatPage() {
             </div>
           ) : (
             <ChatComposer
+              key={chat.id}
+              storageKey={`ordinal:chat-message:${user.username}:${chat.id}`}
               busy={session.busy}
               canEnd={chat.messages.some((m) => m.role === 'assistant')}
               onSend={session.send}

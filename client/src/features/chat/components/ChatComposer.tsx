@@ -1,9 +1,11 @@
-import { useId } from 'react';
+import { useEffect, useId } from 'react';
 import { useForm } from 'react-hook-form';
 import { chatTurnSchema } from '#shared/chats.ts';
 import { formResolver } from '../../../lib/form-resolver.ts';
 
 interface ChatComposerProps {
+  /** Where the message being typed is kept, so a reload or an ended session loses none of it. */
+  storageKey: string;
   busy: boolean;
   canEnd: boolean;
   onSend: (content: string, onFailure: (content: string) => void) => void;
@@ -17,15 +19,39 @@ interface ChatComposerProps {
  */
 const enterSends = () => !window.matchMedia('(pointer: coarse)').matches;
 
+function loadTyped(key: string) {
+  try {
+    return localStorage.getItem(key) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function keepTyped(key: string, text: string) {
+  try {
+    if (text) localStorage.setItem(key, text);
+    else localStorage.removeItem(key);
+  } catch {
+    /* storage full or disabled: the message only lives in the page */
+  }
+}
+
 /** The trainer's next message (Enter or Ctrl+Enter sends it); a message the server did not take comes back to try again. */
-export function ChatComposer({ busy, canEnd, onSend, onEnd }: ChatComposerProps) {
-  const { register, handleSubmit, reset, setValue, watch } = useForm({ resolver: formResolver(chatTurnSchema), defaultValues: { content: '' } });
+export function ChatComposer({ storageKey, busy, canEnd, onSend, onEnd }: ChatComposerProps) {
+  const { register, handleSubmit, reset, setValue, watch } = useForm({
+    resolver: formResolver(chatTurnSchema),
+    defaultValues: { content: loadTyped(storageKey) },
+  });
   const text = watch('content');
+  // While a message is on its way it stays kept: a reload before its answer is stored loses nothing.
+  useEffect(() => {
+    if (!busy) keepTyped(storageKey, text);
+  }, [storageKey, text, busy]);
   const withKeyboard = enterSends();
   const keysHint = useId();
   const send = handleSubmit(({ content }) => {
     if (busy) return;
-    reset();
+    reset({ content: '' });
     onSend(content, (back) => setValue('content', back));
   });
   return (
