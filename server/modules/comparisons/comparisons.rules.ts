@@ -27,10 +27,21 @@ export const wantedRankings = (extraOverlap = 'extra_overlap') => `(@overlap + $
 export const doneWhen = (gold = 'gold_ranking', rankingCount = 'ranking_count', extraOverlap = 'extra_overlap') =>
   `(${gold} IS NOT NULL OR ${rankingCount} >= ${wantedRankings(extraOverlap)})`;
 
+/**
+ * A comparison that may be offered to `@userId`: open in `@projectId`, and not written by them (no
+ * one ranks their own chat). SQL on `comparisons c`.
+ */
+export const OPEN_FOR_TRAINER = 'c.project_id = @projectId AND c.done = 0 AND (c.author_id IS NULL OR c.author_id != @userId)';
+
+/**
+ * The comparison's rankings and the other trainers' live leases leave a slot for `@userId`. SQL on
+ * `comparisons c`, at `@now`, for `@overlap`.
+ */
+export const ROOM_FOR_TRAINER = `c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND a.user_id != @userId AND ${LIVE_LEASE}) < ${wantedRankings('c.extra_overlap')}`;
+
 const ruleStatements = statementsFor(({ sqlite: s }) => ({
   hasRoomFor: s.prepare<{ comparisonId: number; userId: number; now: number; overlap: number }, { ok: number }>(`
-    SELECT c.gold_ranking IS NOT NULL
-        OR c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND a.user_id != @userId AND ${LIVE_LEASE}) < ${wantedRankings('c.extra_overlap')} AS ok
+    SELECT c.gold_ranking IS NOT NULL OR ${ROOM_FOR_TRAINER} AS ok
     FROM comparisons c WHERE c.id = @comparisonId`),
   setGold: s.prepare<{ id: number; gold: string | null; overlap: number }>(
     `UPDATE comparisons SET gold_ranking = @gold, done = ${doneWhen('@gold')} WHERE id = @id`,

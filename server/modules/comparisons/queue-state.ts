@@ -3,26 +3,24 @@ import type { AuthUser } from '#server/http/auth.ts';
 import type { ProjectRow } from '#server/modules/projects/projects.table.ts';
 import { AVAILABLE_TO_ME_LIMIT } from '#shared/queue-limits.ts';
 import type { QueueState } from '#shared/queue-state.ts';
-import { LIVE_LEASE, wantedRankings } from './comparisons.rules.ts';
+import { LIVE_LEASE, OPEN_FOR_TRAINER, ROOM_FOR_TRAINER } from './comparisons.rules.ts';
 
 const queueStateStatements = statementsFor(({ sqlite: s }) => ({
   /**
    * The comparisons `next` would hand this trainer but for other trainers' live leases: open, not
    * written by them, neither answered nor skipped by them (a lease of theirs that ran out still
-   * counts: `next` gives it back once a slot is free), and without room for them (hasRoomFor in
-   * comparisons.rules.ts: the rankings and the others' live leases fill the slots). The walk is the
+   * counts: `next` gives it back once a slot is free), and without room for them (the rankings and
+   * the others' live leases fill the slots). The walk is the
    * one `next` has just made over the project's open comparisons to find nothing.
    */
   heldByOthers: s.prepare<{ projectId: number; userId: number; now: number; overlap: number; limit: number }, { n: number; earliest: number | null }>(`
     SELECT count(*) AS n, min(earliest) AS earliest FROM (
       SELECT (SELECT min(a.expires_at) FROM assignments a WHERE a.comparison_id = c.id AND a.user_id != @userId AND ${LIVE_LEASE}) AS earliest
       FROM comparisons c
-      WHERE c.project_id = @projectId AND c.done = 0
-        AND (c.author_id IS NULL OR c.author_id != @userId)
+      WHERE ${OPEN_FOR_TRAINER}
         AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.comparison_id = c.id AND a.user_id = @userId
                           AND (a.completed_at IS NOT NULL OR a.skipped_at IS NOT NULL))
-        AND c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND a.user_id != @userId AND ${LIVE_LEASE})
-            >= ${wantedRankings('c.extra_overlap')}
+        AND NOT (${ROOM_FOR_TRAINER})
       LIMIT @limit)`),
 }));
 

@@ -8,16 +8,15 @@ import { projectById } from '#server/modules/projects/projects.repository.ts';
 import type { NextComparison } from '#shared/comparisons.ts';
 import { AVAILABLE_TO_ME_LIMIT } from '#shared/queue-limits.ts';
 import { comparisonAnswered, comparisonNotYours } from './comparisons.errors.ts';
-import { hasRoomFor, LIVE_LEASE, wantedRankings } from './comparisons.rules.ts';
+import { hasRoomFor, LIVE_LEASE, OPEN_FOR_TRAINER, ROOM_FOR_TRAINER, wantedRankings } from './comparisons.rules.ts';
 import { findRanking, toStoredRanking } from './rankings.usecases.ts';
 
 export const queueStatements = statementsFor(({ sqlite: s }) => {
   // The conditions under which a trainer may be handed a comparison, shared by `next` and the counts.
   const available = `
-    c.project_id = @projectId AND c.done = 0 AND c.full_until <= @now
-    AND (c.author_id IS NULL OR c.author_id != @userId)
+    ${OPEN_FOR_TRAINER} AND c.full_until <= @now
     AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.comparison_id = c.id AND a.user_id = @userId)
-    AND c.ranking_count + (SELECT count(*) FROM assignments a WHERE a.comparison_id = c.id AND ${LIVE_LEASE}) < ${wantedRankings('c.extra_overlap')}`;
+    AND ${ROOM_FOR_TRAINER}`;
   type Q = { projectId: number; userId: number; now: number; overlap: number };
   return {
     openAssignments: s.prepare<{ projectId: number; userId: number }, { id: number; comparisonId: number; expiresAt: number; shownOrder: string }>(`
