@@ -147,6 +147,18 @@ describe('resubmitting', () => {
     expect(revisions).toHaveLength(1);
   });
 
+  it('keeps the stored ranking, and makes no revision, when the same answer comes again with another time on task', async () => {
+    const { id, ids, put } = await heldComparison();
+    const body = { ranking: single(ids), note: 'fine', durationMs: 12_000 };
+    const first = (await (await put(body)).json()).ranking;
+    const again = await put({ ...body, durationMs: 47_000 });
+    expect(again.status).toBe(200);
+    expect((await again.json()).ranking).toEqual(first);
+    const { rankings, revisions } = stored(id);
+    expect(rankings.map((r) => [r.revision, r.durationMs])).toEqual([[1, 12_000]]);
+    expect(revisions).toHaveLength(1);
+  });
+
   it('replaces the ranking with a changed one and keeps the old one in the history', async () => {
     const { id, ids, put } = await heldComparison();
     const before = single(ids);

@@ -77,15 +77,23 @@ function canonical(value: unknown): string {
   );
 }
 
-/** The parts of a submission that make up an answer: what "the same body" means. */
+/** The parts of a submission that make up an answer. */
 function answerOf(body: SubmitRanking) {
   return { ranking: body.ranking, ratings: body.ratings ?? {}, flags: body.flags ?? {}, note: body.note ?? '', durationMs: body.durationMs ?? null };
 }
 
 /**
- * Stores a trainer's ranking of a comparison they were handed. The same body twice stores one
- * ranking; a different body replaces the current ranking, and every version stays in
- * ranking_revisions. Checked against the comparison's candidates and the project's settings. The
+ * Whether an answer says something other than the stored one. The time on task is left out: a
+ * trainer who opens their ranking again and submits it unchanged has taken longer, not answered
+ * differently, and a retried request has the same body anyway.
+ */
+const changesAnswer = (stored: ReturnType<typeof answerOf>, answer: ReturnType<typeof answerOf>) =>
+  canonical({ ...stored, durationMs: null }) !== canonical({ ...answer, durationMs: null });
+
+/**
+ * Stores a trainer's ranking of a comparison they were handed. The same answer twice stores one
+ * ranking (whatever the time on task says); a different one replaces the current ranking, and
+ * every version stays in ranking_revisions. Checked against the comparison's candidates and the project's settings. The
  * comparison's agreement and consensus are computed again in the same transaction (figures.ts).
  */
 export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body: SubmitRanking, now = Date.now()): StoredRanking {
@@ -116,7 +124,7 @@ export function submitRanking(db: Db, comparisonId: number, user: AuthUser, body
     const existing = target.rankingId === null ? undefined : q.ranking.get({ comparisonId, userId: user.id });
     if (existing) {
       const stored = { ranking: existing.ranking, ratings: existing.ratings, flags: existing.flags, note: existing.note, durationMs: existing.durationMs };
-      if (canonical(stored) === canonical(answer)) return toStoredRanking(existing);
+      if (!changesAnswer(stored, answer)) return toStoredRanking(existing);
       const revision = existing.revision + 1;
       q.replace.run(revision, now, ...columns, existing.id);
       q.revision.run(existing.id, revision, now, ...columns);
