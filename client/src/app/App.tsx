@@ -10,6 +10,7 @@ import { SessionEndWatch } from '../features/auth/SessionEndWatch.tsx';
 import { ProjectMarkdownSettings } from '../features/projects/ProjectMarkdownSettings.tsx';
 import { ProjectsPage } from '../features/projects/ProjectsPage.tsx';
 import { RankingPage } from '../features/ranking/RankingPage.tsx';
+import { NotAllowedPage, NotFoundPage } from './ErrorPages.tsx';
 
 // The trainer's daily path (projects, ranking) loads first; every other page loads when opened, the login
 // page too: its form library is needed once per session, not on every visit (decision 0003).
@@ -24,14 +25,6 @@ const RevisePage = lazy(() => import('../features/ranking/RevisePage.tsx').then(
 const UsersPage = lazy(() => import('../features/users/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 const NewProjectPage = lazy(() => import('./NewProjectPage.tsx').then((m) => ({ default: m.NewProjectPage })));
 const ProjectLayout = lazy(() => import('./ProjectLayout.tsx').then((m) => ({ default: m.ProjectLayout })));
-
-const notFound = (
-  <main className="page">
-    <h1>Not found</h1>
-    <p>This page does not exist, or your account may not open it.</p>
-    <Link to="/">Back to projects</Link>
-  </main>
-);
 
 export function App() {
   const session = useCurrentUser();
@@ -57,17 +50,8 @@ export function App() {
     );
   }
 
-  // Pages a role may not use are not rendered at all; the server refuses their API calls anyway.
-  const only = (roles: UserRole[], page: ReactNode) =>
-    roles.includes(user.role) ? (
-      page
-    ) : (
-      <main className="page">
-        <h1>Not allowed</h1>
-        <p role="alert">Your account ({user.role}) is not allowed to open this page.</p>
-        <Link to="/">Back to projects</Link>
-      </main>
-    );
+  // Pages a role may not use are not rendered at all.
+  const only = (roles: UserRole[], page: ReactNode) => (roles.includes(user.role) ? page : <NotAllowedPage role={user.role} />);
   const staff: UserRole[] = ['admin', 'researcher'];
   return (
     <BrowserRouter>
@@ -158,7 +142,7 @@ export function App() {
               <Route path="/comparisons/:id" element={only(staff, <ComparisonPage />)} />
               <Route path="/users" element={only(['admin'], <UsersPage />)} />
               <Route path="/account" element={<AccountPage />} />
-              <Route path="*" element={notFound} />
+              <Route path="*" element={<NotFoundPage />} />
             </Routes>
           </Suspense>
         </ErrorBoundary>

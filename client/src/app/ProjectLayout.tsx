@@ -3,6 +3,8 @@ import { Link, NavLink, useParams } from 'react-router';
 import { Dialog } from '../components/Dialog.tsx';
 import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
 import { errorMessage } from '../lib/api.ts';
+import { count, percent, plural } from '../lib/format.ts';
+import { useDocumentTitle } from '../lib/use-document-title.ts';
 import { ComparisonsList } from '../features/browse/ComparisonsList.tsx';
 import { ExportPanel } from '../features/export/ExportPanel.tsx';
 import { ImportPanel } from '../features/import/ImportPanel.tsx';
@@ -32,6 +34,7 @@ export function ProjectLayout({ tab }: { tab: ProjectTab }) {
   const [confirmArchive, setConfirmArchive] = useState(false);
   const failure = update.error ?? loadError;
   const error = failure ? errorMessage(failure) : null;
+  useDocumentTitle(tabs.find(([key]) => key === tab)![1], project?.name ?? slug);
 
   const setArchived = (archived: boolean) => {
     setConfirmArchive(false);
@@ -92,28 +95,28 @@ export function ProjectLayout({ tab }: { tab: ProjectTab }) {
           <dl className="figures">
             <div>
               <dt>Comparisons</dt>
-              <dd data-testid="comparisons">{progress.comparisons}</dd>
+              <dd data-testid="comparisons">{count(progress.comparisons)}</dd>
             </div>
             <div>
               <dt>Complete (ranked by {project.overlap})</dt>
-              <dd data-testid="completed">{progress.completed}</dd>
+              <dd data-testid="completed">{count(progress.completed)}</dd>
             </div>
             <div>
               <dt>Rankings</dt>
-              <dd data-testid="rankings">{progress.rankings}</dd>
+              <dd data-testid="rankings">{count(progress.rankings)}</dd>
             </div>
             <div>
               <dt>Still needed</dt>
-              <dd>{Math.max(0, progress.comparisons * project.overlap - progress.rankings)} rankings</dd>
+              <dd>{plural(Math.max(0, progress.comparisons * project.overlap - progress.rankings), 'ranking')}</dd>
             </div>
           </dl>
           <label>
             Progress
-            <progress max={1} value={share} aria-valuetext={`${Math.round(share * 100)}% of comparisons complete`} />
+            <progress max={1} value={share} aria-valuetext={`${percent(share, 0)} of comparisons complete`} />
           </label>
           <p className="muted">
-            Ties {project.allowTies ? 'allowed' : 'not allowed'} · lease {project.leaseMinutes} min · {project.ratings.length} rating
-            {project.ratings.length === 1 ? '' : 's'} and {project.flags.length} flag{project.flags.length === 1 ? '' : 's'} per answer
+            Ties {project.allowTies ? 'allowed' : 'not allowed'} · lease {count(project.leaseMinutes)} min · {plural(project.ratings.length, 'rating')} and{' '}
+            {plural(project.flags.length, 'flag')} per answer
           </p>
           <SamplePanel slug={slug} hasModel={project.hasModel} k={project.sampling.k} />
           <div className="actions start">

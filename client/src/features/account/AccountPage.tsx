@@ -8,6 +8,7 @@ import { RevokeTokenDialog, TokensTable } from '../../components/TokensTable.tsx
 import { errorMessage } from '../../lib/api.ts';
 import { setServerErrors } from '../../lib/form-errors.ts';
 import { formResolver } from '../../lib/form-resolver.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useSession } from '../auth/session.tsx';
 import { useChangePassword } from './api/change-password.ts';
 import { useCreateToken, type CreateToken } from './api/create-token.ts';
@@ -18,6 +19,7 @@ import './account.css';
 /** One's own account: password and API tokens. Open to every logged-in user. */
 export function AccountPage() {
   const { user } = useSession();
+  useDocumentTitle('Account');
   return (
     <main className="page account">
       <h1>Account</h1>

@@ -5,7 +5,8 @@ import { Markdown } from '../../components/Markdown.tsx';
 import { Conversation } from '../../components/Conversation.tsx';
 import { TheirLetters } from '../../components/TheirLetters.tsx';
 import { errorMessage } from '../../lib/api.ts';
-import { percent, seconds } from '../../lib/format.ts';
+import { count, percent, seconds } from '../../lib/format.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useAskForMoreRankings } from './api/ask-for-more-rankings.ts';
 import { useComparison } from './api/get-comparison.ts';
 import { useSetGold } from './api/set-gold.ts';
@@ -24,6 +25,7 @@ export function ComparisonPage() {
   const failure = gold.error ?? more.error ?? loadError;
   const error = failure ? errorMessage(failure) : null;
   const setGold = (ranking: string[][] | null) => gold.mutate({ id, ranking });
+  useDocumentTitle(`Comparison ${id}`, comparison?.project);
 
   if (error && !comparison)
     return (
@@ -66,9 +68,9 @@ export function ComparisonPage() {
         <div>
           <dt>Rankings</dt>
           <dd data-testid="ranking-progress">
-            {comparison.goldRanking ? comparison.rankingCount : `${comparison.rankingCount} of ${comparison.overlap}`}
+            {comparison.goldRanking ? count(comparison.rankingCount) : `${count(comparison.rankingCount)} of ${count(comparison.overlap)}`}
             {comparison.done && !comparison.goldRanking ? ' ✓' : ''}
-            {comparison.extraOverlap > 0 && <span className="muted small"> ({comparison.extraOverlap} more than the project’s overlap asked for)</span>}
+            {comparison.extraOverlap > 0 && <span className="muted small"> ({count(comparison.extraOverlap)} more than the project’s overlap asked for)</span>}
           </dd>
         </div>
         <div>
@@ -138,7 +140,7 @@ export function ComparisonPage() {
         </ol>
       </section>
       <section aria-labelledby="rankings-title">
-        <h2 id="rankings-title">Rankings ({comparison.rankings.length})</h2>
+        <h2 id="rankings-title">Rankings ({count(comparison.rankings.length)})</h2>
         {comparison.rankings.length === 0 ? (
           <p className="muted">Nobody has ranked this comparison yet.</p>
         ) : (
@@ -208,7 +210,7 @@ export function ComparisonPage() {
       </section>
       {comparison.skips.length > 0 && (
         <section aria-labelledby="skips-title">
-          <h2 id="skips-title">Skipped ({comparison.skips.length})</h2>
+          <h2 id="skips-title">Skipped ({count(comparison.skips.length)})</h2>
           <ul className="skips">
             {comparison.skips.map((s) => (
               <li key={`${s.annotator}-${s.at}`}>

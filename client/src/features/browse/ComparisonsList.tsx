@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { answerLabels, formatOrder } from '#shared/answer-labels.ts';
 import { comparisonStatuses, DISPUTED_BELOW, type ComparisonListItem, type ComparisonStatus } from '#shared/comparisons.ts';
 import { errorMessage } from '../../lib/api.ts';
-import { percent } from '../../lib/format.ts';
+import { count, percent, plural } from '../../lib/format.ts';
 import { useDebouncedValue } from '../../lib/use-debounced-value.ts';
 import { useAskForMoreRankings } from './api/ask-for-more-rankings.ts';
 import { isSearch, PAGE, useComparisons, type ComparisonFilters } from './api/get-comparisons.ts';
@@ -98,18 +98,18 @@ function Row({ c, overlap, onGold, onMore, busy }: { c: ComparisonListItem; over
           </div>
         )}
       </td>
-      <td>{c.candidates}</td>
+      <td>{count(c.candidates)}</td>
       <td>
         {c.gold ? (
           <span className="badge">gold</span>
         ) : (
           <>
-            {c.rankingCount} / {overlap + c.extraOverlap}
+            {count(c.rankingCount)} / {count(overlap + c.extraOverlap)}
             {c.done ? ' ✓' : ''}
           </>
         )}
-        {c.skips > 0 && <span className="badge">skipped {c.skips}</span>}
-        {c.flagged > 0 && <span className="badge warn">flagged {c.flagged}</span>}
+        {c.skips > 0 && <span className="badge">skipped {count(c.skips)}</span>}
+        {c.flagged > 0 && <span className="badge warn">flagged {count(c.flagged)}</span>}
       </td>
       <td data-testid="agreement">{percent(c.agreement)}</td>
       <td className="order">{labels ? formatOrder(c.consensus!, labels) : '—'}</td>
@@ -244,7 +244,7 @@ export function ComparisonsList({ slug, overlap }: { slug: string; overlap: numb
       </div>
       {isSearch(asked) && searchPending > 0 && (
         <p className="muted small" role="status">
-          {searchPending} comparisons were just added and are not searchable yet; this list updates as they are.
+          {plural(searchPending, 'comparison')} were just added and are not searchable yet; this list updates as they are.
         </p>
       )}
       {filters.sort === 'agreement' && <p className="muted small">Sorted by agreement: only comparisons ranked by two or more trainers have one.</p>}

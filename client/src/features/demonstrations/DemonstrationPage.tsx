@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Dialog } from '../../components/Dialog.tsx';
 import { errorMessage } from '../../lib/api.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useSession } from '../auth/session.tsx';
 import { useProject } from '../projects/api/get-project.ts';
 import { Composer } from './components/Composer.tsx';
@@ -18,6 +19,7 @@ export function DemonstrationPage() {
   const editor = useDemonstrationEditor(slug, user.username);
   const { draft, update } = editor;
   const [confirmDiscard, setConfirmDiscard] = useState(false);
+  useDocumentTitle('Demonstration', project.data?.name);
 
   if (!project.data) {
     return (

@@ -2,6 +2,8 @@ import { useForm } from 'react-hook-form';
 import { appliesTo, exportFormats, exportOptionsSchema, type ExportFormat, type ExportOptions, type ExportOptionsInput } from '#shared/exports.ts';
 import { describeIssue } from '#shared/validation.ts';
 import { errorMessage } from '../../lib/api.ts';
+// `count` here is the export's count query; the formatter goes by another name.
+import { count as formatCount, plural } from '../../lib/format.ts';
 import { withLabel } from '../../lib/form-errors.ts';
 import { useDebouncedValue } from '../../lib/use-debounced-value.ts';
 import { useProject } from '../projects/api/get-project.ts';
@@ -271,7 +273,7 @@ export function ExportPanel({ slug }: { slug: string }) {
         </p>
       )}
       <p role="status" data-testid="export-rows">
-        {view && !countError && (rows === undefined ? 'Counting records…' : `${rows.toLocaleString('en')} record${rows === 1 ? '' : 's'}`)}
+        {view && !countError && (rows === undefined ? 'Counting records…' : plural(rows, 'record'))}
       </p>
       {emptyBecause && (
         <p className="muted" data-testid="export-empty">
@@ -279,12 +281,11 @@ export function ExportPanel({ slug }: { slug: string }) {
         </p>
       )}
       {rows !== undefined && rows > 0 && choice.singleTurn && shows('singleTurn', choice.format) && count.data!.multiTurnRows > 0 && (
-        <p className="muted">Leaves out {count.data!.multiTurnRows.toLocaleString('en')} rows whose input holds an assistant turn.</p>
+        <p className="muted">Leaves out {formatCount(count.data!.multiTurnRows)} rows whose input holds an assistant turn.</p>
       )}
       {rows !== undefined && rows > 0 && shows('hhSystem', choice.format) && choice.hhSystem === 'drop' && count.data!.droppedSystemPrompts > 0 && (
         <p className="muted">
-          Drops the system prompt of {count.data!.droppedSystemPrompts.toLocaleString('en')} rows (HH-RLHF has none); “Fold it into the first Human turn” keeps
-          it.
+          Drops the system prompt of {formatCount(count.data!.droppedSystemPrompts)} rows (HH-RLHF has none); “Fold it into the first Human turn” keeps it.
         </p>
       )}
       {view && rows !== 0 && (

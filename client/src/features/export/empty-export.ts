@@ -1,4 +1,5 @@
 import { pairFormats, type ExportOptions } from '#shared/exports.ts';
+import { count, plural } from '../../lib/format.ts';
 
 /** The options that leave records out rather than shape them: an export empty only because of them has records without them. */
 export const filterOptions = ['split', 'testShare', 'minAgreement', 'singleTurn'] as const satisfies ReadonlyArray<keyof ExportOptions>;
@@ -18,7 +19,8 @@ function filtersOf(options: ExportOptions, multiTurnRows: number): string[] {
   if (options.split) filters.push(`only the ${options.split} split (test share ${options.testShare})`);
   if (options.minAgreement !== undefined)
     filters.push(`only comparisons whose trainers agree at least ${options.minAgreement} (one trainer's ranking has no agreement)`);
-  if (options.singleTurn && multiTurnRows > 0) filters.push(`single-turn, which leaves out the ${multiTurnRows} rows whose input holds an assistant turn`);
+  if (options.singleTurn && multiTurnRows > 0)
+    filters.push(`single-turn, which leaves out the ${count(multiTurnRows)} rows whose input holds an assistant turn`);
   return filters;
 }
 
@@ -29,8 +31,7 @@ function filtersOf(options: ExportOptions, multiTurnRows: number): string[] {
 export function whyEmpty(options: ExportOptions, facts: EmptyExportFacts): string {
   if (facts.unfiltered) {
     const filters = filtersOf(options, facts.multiTurnRows);
-    const records = `${facts.unfiltered.toLocaleString('en')} record${facts.unfiltered === 1 ? '' : 's'}`;
-    return `${records} without the filters, none with them${filters.length ? `: ${filters.join(', and ')}` : ''}. Widen or clear the filters above.`;
+    return `${plural(facts.unfiltered, 'record')} without the filters, none with them${filters.length ? `: ${filters.join(', and ')}` : ''}. Widen or clear the filters above.`;
   }
   if (options.format === 'sft')
     return options.includeTopRanked

@@ -2,6 +2,7 @@ import { useState, type DragEvent } from 'react';
 import type { ImportResult } from '#shared/conversations.ts';
 import type { ImportJob } from '#shared/imports.ts';
 import { ApiError, errorMessage } from '../../lib/api.ts';
+import { decimal, percent, plural } from '../../lib/format.ts';
 import { useCreateImport } from './api/create-import.ts';
 import { useImportJob } from './api/get-import-job.ts';
 // The template is checked by the real importer in tests/import-errors.test.ts; its first line is the page's example.
@@ -18,12 +19,13 @@ type Step =
   | { kind: 'checked'; result: ImportResult }
   | { kind: 'imported'; result: ImportResult };
 
-const percent = (done: number, total: number) => `${total > 0 ? Math.floor((100 * done) / total) : 0}%`;
+/** Rounded down, so that a pass shows 100% only once it is over. */
+const partDone = (done: number, total: number) => percent(total > 0 ? Math.floor((100 * done) / total) / 100 : 0, 0);
 
-const size = (bytes: number) => (bytes < 1 << 20 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / (1 << 20)).toFixed(1)} MiB`);
+const size = (bytes: number) => (bytes < 1 << 20 ? `${decimal(bytes / 1024, 1)} KiB` : `${decimal(bytes / (1 << 20), 1)} MiB`);
 
 /** How far a pass over the file is: "12.0 MiB of 40.0 MiB (30%)". */
-const howFar = (done: number, total: number) => `${size(done)} of ${size(total)} (${percent(done, total)})`;
+const howFar = (done: number, total: number) => `${size(done)} of ${size(total)} (${partDone(done, total)})`;
 
 /** What a running job is doing, in the words the page shows. */
 function describeJob(job: ImportJob) {
@@ -31,8 +33,6 @@ function describeJob(job: ImportJob) {
   if (job.state === 'importing') return `Importing… ${howFar(job.bytesDone, job.bytesTotal)}`;
   return 'Making the imported lines visible…';
 }
-
-const plural = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
 /** Upload a JSONL file: a dry run first shows what it holds and every bad line; then import it. */
 export function ImportPanel({ slug }: { slug: string }) {

@@ -1,6 +1,7 @@
 import { Link, useParams } from 'react-router';
 import { errorMessage } from '../../lib/api.ts';
-import { decimal, percent, seconds } from '../../lib/format.ts';
+import { count, decimal, percent, seconds } from '../../lib/format.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useProject } from '../projects/api/get-project.ts';
 import { useLeaderboard } from './api/get-leaderboard.ts';
 import { useMyStats } from './api/get-my-stats.ts';
@@ -14,6 +15,7 @@ export function MyStatsPage() {
   const leaderboard = useLeaderboard(slug, { enabled: !!project?.leaderboard });
   const board = project?.leaderboard ? leaderboard.data?.trainers : undefined;
   const error = projectError ?? mineError ?? leaderboard.error;
+  useDocumentTitle('My figures', project?.name);
 
   if (error)
     return (
@@ -37,7 +39,7 @@ export function MyStatsPage() {
         <dl className="figures">
           <div>
             <dt>Rankings</dt>
-            <dd>{me.rankings}</dd>
+            <dd>{count(me.rankings)}</dd>
           </div>
           <div>
             <dt>Agreement with the others</dt>
@@ -77,7 +79,7 @@ export function MyStatsPage() {
               {board.map((t) => (
                 <tr key={t.username} className={t.username === me?.username ? 'alert-row' : undefined}>
                   <td>{t.username}</td>
-                  <td>{t.rankings}</td>
+                  <td>{count(t.rankings)}</td>
                   <td>{percent(t.agreement)}</td>
                   <td>{percent(t.goldAccuracy)}</td>
                 </tr>

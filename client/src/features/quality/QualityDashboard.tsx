@@ -7,21 +7,21 @@ import { TheirLetters } from '../../components/TheirLetters.tsx';
 import { errorMessage } from '../../lib/api.ts';
 import { useReview } from './api/get-review.ts';
 import { useStats } from './api/get-stats.ts';
-import { decimal, percent, seconds } from '../../lib/format.ts';
+import { count, decimal, percent, plural, seconds } from '../../lib/format.ts';
 import './quality.css';
 
 type Column = { key: keyof TrainerStats; label: string; format: (t: TrainerStats) => string };
 const columns: Column[] = [
   { key: 'username', label: 'Trainer', format: (t) => t.username },
-  { key: 'rankings', label: 'Rankings', format: (t) => String(t.rankings) },
+  { key: 'rankings', label: 'Rankings', format: (t) => count(t.rankings) },
   { key: 'perHour', label: 'Per hour', format: (t) => decimal(t.perHour, 1) },
   { key: 'agreement', label: 'Agreement', format: (t) => percent(t.agreement) },
   { key: 'kendallTau', label: 'τ-b', format: (t) => decimal(t.kendallTau) },
   { key: 'goldAccuracy', label: 'Gold', format: (t) => percent(t.goldAccuracy) },
   { key: 'longerPreferred', label: 'Longer preferred', format: (t) => percent(t.longerPreferred) },
   { key: 'medianMs', label: 'Median time', format: (t) => seconds(t.medianMs) },
-  { key: 'shownOrderSubmissions', label: 'As shown', format: (t) => String(t.shownOrderSubmissions) },
-  { key: 'fastAnswers', label: 'Too fast', format: (t) => String(t.fastAnswers) },
+  { key: 'shownOrderSubmissions', label: 'As shown', format: (t) => count(t.shownOrderSubmissions) },
+  { key: 'fastAnswers', label: 'Too fast', format: (t) => count(t.fastAnswers) },
 ];
 
 function Chart({ title, description, children }: { title: string; description: string; children: React.ReactElement }) {
@@ -47,7 +47,7 @@ function ShareChart(props: { title: string; description: string; data: object[];
       <BarChart data={props.data} accessibilityLayer>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey={props.x} fontSize={12} />
-        <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} fontSize={12} />
+        <YAxis domain={[0, 1]} tickFormatter={(v: number) => percent(v, 0)} fontSize={12} />
         <Tooltip formatter={(v) => percent(Number(v))} />
         {props.evenLine && <ReferenceLine y={0.5} stroke="var(--muted)" strokeDasharray="4 4" />}
         <Bar dataKey={props.y} name={props.name} fill={props.fill ?? 'var(--accent)'} isAnimationActive={false} />
@@ -134,36 +134,36 @@ export default function QualityDashboard({ slug }: { slug: string }) {
         <div>
           <dt>Pairwise agreement</dt>
           <dd data-testid="agreement-pairwise">{percent(stats.agreement.pairwise)}</dd>
-          <dd className="muted small">over {stats.agreement.comparisons} comparisons ranked by 2+</dd>
+          <dd className="muted small">over {plural(stats.agreement.comparisons, 'comparison')} ranked by 2+</dd>
         </div>
         <div>
           <dt>Kendall τ-b</dt>
           <dd data-testid="agreement-tau">{decimal(stats.agreement.kendallTau)}</dd>
-          <dd className="muted small">{stats.agreement.rankingPairs} ranking pairs</dd>
+          <dd className="muted small">{plural(stats.agreement.rankingPairs, 'ranking pair')}</dd>
         </div>
         <div>
           <dt>Longer answer preferred</dt>
           <dd data-testid="longer-preferred">{percent(stats.lengthBias.longerPreferred)}</dd>
-          <dd className="muted small">{stats.lengthBias.pairs} untied pairs</dd>
+          <dd className="muted small">{plural(stats.lengthBias.pairs, 'untied pair')}</dd>
         </div>
         <div>
           <dt>Gold accuracy</dt>
           <dd data-testid="gold-accuracy">{percent(stats.gold.accuracy)}</dd>
           <dd className="muted small">
-            {stats.gold.answers} answers on {stats.gold.comparisons} gold items
+            {plural(stats.gold.answers, 'answer')} on {plural(stats.gold.comparisons, 'gold item')}
           </dd>
         </div>
         <div>
           <dt>Median time</dt>
           <dd>{seconds(stats.time.medianMs)}</dd>
           <dd className="muted small">
-            {stats.suspicious.fastAnswers} under {seconds(stats.time.fastThresholdMs)}
+            {count(stats.suspicious.fastAnswers)} under {seconds(stats.time.fastThresholdMs)}
           </dd>
         </div>
         <div>
           <dt>Submitted as shown</dt>
-          <dd>{stats.suspicious.shownOrderSubmissions}</dd>
-          <dd className="muted small">of {stats.rankings} rankings</dd>
+          <dd>{count(stats.suspicious.shownOrderSubmissions)}</dd>
+          <dd className="muted small">of {plural(stats.rankings, 'ranking')}</dd>
         </div>
       </dl>
 
@@ -172,7 +172,7 @@ export default function QualityDashboard({ slug }: { slug: string }) {
           <BarChart data={stats.timeline} accessibilityLayer>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="date" fontSize={12} />
-            <YAxis allowDecimals={false} fontSize={12} />
+            <YAxis allowDecimals={false} tickFormatter={count} fontSize={12} />
             <Tooltip />
             <Bar dataKey="rankings" fill="var(--accent)" isAnimationActive={false} />
           </BarChart>
@@ -213,7 +213,7 @@ export default function QualityDashboard({ slug }: { slug: string }) {
       {review && (
         <div className="review">
           <div>
-            <h4>Flagged answers ({review.flagged.length})</h4>
+            <h4>Flagged answers ({count(review.flagged.length)})</h4>
             <ul>
               {review.flagged.map((f, i) => (
                 <li key={i}>
@@ -224,7 +224,7 @@ export default function QualityDashboard({ slug }: { slug: string }) {
             </ul>
           </div>
           <div>
-            <h4>Skipped, with reasons ({review.skips.length})</h4>
+            <h4>Skipped, with reasons ({count(review.skips.length)})</h4>
             <ul>
               {review.skips.map((s, i) => (
                 <li key={i}>
@@ -235,7 +235,7 @@ export default function QualityDashboard({ slug }: { slug: string }) {
             </ul>
           </div>
           <div>
-            <h4>Notes ({review.notes.length})</h4>
+            <h4>Notes ({count(review.notes.length)})</h4>
             <ul>
               {review.notes.map((n, i) => (
                 <li key={i}>

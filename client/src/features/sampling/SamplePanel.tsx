@@ -1,4 +1,5 @@
 import { errorMessage } from '../../lib/api.ts';
+import { count, plural } from '../../lib/format.ts';
 import { useSample } from './api/get-sample.ts';
 import { useStartSample } from './api/start-sample.ts';
 
@@ -10,23 +11,24 @@ export function SamplePanel({ slug, hasModel, k }: { slug: string; hasModel: boo
 
   if (!view) return null;
   const { job, waitingPrompts, unsampled } = view;
-  const left = [job.failed && `${job.failed} failed`, job.notSampled && `${job.notSampled} not sampled`].filter(Boolean).join(', ');
+  const left = [job.failed && `${count(job.failed)} failed`, job.notSampled && `${count(job.notSampled)} not sampled`].filter(Boolean).join(', ');
   return (
     <div className="sample" aria-label="Sampling">
       <h3>Sampled candidates</h3>
       <p>
-        {waitingPrompts} prompt{waitingPrompts === 1 ? '' : 's'} wait{waitingPrompts === 1 ? 's' : ''} for candidates.
+        {plural(waitingPrompts, 'prompt')} wait{waitingPrompts === 1 ? 's' : ''} for candidates.
         {!hasModel && ' Sampling needs a model: set one in Settings.'}
       </p>
       {job.state === 'running' && (
         <label>
-          Sampling: {job.done + job.failed} of {job.total}
+          Sampling: {count(job.done + job.failed)} of {count(job.total)}
           <progress max={job.total || 1} value={job.done + job.failed} />
         </label>
       )}
       {job.state === 'done' && (
         <p role="status" className="success">
-          Sampled {job.done} of {job.total} prompts{left ? `; ${left}` : ''}.
+          Sampled {count(job.done)} of {plural(job.total, 'prompt')}
+          {left ? `; ${left}` : ''}.
         </p>
       )}
       {job.state === 'failed' && (
@@ -39,7 +41,7 @@ export function SamplePanel({ slug, hasModel, k }: { slug: string; hasModel: boo
         <ul className="unsampled" aria-label="Prompts left without candidates">
           {unsampled.map((u) => (
             <li key={u.reason}>
-              {u.prompts} prompt{u.prompts === 1 ? '' : 's'} not sampled: {u.reason}.
+              {plural(u.prompts, 'prompt')} not sampled: {u.reason}.
             </li>
           ))}
         </ul>
@@ -51,7 +53,7 @@ export function SamplePanel({ slug, hasModel, k }: { slug: string; hasModel: boo
       )}
       <div className="actions start">
         <button type="button" onClick={() => start.mutate()} disabled={!hasModel || waitingPrompts === 0 || job.state === 'running'}>
-          Sample {k} candidates for each waiting prompt
+          Sample {count(k)} candidates for each waiting prompt
         </button>
       </div>
     </div>

@@ -8,6 +8,7 @@ import { SecretValue } from '../../components/SecretValue.tsx';
 import { ApiError, errorMessage } from '../../lib/api.ts';
 import { setServerErrors } from '../../lib/form-errors.ts';
 import { formResolver } from '../../lib/form-resolver.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useSession } from '../auth/session.tsx';
 import { useCreateUser } from './api/create-user.ts';
 import { useUsers } from './api/get-users.ts';
@@ -31,6 +32,7 @@ type Action = { kind: 'password' | 'active'; user: User };
 /** Admins manage accounts here; anyone else is told plainly that they are not allowed. */
 export function UsersPage() {
   const { user } = useSession();
+  useDocumentTitle('Users');
   if (user.role !== 'admin') return <NotAllowed />;
   return <UserAdmin me={user.username} />;
 }

@@ -3,6 +3,7 @@ import type { queueApi } from '#shared/contract/queue.ts';
 import type { RouteResponse } from '#shared/contract/route.ts';
 import type { QueueState } from '#shared/queue-state.ts';
 import { api } from '../../../lib/api.ts';
+import { plural } from '../../../lib/format.ts';
 
 /** Whether other trainers hold what is left of a project for this trainer, and until when (typed by the contract, not checked: decision 0003). */
 export const getQueueState = (slug: string): Promise<QueueState> =>
@@ -42,6 +43,5 @@ export function checkAgainIn(state: QueueState): number {
 /** "3 minutes": how long until the first of the others' leases ends, in whole minutes, at least one. */
 export function minutesUntilBack(state: QueueState): string {
   const ms = state.earliestLeaseExpiresAt === null ? 0 : Date.parse(state.earliestLeaseExpiresAt) - Date.parse(state.asOf);
-  const minutes = Math.max(1, Math.ceil(ms / 60_000));
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return plural(Math.max(1, Math.ceil(ms / 60_000)), 'minute');
 }
