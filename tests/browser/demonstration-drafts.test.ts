@@ -99,15 +99,22 @@ describe('the demonstration editor keeps the trainer’s work', () => {
   });
 });
 
+/** A trainer on a chat just started in a project with the fake model. */
+async function inNewChat(body: (page: Page, trainer: TestUser, slug: string) => Promise<void>) {
+  const slug = server.project();
+  expect((await researcher.api('PATCH', `/projects/${slug}`, { modelEndpoint: { baseUrl: fake.url, model: 'fake-model' } })).status).toBe(200);
+  const trainer = await server.user('trainer');
+  await withPage(browser, async (page) => {
+    await logIn(page, server, trainer, `/projects/${slug}/chat`);
+    await page.getByRole('button', { name: 'Start chat' }).click();
+    await page.waitForURL(/\/chat\/\d+$/);
+    await body(page, trainer, slug);
+  });
+}
+
 describe('chatting with the model', () => {
   it('Enter sends the message and Shift+Enter starts a new line in it', async () => {
-    const slug = server.project();
-    expect((await researcher.api('PATCH', `/projects/${slug}`, { modelEndpoint: { baseUrl: fake.url, model: 'fake-model' } })).status).toBe(200);
-    const trainer = await server.user('trainer');
-    await withPage(browser, async (page) => {
-      await logIn(page, server, trainer, `/projects/${slug}/chat`);
-      await page.getByRole('button', { name: 'Start chat' }).click();
-      await page.waitForURL(/\/chat\/\d+$/);
+    await inNewChat(async (page) => {
       const message = page.getByLabel('Your message');
       await page.getByText('Enter sends; Shift+Enter starts a new line.').waitFor();
       await message.focus();
@@ -124,13 +131,7 @@ describe('chatting with the model', () => {
   });
 
   it('Regenerate puts a new answer in place of the model’s last one, and a half-typed message survives a reload', async () => {
-    const slug = server.project();
-    expect((await researcher.api('PATCH', `/projects/${slug}`, { modelEndpoint: { baseUrl: fake.url, model: 'fake-model' } })).status).toBe(200);
-    const trainer = await server.user('trainer');
-    await withPage(browser, async (page) => {
-      await logIn(page, server, trainer, `/projects/${slug}/chat`);
-      await page.getByRole('button', { name: 'Start chat' }).click();
-      await page.waitForURL(/\/chat\/\d+$/);
+    await inNewChat(async (page, trainer, slug) => {
       const message = page.getByLabel('Your message');
       await message.fill('Name a comet.');
       await message.press('Enter');

@@ -40,7 +40,8 @@ describe('a trainer’s history', () => {
     expect((await trainer.api('PUT', `/comparisons/${served.id}/ranking`, { ranking: submitted })).status).toBe(200);
 
     await inBrowser(async (page) => {
-      await logIn(page, server, trainer, `/projects/${slug}/history`);
+      await logIn(page, server, trainer);
+      await page.locator('li.project', { hasText: slug }).getByRole('link', { name: 'My rankings' }).click();
       const row = page.locator(`tr[data-comparison-id="${served.id}"]`);
       await row.waitFor();
       expect(await row.innerText()).toContain('Question revise-me?');
@@ -50,6 +51,8 @@ describe('a trainer’s history', () => {
       await row.getByRole('link', { name: 'Revise' }).click();
       await page.locator('li.card').first().waitFor();
       expect(await cardOrder(page)).toEqual([c, b, a]);
+      // A ranked comparison cannot be skipped: the page does not offer it.
+      expect(await page.getByRole('button', { name: 'Skip…' }).count()).toBe(0);
       // A, last now, goes to the top.
       await moveByKeyboard(page, 3, -2);
       await expect.poll(() => cardOrder(page)).toEqual([a, c, b]);
@@ -57,6 +60,13 @@ describe('a trainer’s history', () => {
 
       await page.getByRole('status').filter({ hasText: 'Ranking revised.' }).waitFor();
       await expect.poll(() => row.locator('.order').innerText()).toBe('A > C > B');
+      expect(await row.getByTestId('revisions').innerText()).toBe('1');
+
+      // Opened again and submitted unchanged: no new revision, and the page says so.
+      await row.getByRole('link', { name: 'Revise' }).click();
+      await page.locator('li.card').first().waitFor();
+      await page.getByRole('button', { name: /Submit ranking/ }).click();
+      await page.getByRole('status').filter({ hasText: 'Nothing changed: your ranking stays as it was.' }).waitFor();
       expect(await row.getByTestId('revisions').innerText()).toBe('1');
     });
 

@@ -62,6 +62,20 @@ describe('ranking page layout', () => {
     await expect.poll(async () => (await box(context)).height).toBe(folded);
   });
 
+  it('a long answer is folded the same way, with "Show all" to read it whole', async () => {
+    await device(laptop);
+    const line = conversation('long-answer', 2);
+    await rankingOf([{ ...line, completions: [{ content: words(1500), model: 'model-0' }, ...line.completions.slice(1)] }]);
+    const long = page.locator('li.card', { hasText: 'word1499' });
+    const body = long.locator('.card-body');
+    const folded = (await box(body)).height;
+    expect(folded).toBeLessThan(420);
+    await long.getByRole('button', { name: 'Show all' }).click();
+    await expect.poll(async () => (await box(body)).height).toBeGreaterThan(folded * 3);
+    // The other answer is short: nothing to fold.
+    expect(await page.locator('li.card', { hasNotText: 'word1499' }).getByRole('button', { name: 'Show all' }).count()).toBe(0);
+  });
+
   it('a missing required rating is named in plain words, and the message follows the ratings given', async () => {
     await device(laptop);
     const slug = await rankingOf([conversation('required-1', 4)], {

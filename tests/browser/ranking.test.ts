@@ -303,6 +303,10 @@ describe('ranking page', () => {
           return now.length === 2 && !now.some((c) => firstCards.includes(c));
         })
         .toBe(true);
+      // Nothing to undo after a skip: Undo opens a ranking again, and there is none.
+      const skipped = page.getByRole('status').filter({ hasText: 'Skipped.' });
+      await skipped.waitFor();
+      expect(await skipped.getByRole('link', { name: 'Undo' }).count()).toBe(0);
       const second = await heldComparisonId(trainer, slug);
       expect(second).not.toBe(first);
 

@@ -92,12 +92,13 @@ export async function liftFocusedCard(page: Page) {
   await frames(page);
 }
 
-/** Arrows move the lifted card by `steps` places (negative = up), then Space drops it; waits until it is down and still. */
+/**
+ * Arrows move the lifted card by `steps` places (negative = up), pressed with no pause as a person
+ * at full speed does (each press is one move: hooks/use-keyboard-move.ts), then Space drops it;
+ * waits until it is down and still.
+ */
 export async function moveLiftedCard(page: Page, steps: number) {
-  for (let i = 0; i < Math.abs(steps); i++) {
-    await page.keyboard.press(steps < 0 ? 'ArrowUp' : 'ArrowDown');
-    await settle(page);
-  }
+  for (let i = 0; i < Math.abs(steps); i++) await page.keyboard.press(steps < 0 ? 'ArrowUp' : 'ArrowDown');
   await page.keyboard.press('Space');
   await liftedHandle(page).waitFor({ state: 'detached' });
   await settle(page);

@@ -8,6 +8,7 @@ import { ChatComposer } from './components/ChatComposer.tsx';
 import { ChatMessages } from './components/ChatMessages.tsx';
 import { StartChatForm } from './components/StartChatForm.tsx';
 import { useChatSession } from './hooks/use-chat-session.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 
 /**
  * Chat with the project's model. Ending the chat turns one of the model's answers, picked at
@@ -18,6 +19,7 @@ export function ChatPage() {
   const navigate = useNavigate();
   const { user } = useSession();
   const project = useProject(slug);
+  useDocumentTitle('Chat', project.data?.name);
   const session = useChatSession(slug, chatId);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const { chat } = session;

@@ -4,6 +4,7 @@ import { RelativeTime } from '../../components/RelativeTime.tsx';
 import { errorMessage } from '../../lib/api.ts';
 import { useProject } from '../projects/api/get-project.ts';
 import { useMyRankings } from './api/get-my-rankings.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 
 const revisions = (revision: number) => (revision === 1 ? 'none' : String(revision - 1));
 
@@ -13,6 +14,7 @@ export function HistoryPage() {
   // The revise page comes back here with what it did.
   const notice = (useLocation().state as { notice?: string } | null)?.notice;
   const project = useProject(slug);
+  useDocumentTitle('My rankings', project.data?.name);
   const mine = useMyRankings(slug);
   const rankings = mine.data?.pages.flatMap((page) => page.rankings) ?? [];
 

@@ -1,5 +1,7 @@
 import { Link } from 'react-router';
 import { errorMessage } from '../../lib/api.ts';
+import { count, plural } from '../../lib/format.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useSession } from '../auth/session.tsx';
 import { AVAILABLE_TO_ME_LIMIT } from '#shared/queue-limits.ts';
 import { useProjects } from './api/get-projects.ts';
@@ -8,6 +10,7 @@ export function ProjectsPage() {
   const { user } = useSession();
   const { data: projects, error } = useProjects();
   const researcher = user.role !== 'trainer';
+  useDocumentTitle('Projects');
 
   if (error)
     return (
@@ -38,9 +41,11 @@ export function ProjectsPage() {
                   {p.archived && <span className="muted"> (archived)</span>}
                 </h2>
                 <p className="muted">
-                  {left === 0 ? 'Nothing left for you' : `${left}${left >= AVAILABLE_TO_ME_LIMIT ? '+' : ''} comparison${left === 1 ? '' : 's'} left for you`}
+                  {left === 0
+                    ? 'Nothing left for you'
+                    : `${left >= AVAILABLE_TO_ME_LIMIT ? `${count(left)}+ comparisons` : plural(left, 'comparison')} left for you`}
                   {researcher &&
-                    ` · ${p.progress.completed} of ${p.progress.comparisons} comparisons complete · ${p.progress.rankings} rankings · overlap ${p.overlap}`}
+                    ` · ${count(p.progress.completed)} of ${plural(p.progress.comparisons, 'comparison')} complete · ${plural(p.progress.rankings, 'ranking')} · overlap ${p.overlap}`}
                 </p>
               </div>
               {!p.archived && (
@@ -60,6 +65,9 @@ export function ProjectsPage() {
                       Chat with the model
                     </Link>
                   )}
+                  <Link className="button" to={`/projects/${p.slug}/history`}>
+                    My rankings
+                  </Link>
                   <Link className="button" to={`/projects/${p.slug}/me`}>
                     My figures
                   </Link>

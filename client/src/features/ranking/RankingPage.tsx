@@ -1,5 +1,6 @@
 import { Link, useParams } from 'react-router';
 import { errorMessage } from '../../lib/api.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useSession } from '../auth/session.tsx';
 import { useProject } from '../projects/api/get-project.ts';
 import { minutesUntilBack } from './api/get-queue-state.ts';
@@ -13,6 +14,7 @@ export function RankingPage() {
   const project = useProject(slug);
   const session = useRankingSession(slug, user.username);
   const { next, queue } = session;
+  useDocumentTitle('Ranking', project.data?.name);
 
   const failure = next.error ?? project.error;
   if (failure) {
@@ -64,7 +66,6 @@ export function RankingPage() {
       comparison={comparison}
       username={user.username}
       notice={session.notice}
-      lastRankedId={session.lastRankedId}
       onNoticeShown={session.clearNotice}
       finish={session.finish}
     />

@@ -10,7 +10,9 @@ import { useSession } from '../auth/session.tsx';
 import { useProject } from '../projects/api/get-project.ts';
 import { useMyComparison } from './api/get-my-comparison.ts';
 import { RankingTask } from './components/RankingTask.tsx';
+import type { Outcome } from './hooks/use-ranking-session.ts';
 import { clearDraft, loadDraft, newDraft, saveDraft, type Draft } from './draft.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 
 /** A stored ranking as a draft to change: its order and ties, ratings, flags and note. */
 function draftFrom(stored: StoredRanking): Draft {
@@ -32,6 +34,7 @@ export function RevisePage() {
   const { slug = '', comparisonId = '' } = useParams();
   const { user } = useSession();
   const project = useProject(slug);
+  useDocumentTitle('Revise ranking', project.data?.name);
   const mine = useMyComparison(comparisonId);
 
   const failure = mine.error ?? project.error;
@@ -83,13 +86,24 @@ function Revision({ project, comparison, ranking, username }: RevisionProps) {
       saveDraft(username, comparison.id, draftFrom(ranking));
   });
 
-  // Only a ranking ends here: the server refuses to skip a comparison that was ranked.
-  const finish = async (comparisonId: string) => {
+  // Only a ranking ends here: the server refuses to skip a comparison that was ranked, so the page offers no Skip.
+  const finish = async (comparisonId: string, _outcome: Outcome, stored?: StoredRanking) => {
     clearDraft(username, comparisonId);
+    const changed = stored?.revision !== ranking.revision;
     // The project's figures changed with the ranking; the history, not on screen now, is read afresh when it opens.
-    void refreshProject(queryClient, project.slug);
-    await navigate(`/projects/${project.slug}/history`, { state: { notice: 'Ranking revised.' } });
+    if (changed) void refreshProject(queryClient, project.slug);
+    await navigate(`/projects/${project.slug}/history`, { state: { notice: changed ? 'Ranking revised.' : 'Nothing changed: your ranking stays as it was.' } });
   };
 
-  return <RankingTask project={project} comparison={comparison} username={username} notice={null} onNoticeShown={() => undefined} finish={finish} />;
+  return (
+    <RankingTask
+      project={project}
+      comparison={comparison}
+      username={username}
+      notice={null}
+      onNoticeShown={() => undefined}
+      skippable={false}
+      finish={finish}
+    />
+  );
 }

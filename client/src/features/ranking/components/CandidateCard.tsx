@@ -1,6 +1,7 @@
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { useId, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { useId, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { Collapsible } from '../../../components/Collapsible.tsx';
 import { Markdown } from '../../../components/Markdown.tsx';
 import type { Flag, RatingQuestion } from '#shared/projects.ts';
 
@@ -32,8 +33,6 @@ export interface CandidateCardProps {
   firstLineOnly: boolean;
 }
 
-const COLLAPSED_HEIGHT = 320;
-
 /** The first line that has words, without Markdown's heading, quote and list marks, nor code fences. */
 function firstLine(markdown: string): string {
   for (const line of markdown.split('\n')) {
@@ -45,16 +44,8 @@ function firstLine(markdown: string): string {
 
 export function CandidateCard(props: CandidateCardProps) {
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id: props.id });
-  const body = useRef<HTMLDivElement>(null);
-  const [long, setLong] = useState(false);
-  const [expanded, setExpanded] = useState(false);
   const [showFlags, setShowFlags] = useState(props.flags.length > 0);
   const missingId = useId();
-
-  // Measured again when the full text comes back from the reorder view.
-  useLayoutEffect(() => {
-    if (body.current) setLong(body.current.scrollHeight > COLLAPSED_HEIGHT + 40);
-  }, [props.content, props.firstLineOnly]);
 
   // Said beside the question's scale, or alone in the reorder view, where the scales are hidden.
   const missing = props.ratingQuestions.filter((q) => props.missingRatings.includes(q.key));
@@ -121,18 +112,11 @@ export function CandidateCard(props: CandidateCardProps) {
         missing.map(missingNote)
       ) : (
         <>
-          <div
-            ref={body}
-            className={`card-body${long && !expanded ? ' collapsed' : ''}`}
-            style={long && !expanded ? { maxHeight: COLLAPSED_HEIGHT } : undefined}
-          >
-            <Markdown text={props.content} />
+          <div className="card-body">
+            <Collapsible>
+              <Markdown text={props.content} />
+            </Collapsible>
           </div>
-          {long && (
-            <button type="button" className="link" onClick={() => setExpanded(!expanded)} aria-expanded={expanded}>
-              {expanded ? 'Show less' : 'Show all'}
-            </button>
-          )}
           <div className="card-foot">
             {props.ratingQuestions.map((q) => (
               <fieldset

@@ -3,11 +3,12 @@ import { Link } from 'react-router';
 import { candidateLabel } from '#shared/answer-labels.ts';
 import type { TrainerComparison } from '#shared/comparisons.ts';
 import type { ProjectSummary } from '#shared/projects.ts';
+import type { StoredRanking } from '#shared/rankings.ts';
 import { Conversation } from '../../../components/Conversation.tsx';
 import { ranks, setNote } from '../draft.ts';
 import { useRankingDialogs } from '../hooks/use-ranking-dialogs.ts';
 import { useRankingDraft } from '../hooks/use-ranking-draft.ts';
-import type { Outcome } from '../hooks/use-ranking-session.ts';
+import type { Notice, Outcome } from '../hooks/use-ranking-session.ts';
 import { useRankingShortcuts } from '../hooks/use-ranking-shortcuts.ts';
 import { useRankingSubmission } from '../hooks/use-ranking-submission.ts';
 import { CandidateList } from './CandidateList.tsx';
@@ -20,15 +21,16 @@ interface RankingTaskProps {
   project: ProjectSummary;
   comparison: TrainerComparison;
   username: string;
-  notice: string | null;
-  /** The comparison ranked just before this one: "Ranking saved." then offers to undo it (revise it in the history). */
-  lastRankedId?: string | null;
+  /** What happened to the comparison before this one: "Ranking saved." offers to undo it (revise it in the history). */
+  notice: Notice | null;
   onNoticeShown: () => void;
-  finish: (comparisonId: string, outcome: Outcome) => Promise<void>;
+  /** False where skipping makes no sense (a ranking being revised): no Skip button, no S key. */
+  skippable?: boolean;
+  finish: (comparisonId: string, outcome: Outcome, stored?: StoredRanking) => Promise<void>;
 }
 
 /** Ranking one comparison; shown with a `key` per comparison, so each starts afresh (or from its saved draft). */
-export function RankingTask({ project, comparison, username, notice, lastRankedId, onNoticeShown, finish }: RankingTaskProps) {
+export function RankingTask({ project, comparison, username, notice, onNoticeShown, skippable = true, finish }: RankingTaskProps) {
   const candidates = useMemo(() => new Map(comparison.candidates.map((c, i) => [c.id, { ...c, label: candidateLabel(i) }])), [comparison]);
   const { draft, update, elapsed } = useRankingDraft(
     username,
@@ -44,13 +46,6 @@ export function RankingTask({ project, comparison, username, notice, lastRankedI
   useEffect(() => {
     window.scrollTo({ top: 0 });
   }, []);
-  useEffect(() => {
-    const before = document.title;
-    document.title = `Ranking · ${project.name} · Ordinal`;
-    return () => {
-      document.title = before;
-    };
-  }, [project.name]);
   // Each refused submit shows why, just above the bar; the words change as ratings are given, and only a refusal scrolls.
   useEffect(() => {
     if (submission.refusals) error.current?.scrollIntoView({ block: 'nearest' });
@@ -58,7 +53,7 @@ export function RankingTask({ project, comparison, username, notice, lastRankedI
   useRankingShortcuts({
     paused: dialogs.open !== null,
     submit: () => submission.send(),
-    skip: () => dialogs.show('skip'),
+    skip: () => skippable && dialogs.show('skip'),
     help: () => dialogs.show('shortcuts'),
     focusPosition: (position) => {
       const handle = list.current?.querySelectorAll<HTMLButtonElement>('.handle')[position - 1];
@@ -87,12 +82,12 @@ export function RankingTask({ project, comparison, username, notice, lastRankedI
         </div>
       </header>
       {notice && (
-        <p className={`notice${lastRankedId ? ' with-undo' : ''}`} role="status" onAnimationEnd={onNoticeShown}>
-          {notice}
-          {lastRankedId && (
+        <p className={`notice${notice.undoId ? ' with-undo' : ''}`} role="status" onAnimationEnd={onNoticeShown}>
+          {notice.text}
+          {notice.undoId && (
             <>
               {' '}
-              <Link to={`/projects/${project.slug}/history/${lastRankedId}`}>Undo</Link>
+              <Link to={`/projects/${project.slug}/history/${notice.undoId}`}>Undo</Link>
             </>
           )}
         </p>
@@ -133,7 +128,7 @@ export function RankingTask({ project, comparison, username, notice, lastRankedI
         note={draft.note}
         onNote={(note) => update((d) => setNote(d, note))}
         submitting={submission.submitting}
-        onSkip={() => dialogs.show('skip')}
+        onSkip={skippable ? () => dialogs.show('skip') : undefined}
         onSubmit={() => submission.send()}
       />
       <RankingDialogs dialogs={dialogs} guidelines={project.guidelines} onConfirm={() => submission.send(true)} onSkip={submission.skip} />

@@ -4,7 +4,8 @@ interface SubmitBarProps {
   note: string;
   onNote: (note: string) => void;
   submitting: boolean;
-  onSkip: () => void;
+  /** Left out where the comparison cannot be skipped: no Skip button then. */
+  onSkip?: () => void;
   onSubmit: () => void;
 }
 
@@ -31,9 +32,11 @@ export function SubmitBar({ note, onNote, submitting, onSkip, onSubmit }: Submit
         </button>
       </div>
       <span className="spacer" />
-      <button type="button" onClick={onSkip}>
-        Skip…
-      </button>
+      {onSkip && (
+        <button type="button" onClick={onSkip}>
+          Skip…
+        </button>
+      )}
       <button type="button" className="primary" onClick={onSubmit} disabled={submitting} aria-label={submitting ? 'Saving…' : 'Submit ranking'}>
         {submitting ? 'Saving…' : 'Submit'}
         {!submitting && <span className="wide-only"> ranking</span>}

@@ -5,6 +5,12 @@ import { clearDraft } from '../draft.ts';
 
 export type Outcome = 'ranked' | 'skipped';
 
+/** What the page says happened to the last comparison, and the ranking its Undo opens again (none after a skip). */
+export interface Notice {
+  text: string;
+  undoId: string | null;
+}
+
 /**
  * A trainer's sitting on the ranking page: the comparison they hold and, once they are done with
  * it, the next one, without a page load. How many they ranked, the last one they ranked (to change
@@ -18,7 +24,7 @@ export function useRankingSession(slug: string, username: string) {
   const next = useNextComparison(slug);
   const [completed, setCompleted] = useState(0);
   const [lastRankedId, setLastRankedId] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
   const nothingLeft = next.isSuccess && next.data === null;
   const queue = useQueueState(slug, { enabled: nothingLeft });
   const held = nothingLeft ? queue.data : undefined;
@@ -44,7 +50,7 @@ export function useRankingSession(slug: string, username: string) {
       setCompleted((n) => n + 1);
       setLastRankedId(comparisonId);
     }
-    setNotice(outcome === 'ranked' ? 'Ranking saved.' : 'Skipped.');
+    setNotice(outcome === 'ranked' ? { text: 'Ranking saved.', undoId: comparisonId } : { text: 'Skipped.', undoId: null });
     const { data } = await next.refetch();
     // The done page says it its own way; a comparison that comes back later must not greet with it.
     if (data === null) setNotice(null);

@@ -1,7 +1,7 @@
 import { useEffect, useEffectEvent } from 'react';
 
 export interface RankingShortcuts {
-  /** A dialog is open: only Ctrl/⌘+Enter still works. */
+  /** A dialog is open: its own keys hold (Ctrl/⌘+Enter in the skip reason sends the skip, not the ranking). */
   paused: boolean;
   submit: () => void;
   skip: () => void;
@@ -21,13 +21,13 @@ const typingIn = (target: EventTarget | null) =>
 export function useRankingShortcuts(shortcuts: RankingShortcuts) {
   const onKey = useEffectEvent((event: KeyboardEvent) => {
     // Taken by the focused control already: a digit moves a lifted card (use-keyboard-move.ts) and focuses nothing.
-    if (event.defaultPrevented) return;
+    if (event.defaultPrevented || shortcuts.paused) return;
     if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
       event.preventDefault();
       shortcuts.submit();
       return;
     }
-    if (shortcuts.paused || event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
     if (/^[1-9]$/.test(event.key)) {
       if (shortcuts.focusPosition(Number(event.key))) event.preventDefault();
     } else if (event.key === 's' || event.key === 'S') {

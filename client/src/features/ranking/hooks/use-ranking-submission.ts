@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ApiError } from '#shared/api-error.ts';
 import type { ProjectSummary } from '#shared/projects.ts';
+import type { StoredRanking } from '#shared/rankings.ts';
 import { missingRatings, rankingProblems } from '#shared/ranking-rules.ts';
 import { errorMessage } from '../../../lib/api.ts';
 import { useSkipComparison } from '../api/skip-comparison.ts';
@@ -17,7 +18,7 @@ interface Submission {
   draft: Draft;
   elapsed: () => number;
   dialogs: RankingDialogs;
-  finish: (comparisonId: string, outcome: Outcome) => Promise<void>;
+  finish: (comparisonId: string, outcome: Outcome, stored?: StoredRanking) => Promise<void>;
 }
 
 /** "B", "B and D", "A, B and D". */
@@ -57,7 +58,7 @@ export function useRankingSubmission({ comparisonId, project, candidates, draft,
   // Tries refused before sending: from the first on, the page names and marks the ratings missing; each one shows why again.
   const [refusals, setRefusals] = useState(0);
   // Pending until the next comparison is in: the button says "Saving…" and takes no second press.
-  const submit = useSubmitRanking({ onSuccess: () => finish(comparisonId, 'ranked') });
+  const submit = useSubmitRanking({ onSuccess: (stored) => finish(comparisonId, 'ranked', stored) });
   const skip = useSkipComparison({ onSuccess: () => void finish(comparisonId, 'skipped') });
   const candidateIds = [...candidates.keys()];
   const missing = missingRatings(draft.ratings, candidateIds, project.ratings);
