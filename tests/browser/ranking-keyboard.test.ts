@@ -233,3 +233,54 @@ describe('dragging answers with the mouse', () => {
     expect(await rankTexts()).toEqual(['1', '2', '3', '4']);
   });
 });
+
+describe('a keyboard trainer between comparisons', () => {
+  it('keys pressed while a ranking saves change nothing of it; the next comparison comes with focus on its first answer', async () => {
+    const { id, shown } = await rank([conversation('saving-1', 3), conversation('saving-2', 3)]);
+    const [a, b, c] = shown as [string, string, string];
+    await handle(3).focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Space');
+    await expect.poll(() => cardOrder(page)).toEqual([c, a, b]);
+
+    // The next comparison is held back until the keys below have been pressed on the page that is saving.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/v1/projects/*/next*', async (route) => {
+      await released;
+      await route.continue();
+    });
+    const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith(`/comparisons/${id}/ranking`));
+    await page.keyboard.press('Control+Enter');
+    expect((await saved).status()).toBe(200);
+    await page.getByRole('button', { name: 'Saving…' }).waitFor();
+    for (const key of ['1', 'Space', 'End', 'Space']) await page.keyboard.press(key);
+    expect(await cardOrder(page)).toEqual([c, a, b]);
+    release();
+    await expect.poll(async () => (await cardOrder(page)).some((card) => shown.includes(card))).toBe(false);
+    await page.unroute('**/api/v1/projects/*/next*');
+
+    expect((await storedComparison(researcher, id)).rankings[0]!.ranking).toEqual([[c], [a], [b]]);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-position'))).toBe('1');
+    // Undo opens the ranking as it was sent, not as the keys above would have left it.
+    await page.getByRole('status').getByRole('link', { name: 'Undo' }).click();
+    await page
+      .getByRole('heading', { name: /Revise|Rank the answers/ })
+      .first()
+      .waitFor();
+    await expect.poll(() => cardOrder(page)).toEqual([c, a, b]);
+  });
+
+  it('going back from the confirmation puts focus back on the answer that had it', async () => {
+    await rank([conversation('confirm-focus', 3)]);
+    await page.keyboard.press('2');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-position'))).toBe('2');
+    await page.keyboard.press('Control+Enter');
+    const dialog = page.getByRole('dialog', { name: 'Submit the order as shown?' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-position'))).toBe('2');
+  });
+});

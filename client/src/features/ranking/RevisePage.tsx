@@ -26,6 +26,7 @@ function draftFrom(stored: StoredRanking): Draft {
     elapsedMs: stored.durationMs ?? 0,
     // The order is the trainer's own answer, not the order as shown: it needs no confirming again.
     touched: true,
+    revising: stored.revision,
   };
 }
 
@@ -74,16 +75,15 @@ function Revision({ project, comparison, ranking, username }: RevisionProps) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   // Before RankingTask mounts, which reads the draft once: the stored ranking becomes the draft,
-  // unless one is there already (this revision in progress, the page reloaded).
+  // unless this revision is in progress already (the page reloaded). Any other draft is stale: one
+  // of an earlier revision, or of the ranking as first made.
   useState(() => {
-    if (
-      !loadDraft(
-        username,
-        comparison.id,
-        comparison.candidates.map((c) => c.id),
-      )
-    )
-      saveDraft(username, comparison.id, draftFrom(ranking));
+    const inProgress = loadDraft(
+      username,
+      comparison.id,
+      comparison.candidates.map((c) => c.id),
+    );
+    if (inProgress?.revising !== ranking.revision) saveDraft(username, comparison.id, draftFrom(ranking));
   });
 
   // Only a ranking ends here: the server refuses to skip a comparison that was ranked, so the page offers no Skip.

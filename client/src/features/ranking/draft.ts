@@ -15,6 +15,8 @@ export interface Draft {
   elapsedMs: number;
   /** Whether the trainer has changed the order or a tie: the shown order needs confirming otherwise. */
   touched: boolean;
+  /** For a change to a submitted ranking: the revision it started from (a draft of any other is stale). */
+  revising?: number;
 }
 
 export const newDraft = (shownOrder: string[]): Draft => ({

@@ -39,12 +39,23 @@ export function RankingTask({ project, comparison, username, notice, onNoticeSho
   );
   const dialogs = useRankingDialogs();
   const submission = useRankingSubmission({ comparisonId: comparison.id, project, candidates, draft, elapsed, dialogs, finish });
+  // Once sent, the answer is what was sent: keys pressed while it saves (a fast trainer's next moves,
+  // meant for the next comparison) must neither change it nor save it again as a draft.
+  const edit: typeof update = submission.sending ? () => undefined : update;
   const [comparing, setComparing] = useState<string[]>([]);
   const list = useRef<HTMLOListElement>(null);
   const error = useRef<HTMLParagraphElement>(null);
 
+  // After a submit or a skip the keyboard goes on with the work, on the first answer's handle: Space
+  // lifts it at once, as it would have on the card before. A page just opened leaves focus alone, so
+  // a screen reader starts at the top, with the conversation.
+  const cameAfterAnother = useRef(notice !== null);
   useEffect(() => {
     window.scrollTo({ top: 0 });
+    if (!cameAfterAnother.current) return;
+    const first = list.current?.querySelector<HTMLButtonElement>('.handle');
+    first?.focus({ preventScroll: true });
+    first?.scrollIntoView({ block: 'nearest' });
   }, []);
   // Each refused submit shows why, just above the bar; the words change as ratings are given, and only a refusal scrolls.
   useEffect(() => {
@@ -109,7 +120,7 @@ export function RankingTask({ project, comparison, username, notice, onNoticeSho
         {comparing.length === 2 && <CompareView ids={comparing} candidates={candidates} rankOf={ranks(draft)} onClose={() => setComparing([])} />}
         <CandidateList
           draft={draft}
-          update={update}
+          update={edit}
           candidates={candidates}
           settings={project}
           comparing={comparing}
@@ -126,7 +137,7 @@ export function RankingTask({ project, comparison, username, notice, onNoticeSho
       )}
       <SubmitBar
         note={draft.note}
-        onNote={(note) => update((d) => setNote(d, note))}
+        onNote={(note) => edit((d) => setNote(d, note))}
         submitting={submission.submitting}
         onSkip={skippable ? () => dialogs.show('skip') : undefined}
         onSubmit={() => submission.send()}

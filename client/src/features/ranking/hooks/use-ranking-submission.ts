@@ -106,6 +106,8 @@ export function useRankingSubmission({ comparisonId, project, candidates, draft,
     send,
     skip: sendSkip,
     submitting: submit.isPending,
+    /** A ranking or a skip is on its way, until the next comparison is in: the answer is what was sent. */
+    sending: submit.isPending || skip.isPending,
     error: showMissing ? missingRatingsMessage(missing, candidates) : (problem ?? (failure ? failureMessage(failure) : null)),
     showMissingRatings: showMissing,
     refusals,
