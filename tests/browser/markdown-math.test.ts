@@ -54,6 +54,43 @@ describe('math in Markdown', () => {
     expect(await quote.evaluate((el) => getComputedStyle(el).borderLeftStyle)).toBe('solid');
   });
 
+  it('a formula KaTeX cannot render shows as it was written, delimiters and all, in the text’s own style', async () => {
+    const slug = server.project();
+    const answers = [
+      'Restaurants run from $$ to $$$$, pick a $$ place.\n\nShells have $$ and $$$ too: what is $$ in bash?\n\nThe square is $$x^2$$.',
+      'Left open: \\(\\frac{\\) in a line, and on lines of its own:\n\n\\[\n\\frac{1}{\n\\]\n\nwhile \\(a+b\\) is fine.\n\n> Quoted \\(\\frac{1}\n> {\\) over two lines.',
+    ];
+    const line = { id: 'math-2', messages: [{ role: 'user', content: 'Where to eat?' }], completions: answers.map((content) => ({ content })) };
+    expect((await server.importLines(slug, [line])).status).toBe(200);
+
+    await page.goto(`${server.clientUrl}/projects/${slug}/rank`);
+    const card = (text: string) => page.locator('li.card').filter({ hasText: text });
+    const paragraphs = (scope: ReturnType<typeof page.locator>) => scope.locator('.markdown p');
+    // Each card also holds a formula that renders, so that it is judged once KaTeX has run on it.
+    const prices = card('Restaurants');
+    await prices.locator('.katex').first().waitFor();
+    expect(await formulas(prices)).toEqual(['x^2']);
+    expect(await paragraphs(prices).allTextContents()).toEqual([
+      'Restaurants run from $$ to $$$$, pick a $$ place.',
+      'Shells have $$ and $$$ too: what is $$ in bash?',
+      expect.stringContaining('The square is'),
+    ]);
+    // Plain text in the paragraph: no red error, no math, no element of its own.
+    expect(await prices.locator('.katex-error').count()).toBe(0);
+    expect(await paragraphs(prices).first().locator('*').count()).toBe(0);
+
+    const open = card('Left open');
+    await open.locator('.katex').first().waitFor();
+    expect(await formulas(open)).toEqual(['a+b']);
+    expect((await paragraphs(open).allTextContents()).slice(0, 2)).toEqual([
+      'Left open: \\(\\frac{\\) in a line, and on lines of its own:',
+      '\\[\n\\frac{1}{\n\\]',
+    ]);
+    // Without the quote's marks, which its reader does not see either.
+    expect(await open.locator('blockquote p').textContent()).toBe('Quoted \\(\\frac{1}\n{\\) over two lines.');
+    expect(await open.locator('.katex-error').count()).toBe(0);
+  });
+
   it('a project set to take single dollars as math shows $x$ as math, in the settings preview before it is saved', async () => {
     const slug = server.project({ guidelines: 'The area is $x^2$, the side $$y$$.' });
     await page.goto(`${server.clientUrl}/projects/${slug}/settings`);

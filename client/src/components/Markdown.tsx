@@ -60,10 +60,11 @@ interface Extras {
 }
 const loaders = {
   math: () =>
-    Promise.all([import('remark-math'), import('./tex-math.ts'), import('rehype-katex'), import('katex/dist/katex.min.css')]).then(
+    Promise.all([import('remark-math'), import('./tex-math.ts'), import('./katex-as-written.ts'), import('katex/dist/katex.min.css')]).then(
       ([math, tex, katex]): Extras => ({
         remark: ({ singleDollarMath }) => [[math.default, { singleDollarTextMath: singleDollarMath }], tex.remarkTexMath],
-        rehype: [[katex.default, { throwOnError: false, trust: false, strict: 'ignore' }]],
+        // A formula KaTeX cannot render is shown as the text it was written as (katex-as-written.ts).
+        rehype: [[katex.rehypeKatexAsWritten, { trust: false, strict: 'ignore' }]],
       }),
     ),
   code: () => import('rehype-highlight').then((highlight): Extras => ({ remark: () => [], rehype: [[highlight.default, { detect: false }]] })),

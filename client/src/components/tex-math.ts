@@ -214,10 +214,10 @@ const texMathFlow: Construct = {
 };
 
 /** Before the escapes of CommonMark, which would otherwise take `\(` and `\[` (extensions go first). */
-const syntax: Extension = { flow: { [backslash]: texMathFlow }, text: { [backslash]: texMathText } };
+export const texMathSyntax: Extension = { flow: { [backslash]: texMathFlow }, text: { [backslash]: texMathText } };
 
 /** Inline `\[…\]`: remark-math's inline math node, rendered as a display formula. */
-const displayInParagraph: FromMarkdownExtension = {
+export const texMathFromMarkdown: FromMarkdownExtension = {
   enter: {
     texMathDisplay(token) {
       const node: InlineMath = { type: 'inlineMath', value: '', data: { hName: 'code', hProperties: { className: ['language-math', 'math-display'] } } };
@@ -258,7 +258,7 @@ function displayIfLone(paragraph: Paragraph, source: string) {
 /** The remark plugin: use after remark-math, whose handlers these tokens reuse. */
 export function remarkTexMath(this: Processor) {
   const data = this.data();
-  (data.micromarkExtensions ??= []).push(syntax);
-  (data.fromMarkdownExtensions ??= []).push(displayInParagraph);
+  (data.micromarkExtensions ??= []).push(texMathSyntax);
+  (data.fromMarkdownExtensions ??= []).push(texMathFromMarkdown);
   return displayLoneFormulas;
 }

@@ -3,6 +3,7 @@ import { CSS } from '@dnd-kit/utilities';
 import { useId, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import { Collapsible } from '../../../components/Collapsible.tsx';
 import { Markdown } from '../../../components/Markdown.tsx';
+import { firstLine } from '../first-line.ts';
 import type { Flag, RatingQuestion } from '#shared/projects.ts';
 
 export interface CandidateCardProps {
@@ -31,15 +32,6 @@ export interface CandidateCardProps {
   handleKeys: { onKeyDown: (event: KeyboardEvent<HTMLElement>) => void; onBlur: (event: FocusEvent<HTMLElement>) => void };
   /** The reorder view: the label and the first line of text, nothing else. */
   firstLineOnly: boolean;
-}
-
-/** The first line that has words, without Markdown's heading, quote and list marks, nor code fences. */
-function firstLine(markdown: string): string {
-  for (const line of markdown.split('\n')) {
-    const text = line.replace(/^\s*(?:>\s*|(?:#{1,6}|[-*+]|\d+[.)])\s+)*/, '').trim();
-    if (text && !/^(?:```|~~~)/.test(text)) return text;
-  }
-  return '';
 }
 
 export function CandidateCard(props: CandidateCardProps) {
