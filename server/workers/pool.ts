@@ -1,6 +1,8 @@
 import os from 'node:os';
 import { createRequire } from 'node:module';
+import type { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { writeWaitersMemory } from '#server/db/write-waiters.ts';
 import type { TaskArgs, TaskName, TaskResult } from './worker.ts';
@@ -42,12 +44,68 @@ export function runInWorker<T extends TaskName>(task: T, dbFile: string, args: T
 }
 
 /**
+ * Downloads running at once, each on a thread of its own for as long as its reader takes. A pool
+ * apart from the tasks': a slow reader must not hold up an import or the quality figures.
+ */
+const STREAM_THREADS = 4;
+/**
+ * Downloads are rare and a thread starts in well under a second, so an idle one ends soon: kept for
+ * the tasks' minute, the server's peak during the import that follows the export in
+ * bench/big-project.ts rose from 250 to 285 MB.
+ */
+const STREAM_IDLE_MS = 5_000;
+let streams: Piscina | undefined;
+
+/** The tasks that write to a port: their args without it. */
+type StreamTask = 'exportToPort';
+
+/**
+ * Runs a task that makes a long output (a download) in a worker thread, and writes what it makes
+ * to `out` on this thread: one chunk in flight at a time, so a slow reader slows the task rather
+ * than filling memory. If `out` closes first (the reader went away), the task is stopped and this
+ * resolves to null. Nothing of the output is built on the request thread.
+ */
+export async function streamFromWorker<T extends StreamTask>(
+  task: T,
+  dbFile: string,
+  args: Omit<TaskArgs<T>, 'port'>,
+  out: Writable,
+): Promise<TaskResult<T> | null> {
+  streams ??= new Piscina({
+    filename: workerFile,
+    execArgv,
+    minThreads: 0,
+    maxThreads: STREAM_THREADS,
+    idleTimeout: STREAM_IDLE_MS,
+    resourceLimits,
+    workerData: writeWaitersMemory(),
+  });
+  const { port1: here, port2: there } = new MessageChannel();
+  const stop = new AbortController();
+  const onClose = () => stop.abort();
+  out.once('close', onClose);
+  here.on('message', (chunk: Uint8Array) => {
+    if (!out.destroyed) out.write(chunk, () => here.postMessage(null));
+  });
+  try {
+    return (await streams.run({ task, dbFile, args: { ...args, port: there } }, { transferList: [there], signal: stop.signal })) as TaskResult<T>;
+  } catch (error) {
+    if (stop.signal.aborted) return null;
+    throw error;
+  } finally {
+    out.off('close', onClose);
+    here.close();
+  }
+}
+
+/**
  * Ends the worker threads, when the server stops: tasks still running are abandoned, with their
  * connections (an import's staged rows are swept at the next start), so no worker holds the
  * database open after the server has closed it.
  */
 export async function closeWorkers(): Promise<void> {
-  const running = pool;
+  const running = [pool, streams];
   pool = undefined;
-  await running?.destroy();
+  streams = undefined;
+  await Promise.all(running.map((p) => p?.destroy()));
 }

@@ -5,7 +5,7 @@ import { useWriteWaitersMemory } from '#server/db/write-waiters.ts';
 import { backfillFiguresTask } from '#server/modules/comparisons/figures.ts';
 import { indexSearchTask } from '#server/modules/comparisons/search-index.ts';
 import { importTask, sweepStagingsTask } from '#server/modules/conversations/import.task.ts';
-import { exportCountTask } from '#server/modules/exports/export.ts';
+import { exportCountTask, exportToPortTask } from '#server/modules/exports/export.ts';
 import { projectStatsTask, trainerStats } from '#server/modules/stats/stats.ts';
 
 // Long writes here yield to the request thread's waiting writes (write-waiters.ts).
@@ -19,7 +19,7 @@ const tasks = {
 /**
  * Tasks given the database file, each opening its own connection and closing it after: imports,
  * the comparisons' figures and their search index (comparisons/figures.ts, search-index.ts) write;
- * an export count reads one snapshot of its own.
+ * an export count, and an export being downloaded (on the pool of streams), read one snapshot of their own.
  */
 const fileTasks = {
   importFile: importTask,
@@ -27,6 +27,7 @@ const fileTasks = {
   backfillFigures: backfillFiguresTask,
   indexSearch: indexSearchTask,
   exportCount: exportCountTask,
+  exportToPort: exportToPortTask,
 };
 
 type Tasks = typeof tasks & typeof fileTasks;

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
+import type { MessagePort } from 'node:worker_threads';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { openReadConnection, type Db } from '#server/db/client.ts';
 import { createGroupCommit } from '#server/db/group-commit.ts';
@@ -268,6 +269,31 @@ export function* exportRecords(dbFile: string, project: ProjectRow, options: Exp
   } finally {
     end();
   }
+}
+
+/**
+ * exportRecords as a worker task (server/workers/worker.ts), for a download: the records are built
+ * in the worker thread and handed over `port` a chunk at a time, so that the request thread only
+ * writes them to the socket (server/workers/pool.ts, streamFromWorker). Returns how many it wrote.
+ */
+export async function exportToPortTask(dbFile: string, { project, options, port }: { project: ProjectRow; options: ExportOptions; port: MessagePort }) {
+  try {
+    return await writeLines(exportRecords(dbFile, project, options), toPort(port));
+  } finally {
+    port.close();
+  }
+}
+
+/** A stream that posts each chunk over `port`, and hears it written once the other end says so (one message back per chunk). */
+function toPort(port: MessagePort): Writable {
+  const written: Array<() => void> = [];
+  port.on('message', () => written.shift()?.());
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      written.push(done);
+      port.postMessage(chunk);
+    },
+  });
 }
 
 /**

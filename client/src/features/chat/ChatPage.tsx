@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Dialog } from '../../components/Dialog.tsx';
-import { errorMessage } from '../../lib/api.ts';
+import { PageLoading } from '../../components/PageLoading.tsx';
 import { useSession } from '../auth/session.tsx';
 import { useProject } from '../projects/api/get-project.ts';
 import { ChatComposer } from './components/ChatComposer.tsx';
@@ -24,19 +24,7 @@ export function ChatPage() {
   const [confirmEnd, setConfirmEnd] = useState(false);
   const { chat } = session;
 
-  if (!project.data) {
-    return (
-      <main className="page">
-        {project.error ? (
-          <p role="alert" className="error">
-            {errorMessage(project.error)}
-          </p>
-        ) : (
-          <p className="muted">Loading…</p>
-        )}
-      </main>
-    );
-  }
+  if (!project.data) return <PageLoading error={project.error} />;
   if (!project.data.hasModel) {
     return (
       <main className="page">

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Dialog } from '../../components/Dialog.tsx';
-import { errorMessage } from '../../lib/api.ts';
+import { PageLoading } from '../../components/PageLoading.tsx';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useSession } from '../auth/session.tsx';
 import { useProject } from '../projects/api/get-project.ts';
@@ -21,19 +21,7 @@ export function DemonstrationPage() {
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   useDocumentTitle('Demonstration', project.data?.name);
 
-  if (!project.data) {
-    return (
-      <main className="page">
-        {project.error ? (
-          <p role="alert" className="error">
-            {errorMessage(project.error)}
-          </p>
-        ) : (
-          <p className="muted">Loading…</p>
-        )}
-      </main>
-    );
-  }
+  if (!project.data) return <PageLoading error={project.error} />;
   const hasModel = project.data.hasModel === true;
   return (
     <main className="page demonstration">
