@@ -49,9 +49,8 @@ export function runInWorker<T extends TaskName>(task: T, dbFile: string, args: T
  */
 const STREAM_THREADS = 4;
 /**
- * Downloads are rare and a thread starts in well under a second, so an idle one ends soon: kept for
- * the tasks' minute, the server's peak during the import that follows the export in
- * bench/big-project.ts rose from 250 to 285 MB.
+ * Downloads are rare and a thread starts in well under a second, so an idle one ends soon rather
+ * than keeping its heap for the tasks' minute.
  */
 const STREAM_IDLE_MS = 5_000;
 let streams: Piscina | undefined;
