@@ -38,8 +38,12 @@ let pool: Piscina | undefined;
  * Runs a task of worker.ts in a worker thread, on its own connection to `dbFile`: work that grows
  * with a project without holding up the requests of others.
  */
+/** A pool of worker threads running worker.ts, made when first needed. */
+const newPool = (threads: number, idleTimeout: number) =>
+  new Piscina({ filename: workerFile, execArgv, minThreads: 0, maxThreads: threads, idleTimeout, resourceLimits, workerData: writeWaitersMemory() });
+
 export function runInWorker<T extends TaskName>(task: T, dbFile: string, args: TaskArgs<T>): Promise<TaskResult<T>> {
-  pool ??= new Piscina({ filename: workerFile, execArgv, minThreads: 0, maxThreads, idleTimeout: 60_000, resourceLimits, workerData: writeWaitersMemory() });
+  pool ??= newPool(maxThreads, 60_000);
   return pool.run({ task, dbFile, args });
 }
 
@@ -70,15 +74,7 @@ export async function streamFromWorker<T extends StreamTask>(
   args: Omit<TaskArgs<T>, 'port'>,
   out: Writable,
 ): Promise<TaskResult<T> | null> {
-  streams ??= new Piscina({
-    filename: workerFile,
-    execArgv,
-    minThreads: 0,
-    maxThreads: STREAM_THREADS,
-    idleTimeout: STREAM_IDLE_MS,
-    resourceLimits,
-    workerData: writeWaitersMemory(),
-  });
+  streams ??= newPool(STREAM_THREADS, STREAM_IDLE_MS);
   const { port1: here, port2: there } = new MessageChannel();
   const stop = new AbortController();
   const onClose = () => stop.abort();
