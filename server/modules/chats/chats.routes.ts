@@ -23,8 +23,8 @@ export const chatRoutes = (db: Db, streams: EventStreams) => [
   implement(chatsApi.regenerate, async ({ user, params, req, res }) => {
     const project = getProject(db, params.slug, user);
     const chat = getChat(db, project, params.id, user);
-    replyToRegenerate(db, project, chat, user); // refusals before the stream opens, as above
-    await streams.stream(req, res, async (delta, signal) => ({ chat: await regenerateReply(db, project, chat, user, delta, signal) }));
+    const replacing = replyToRegenerate(db, project, chat, user); // refusals before the stream opens, as above
+    await streams.stream(req, res, async (delta, signal) => ({ chat: await regenerateReply(db, project, chat, user, replacing, delta, signal) }));
   }),
   implement(chatsApi.end, async ({ user, params }) => {
     const project = getProject(db, params.slug, user);

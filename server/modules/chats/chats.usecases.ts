@@ -128,8 +128,8 @@ export function replyToRegenerate(db: Db, project: ProjectRow, chat: ChatRow, us
 }
 
 /**
- * Replaces the model's last reply with a newly sampled one, streamed, for a trainer who wants
- * another answer before going on. Nothing has been built on that reply yet (no later turn, no
+ * Replaces the model's last reply (as replyToRegenerate found it, before the stream opened) with a
+ * newly sampled one, streamed, for a trainer who wants another answer before going on. Nothing has been built on that reply yet (no later turn, no
  * comparison), so it is removed from the chat; its text stays in the audit log. A failed or
  * abandoned regeneration leaves the chat as it was.
  */
@@ -138,10 +138,10 @@ export async function regenerateReply(
   project: ProjectRow,
   chat: ChatRow,
   user: AuthUser,
+  { endpoint, context, replaced }: ReturnType<typeof replyToRegenerate>,
   onDelta: (text: string) => void,
   signal?: AbortSignal,
 ): Promise<Chat> {
-  const { endpoint, context, replaced } = replyToRegenerate(db, project, chat, user);
   const sample = await streamCompletion(endpoint, context, project.sampling, onDelta, signal);
   return db.sqlite
     .transaction(() => {
