@@ -10,8 +10,8 @@ const queueStateStatements = statementsFor(({ sqlite: s }) => ({
    * The comparisons `next` would hand this trainer but for other trainers' live leases: open, not
    * written by them, neither answered nor skipped by them (a lease of theirs that ran out still
    * counts: `next` gives it back once a slot is free), and without room for them (the rankings and
-   * the others' live leases fill the slots). The walk is the
-   * one `next` has just made over the project's open comparisons to find nothing.
+   * the others' live leases fill the slots). The walk is the one `next` has just made over the
+   * project's open comparisons to find nothing.
    */
   heldByOthers: s.prepare<{ projectId: number; userId: number; now: number; overlap: number; limit: number }, { n: number; earliest: number | null }>(`
     SELECT count(*) AS n, min(earliest) AS earliest FROM (
